@@ -1,0 +1,55 @@
+# Postroom: `make run` starts the app, `make test` runs the whole suite.
+SHELL := /bin/bash
+PORT ?= 8000
+export PORT
+# uv from PATH, else the one pip installs into this Python.
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+RUN := $(UV) run --frozen
+
+.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+install: uv
+	$(UV) sync --frozen
+
+var/secret_key:
+	@mkdir -p var
+	@python3 -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	@chmod 600 var/secret_key
+
+# The embedded mode: SQLite, the SQLite job queue, a web server and a worker.
+run: export DEBUG ?= true
+run: install var/secret_key
+	@export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"; \
+	$(RUN) python manage.py migrate --noinput && \
+	$(RUN) python manage.py createcachetable && \
+	$(RUN) python manage.py ensure_admin && \
+	echo "Postroom on http://127.0.0.1:$(PORT)/ (Ctrl+C stops the web server and the worker)" && \
+	exec $(RUN) honcho start --no-prefix -f Procfile web worker
+
+test-deps: install
+	@command -v chromium >/dev/null 2>&1 || bash .ci/install-chromium
+
+test: test-deps
+	$(RUN) pytest
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+typecheck: install
+	$(RUN) mypy .
+
+format: install
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+messages: install
+	$(RUN) python manage.py makemessages -l ru --ignore=.venv --ignore=var
+	$(RUN) python manage.py compilemessages --ignore=.venv
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=check-deploy-$$(python3 -c "import secrets; print(secrets.token_urlsafe(50))") \
+	  $(RUN) python manage.py check --deploy --fail-level WARNING

@@ -1,0 +1,54 @@
+"""Every environment variable Postroom reads, in one place.
+
+Each one is documented in the README's configuration table. Values are read
+through django-environ so that a malformed value fails loudly at start-up.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG: bool = env.bool("DEBUG", default=False)
+
+# Where SQLite databases, the embedded job queue, uploads and mail sinks live.
+VAR_DIR = Path(env.str("POSTROOM_VAR_DIR", default=str(BASE_DIR / "var")))
+
+_secret_key: str | None = env.str("SECRET_KEY", default=None)
+if not _secret_key:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (make run creates one in var/secret_key)."
+        )
+    _secret_key = "insecure-development-key-only-for-debug"  # noqa: S105
+SECRET_KEY: str = _secret_key
+
+ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Behind HTTPS (the production default): secure cookies, HSTS, redirects.
+HTTPS: bool = env.bool("HTTPS", default=not DEBUG)
+
+DATABASE_URL: str = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'postroom.sqlite3'}")
+REDIS_URL: str | None = env.str("REDIS_URL", default=None) or None
+EMAIL_URL: str = env.str("EMAIL_URL", default="consolemail://")
+DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Postroom <postroom@localhost>")
+
+# How long a worker may stay silent before /health/ reports it stale.
+WORKER_STALE_SECONDS: int = env.int("WORKER_STALE_SECONDS", default=180)
+
+# Jobs run inline in the calling process (tests, one-off scripts).
+HUEY_IMMEDIATE: bool = env.bool("HUEY_IMMEDIATE", default=False)
+HUEY_WORKERS: int = env.int("HUEY_WORKERS", default=2)
+
+SERVE_MEDIA: bool = env.bool("SERVE_MEDIA", default=True)
+LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
+
+# Superuser created by `make run` (manage.py ensure_admin) when both are set.
+POSTROOM_ADMIN_EMAIL: str = env.str("POSTROOM_ADMIN_EMAIL", default="")
+POSTROOM_ADMIN_PASSWORD: str = env.str("POSTROOM_ADMIN_PASSWORD", default="")

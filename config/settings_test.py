@@ -1,0 +1,23 @@
+"""Settings for the test suite: the real settings with test-friendly environment defaults.
+
+DATABASE_URL and REDIS_URL are left to the caller so that CI runs the same
+suite on SQLite and on PostgreSQL with Redis.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("HUEY_IMMEDIATE", "true")
+os.environ.setdefault("POSTROOM_VAR_DIR", tempfile.mkdtemp(prefix="postroom-test-var-"))
+os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+
+from config.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from postroom.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("postroom.api.urls")),
+    path("blog/", include("postroom.blog.urls")),
+    path("", include("postroom.accounts.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # Uploaded blog images; a reverse proxy may serve MEDIA_ROOT itself instead.
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )

@@ -1,0 +1,162 @@
+from django.contrib.auth import authenticate
+from django.db.models import Prefetch
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from postroom.accounts import selectors, services
+from postroom.accounts.models import Invitation, Membership, User, Workspace
+from postroom.accounts.roles import Perm
+from postroom.accounts.serializers import (
+    InvitationSerializer,
+    MemberRoleSerializer,
+    MemberSerializer,
+    MeSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    WorkspaceSerializer,
+)
+from postroom.api.workspace import WorkspacePermission
+from postroom.core.tenancy import get_scoped_or_404, scoped
+
+
+class TokenObtainApi(APIView):
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_scope = "auth"
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer, auth=[])
+    def post(self, request: Request) -> Response:
+        from rest_framework.authtoken.models import Token
+
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request, email=data.validated_data["email"].lower(),
+            password=data.validated_data["password"],
+        )
+        if user is None:
+            raise ValidationError(
+                {"non_field_errors": ["Wrong email or password, or the account is blocked."]}
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    def _user(self, request: Request) -> User:
+        return User.objects.prefetch_related(
+            Prefetch("memberships", queryset=selectors.membership_list_for_user(user=request.user))  # type: ignore[arg-type]
+        ).get(pk=request.user.pk)
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(self._user(request)).data)
+
+    @extend_schema(request=MeSerializer, responses=MeSerializer)
+    def patch(self, request: Request) -> Response:
+        data = MeSerializer(request.user, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        user: User = request.user  # type: ignore[assignment]
+        services.user_profile_update(
+            user=user,
+            first_name=data.validated_data.get("first_name", user.first_name),
+            last_name=data.validated_data.get("last_name", user.last_name),
+        )
+        return Response(MeSerializer(self._user(request)).data)
+
+
+class WorkspaceApi(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """The workspaces the caller belongs to; renaming needs `workspace.change` there."""
+
+    serializer_class = WorkspaceSerializer
+    permission_classes = (IsAuthenticated,)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):
+            return Workspace.objects.none()
+        return Workspace.objects.filter(memberships__user=self.request.user).order_by("id")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        serializer.instance = services.workspace_create(
+            owner=self.request.user, name=serializer.validated_data["name"]  # type: ignore[arg-type]
+        )
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        membership = get_scoped_or_404(Membership, pk, field="workspace_id", user=request.user)
+        data = WorkspaceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        workspace = services.workspace_rename(actor=membership, name=data.validated_data["name"])
+        return Response(WorkspaceSerializer(workspace).data)
+
+
+class MemberApi(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Members of the request's workspace (`X-Workspace`)."""
+
+    serializer_class = MemberSerializer
+    permission_classes = (IsAuthenticated, WorkspacePermission)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return scoped(selectors.workspace_member_list(workspace=self.request.workspace), self.request.workspace)  # type: ignore[attr-defined]
+
+    @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        data = MemberRoleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_change_role(
+            actor=request.membership,  # type: ignore[attr-defined]
+            membership=get_scoped_or_404(Membership, request.workspace, pk=pk),  # type: ignore[attr-defined]
+            role=data.validated_data["role"],
+        )
+        return Response(MemberSerializer(membership).data)
+
+    def perform_destroy(self, instance: Membership) -> None:
+        services.membership_remove(actor=self.request.membership, membership=instance)  # type: ignore[attr-defined]
+
+
+class InvitationApi(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Open invitations of the request's workspace; creating one mails a signed link."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = (IsAuthenticated, WorkspacePermission)
+    workspace_perms = {"*": Perm.MEMBERS_MANAGE}
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return scoped(Invitation, self.request.workspace).filter(  # type: ignore[attr-defined]
+            accepted_at=None, revoked_at=None
+        ).select_related("invited_by")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        accept_url = self.request.build_absolute_uri(
+            reverse("invitation_accept", args=["TOKEN"])
+        ).replace("TOKEN", "{token}")
+        serializer.instance = services.invitation_create(
+            actor=self.request.membership,  # type: ignore[attr-defined]
+            email=serializer.validated_data["email"],
+            role=serializer.validated_data["role"],
+            accept_url=accept_url,
+        )
+
+    def perform_destroy(self, instance: Invitation) -> None:
+        services.invitation_revoke(actor=self.request.membership, invitation=instance)  # type: ignore[attr-defined]
+
+    def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
+        super().destroy(request, *args, **kwargs)
+        return Response(status=status.HTTP_204_NO_CONTENT)

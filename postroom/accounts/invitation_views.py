@@ -1,0 +1,31 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from postroom.accounts.invitations import invitation_from_token
+from postroom.accounts.services import invitation_accept as invitation_accept_service
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Show an invitation; a signed-in user with the invited address accepts it by POST."""
+    invitation = invitation_from_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    error = None
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            invitation_accept_service(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+        except (PermissionDenied, ValidationError) as exc:
+            error = " ".join(getattr(exc, "messages", [str(exc)]))
+        else:
+            messages.success(
+                request, _("You joined “%(name)s”.") % {"name": invitation.workspace.name}
+            )
+            return redirect("dashboard")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "error": error, "next": request.get_full_path()},
+    )

@@ -1,0 +1,188 @@
+"""Every write to users, workspaces, memberships and invitations."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from postroom.accounts.models import Invitation, Membership, User, Workspace
+from postroom.accounts.roles import Perm, Role, role_can_grant
+
+
+@transaction.atomic
+def workspace_create(*, owner: User, name: str, is_personal: bool = False) -> Workspace:
+    """Create a workspace owned by `owner`; it becomes their default if they had none."""
+    workspace = Workspace.objects.create(name=name.strip(), is_personal=is_personal)
+    Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    if owner.default_workspace_id is None:
+        owner.default_workspace = workspace
+        owner.save(update_fields=["default_workspace", "updated_at"])
+    return workspace
+
+
+def workspace_create_personal(*, user: User) -> Workspace:
+    name = _("%(name)s's workspace") % {"name": user.get_full_name() or user.email.split("@")[0]}
+    return workspace_create(owner=user, name=name, is_personal=True)
+
+
+def workspace_rename(*, actor: Membership, name: str) -> Workspace:
+    _require(actor, Perm.WORKSPACE_CHANGE)
+    workspace = actor.workspace
+    workspace.name = name.strip()
+    workspace.save(update_fields=["name", "updated_at"])
+    return workspace
+
+
+def workspace_switch(*, user: User, workspace_id: int) -> Membership:
+    """Make `workspace_id` the user's current workspace; refused if they are not a member."""
+    membership = Membership.objects.select_related("workspace").filter(
+        user=user, workspace_id=workspace_id
+    ).first()
+    if membership is None:
+        raise PermissionDenied(_("You are not a member of that workspace."))
+    user.default_workspace_id = membership.workspace_id
+    user.save(update_fields=["default_workspace", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def invitation_create(*, actor: Membership, email: str, role: str, accept_url: str) -> Invitation:
+    """Invite `email` to the actor's workspace as `role` and mail them a signed link.
+
+    `accept_url` is the absolute URL of the acceptance view with `{token}` to fill.
+    An open invitation to the same address is replaced, so re-inviting resends.
+    """
+    from postroom.accounts.tasks import invitation_send
+
+    _require(actor, Perm.MEMBERS_MANAGE)
+    if not role_can_grant(actor.role, role):
+        raise PermissionDenied(_("You cannot grant that role."))
+    email = User.objects.normalize_email(email).lower()
+    if actor.workspace.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member.")})
+    Invitation.objects.filter(
+        workspace=actor.workspace, email=email, accepted_at=None, revoked_at=None
+    ).update(revoked_at=timezone.now())
+    invitation = Invitation.objects.create(
+        workspace=actor.workspace, email=email, role=role, invited_by=actor.user
+    )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: invitation_send(invitation.pk, accept_url, language))
+    return invitation
+
+
+def invitation_revoke(*, actor: Membership, invitation: Invitation) -> None:
+    _require(actor, Perm.MEMBERS_MANAGE)
+    _require_same_workspace(actor, invitation.workspace_id)
+    if invitation.is_open:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at", "updated_at"])
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Join the invitation's workspace; only the invited address may accept."""
+    if user.email.lower() != invitation.email.lower():
+        raise PermissionDenied(
+            _("This invitation was sent to %(email)s; sign in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not locked.is_open:
+        raise ValidationError(_("This invitation has already been used or was withdrawn."))
+    membership, _created = Membership.objects.get_or_create(
+        workspace_id=locked.workspace_id, user=user, defaults={"role": locked.role}
+    )
+    locked.accepted_at = timezone.now()
+    locked.accepted_by = user
+    locked.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    user.default_workspace_id = locked.workspace_id
+    user.save(update_fields=["default_workspace", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, actor: Membership, membership: Membership, role: str) -> Membership:
+    _require(actor, Perm.MEMBERS_MANAGE)
+    _require_same_workspace(actor, membership.workspace_id)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if not role_can_grant(actor.role, role) or not role_can_grant(actor.role, membership.role):
+        raise PermissionDenied(_("You cannot change this member to or from that role."))
+    if membership.role == Role.OWNER and role != Role.OWNER:
+        _require_another_owner(membership)
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: Membership, membership: Membership) -> None:
+    """Remove a member; anyone may leave, managing others needs `members.manage`."""
+    _require_same_workspace(actor, membership.workspace_id)
+    if membership.pk != actor.pk:
+        _require(actor, Perm.MEMBERS_MANAGE)
+        if not role_can_grant(actor.role, membership.role):
+            raise PermissionDenied(_("You cannot remove a member with that role."))
+    if membership.role == Role.OWNER:
+        _require_another_owner(membership)
+    user = membership.user
+    membership.delete()
+    if user.default_workspace_id == membership.workspace_id:
+        user.default_workspace = None
+        user.save(update_fields=["default_workspace", "updated_at"])
+
+
+def user_profile_update(*, user: User, first_name: str, last_name: str) -> User:
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.save(update_fields=["first_name", "last_name", "updated_at"])
+    return user
+
+
+def user_block(*, user: User, by: User, reason: str) -> User:
+    """Block a user: no log-in, existing sessions end, API tokens are refused."""
+    if not by.has_perm("accounts.block_user"):
+        raise PermissionDenied(_("You may not block users."))
+    if user.pk == by.pk:
+        raise ValidationError(_("You cannot block yourself."))
+    if user.is_superuser and not by.is_superuser:
+        raise PermissionDenied(_("Only a superuser can block a superuser."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the user is blocked.")})
+    user.is_active = False
+    user.blocked_at = timezone.now()
+    user.blocked_reason = reason.strip()
+    user.blocked_by = by
+    user.save(update_fields=["is_active", "blocked_at", "blocked_reason", "blocked_by", "updated_at"])
+    return user
+
+
+def user_unblock(*, user: User, by: User) -> User:
+    if not by.has_perm("accounts.block_user"):
+        raise PermissionDenied(_("You may not unblock users."))
+    user.is_active = True
+    user.blocked_at = None
+    user.blocked_reason = ""
+    user.blocked_by = None
+    user.save(update_fields=["is_active", "blocked_at", "blocked_reason", "blocked_by", "updated_at"])
+    return user
+
+
+def _require(actor: Membership, perm: str) -> None:
+    if not actor.has(perm):
+        raise PermissionDenied(_("Your role in this workspace does not allow this."))
+
+
+def _require_same_workspace(actor: Membership, workspace_id: int) -> None:
+    if actor.workspace_id != workspace_id:
+        raise PermissionDenied(_("That belongs to another workspace."))
+
+
+def _require_another_owner(membership: Membership) -> None:
+    owners = Membership.objects.select_for_update().filter(
+        workspace_id=membership.workspace_id, role=Role.OWNER
+    )
+    if not owners.exclude(pk=membership.pk).exists():
+        raise ValidationError(_("A workspace needs at least one owner."))

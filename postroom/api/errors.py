@@ -1,0 +1,49 @@
+"""One error format for the whole API.
+
+    {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"email": ["..."]}}}
+
+`fields` is present for validation errors only.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _from_django(exc: Exception) -> Exception:
+    if isinstance(exc, DjangoValidationError):
+        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        return exceptions.ValidationError(detail)
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    return exc
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = _from_django(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    error: dict[str, Any] = {"status": response.status_code}
+    if isinstance(exc, exceptions.ValidationError):
+        error["code"] = "invalid"
+        if isinstance(exc.detail, dict):
+            error["fields"] = exc.detail
+            non_field = exc.detail.get("non_field_errors")
+            error["message"] = str(non_field[0]) if non_field else "Invalid input."
+        else:
+            messages = exc.detail if isinstance(exc.detail, list) else [exc.detail]
+            error["message"] = " ".join(str(m) for m in messages)
+    else:
+        codes = exc.get_codes()
+        error["code"] = codes if isinstance(codes, str) else "error"
+        error["message"] = str(exc.detail)
+    response.data = {"error": error}
+    return response

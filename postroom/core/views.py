@@ -1,0 +1,24 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from postroom.blog.selectors import post_random_published
+from postroom.core.selectors import health_report
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    report = health_report()
+    # The database and cache are required to serve; a stale worker degrades but
+    # does not make the web process unhealthy for a load balancer.
+    serving = report["database"]["status"] == "ok" and report["cache"]["status"] == "ok"
+    return JsonResponse(report, status=200 if serving else 503)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page for visitors; signed-in users go to their dashboard."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "core/home.html", {"posts": post_random_published(count=3)})
