@@ -46,8 +46,11 @@ format: install
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
 
+# Rebuild the Russian catalogue; strings are translated in locale/translate_ru.py.
+messages: export DEBUG ?= true
 messages: install
-	$(RUN) python manage.py makemessages -l ru --ignore=.venv --ignore=var
+	$(RUN) python manage.py makemessages -l ru --ignore=.venv --ignore=var --ignore=tests
+	$(RUN) python locale/translate_ru.py
 	$(RUN) python manage.py compilemessages --ignore=.venv
 
 check-deploy: install

@@ -55,7 +55,7 @@ def api() -> Callable[..., APIClient]:
             token, _ = Token.objects.get_or_create(user=user)
             client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         if workspace is not None:
-            client.defaults["HTTP_X_WORKSPACE"] = str(workspace.pk)  # type: ignore[attr-defined]
+            client.defaults["HTTP_X_WORKSPACE"] = str(workspace.pk)
         return client
 
     return make

@@ -13,7 +13,7 @@ os.environ.setdefault("HUEY_IMMEDIATE", "true")
 os.environ.setdefault("POSTROOM_VAR_DIR", tempfile.mkdtemp(prefix="postroom-test-var-"))
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
-from config.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405

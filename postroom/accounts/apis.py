@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.contrib.auth import authenticate
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -21,7 +23,7 @@ from postroom.accounts.serializers import (
     TokenSerializer,
     WorkspaceSerializer,
 )
-from postroom.api.workspace import WorkspacePermission
+from postroom.api.workspace import WorkspacePermission, api_membership, request_user
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
 
@@ -37,7 +39,8 @@ class TokenObtainApi(APIView):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(
-            request._request, email=data.validated_data["email"].lower(),
+            request._request,
+            email=data.validated_data["email"].lower(),
             password=data.validated_data["password"],
         )
         if user is None:
@@ -52,9 +55,10 @@ class MeApi(APIView):
     permission_classes = (IsAuthenticated,)
 
     def _user(self, request: Request) -> User:
+        user = request_user(request)
         return User.objects.prefetch_related(
-            Prefetch("memberships", queryset=selectors.membership_list_for_user(user=request.user))  # type: ignore[arg-type]
-        ).get(pk=request.user.pk)
+            Prefetch("memberships", queryset=selectors.membership_list_for_user(user=user))
+        ).get(pk=user.pk)
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
@@ -64,7 +68,7 @@ class MeApi(APIView):
     def patch(self, request: Request) -> Response:
         data = MeSerializer(request.user, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        user: User = request.user  # type: ignore[assignment]
+        user = request_user(request)
         services.user_profile_update(
             user=user,
             first_name=data.validated_data.get("first_name", user.first_name),
@@ -74,25 +78,31 @@ class MeApi(APIView):
 
 
 class WorkspaceApi(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """The workspaces the caller belongs to; renaming needs `workspace.change` there."""
 
     serializer_class = WorkspaceSerializer
     permission_classes = (IsAuthenticated,)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Workspace]:
         if getattr(self, "swagger_fake_view", False):
             return Workspace.objects.none()
-        return Workspace.objects.filter(memberships__user=self.request.user).order_by("id")
+        return Workspace.objects.filter(memberships__user=request_user(self.request)).order_by("id")
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         serializer.instance = services.workspace_create(
-            owner=self.request.user, name=serializer.validated_data["name"]  # type: ignore[arg-type]
+            owner=request_user(self.request),
+            name=serializer.validated_data["name"],
         )
 
     def partial_update(self, request: Request, pk: str) -> Response:
-        membership = get_scoped_or_404(Membership, pk, field="workspace_id", user=request.user)
+        membership = get_scoped_or_404(
+            Membership, pk, field="workspace_id", user=request_user(request)
+        )
         data = WorkspaceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         workspace = services.workspace_rename(actor=membership, name=data.validated_data["name"])
@@ -100,35 +110,44 @@ class WorkspaceApi(
 
 
 class MemberApi(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Members of the request's workspace (`X-Workspace`)."""
 
     serializer_class = MemberSerializer
     permission_classes = (IsAuthenticated, WorkspacePermission)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
-        return scoped(selectors.workspace_member_list(workspace=self.request.workspace), self.request.workspace)  # type: ignore[attr-defined]
+        return scoped(
+            selectors.workspace_member_list(workspace=api_membership(self.request).workspace),
+            api_membership(self.request).workspace,
+        )
 
     @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         data = MemberRoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_change_role(
-            actor=request.membership,  # type: ignore[attr-defined]
-            membership=get_scoped_or_404(Membership, request.workspace, pk=pk),  # type: ignore[attr-defined]
+            actor=api_membership(request),
+            membership=get_scoped_or_404(Membership, api_membership(request).workspace, pk=pk),
             role=data.validated_data["role"],
         )
         return Response(MemberSerializer(membership).data)
 
     def perform_destroy(self, instance: Membership) -> None:
-        services.membership_remove(actor=self.request.membership, membership=instance)  # type: ignore[attr-defined]
+        services.membership_remove(actor=api_membership(self.request), membership=instance)
 
 
 class InvitationApi(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Open invitations of the request's workspace; creating one mails a signed link."""
 
@@ -136,26 +155,28 @@ class InvitationApi(
     permission_classes = (IsAuthenticated, WorkspacePermission)
     workspace_perms = {"*": Perm.MEMBERS_MANAGE}
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Invitation]:
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
-        return scoped(Invitation, self.request.workspace).filter(  # type: ignore[attr-defined]
-            accepted_at=None, revoked_at=None
-        ).select_related("invited_by")
+        return (
+            scoped(Invitation, api_membership(self.request).workspace)
+            .filter(accepted_at=None, revoked_at=None)
+            .select_related("invited_by")
+        )
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         accept_url = self.request.build_absolute_uri(
             reverse("invitation_accept", args=["TOKEN"])
         ).replace("TOKEN", "{token}")
         serializer.instance = services.invitation_create(
-            actor=self.request.membership,  # type: ignore[attr-defined]
+            actor=api_membership(self.request),
             email=serializer.validated_data["email"],
             role=serializer.validated_data["role"],
             accept_url=accept_url,
         )
 
     def perform_destroy(self, instance: Invitation) -> None:
-        services.invitation_revoke(actor=self.request.membership, invitation=instance)  # type: ignore[attr-defined]
+        services.invitation_revoke(actor=api_membership(self.request), invitation=instance)
 
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
         super().destroy(request, *args, **kwargs)

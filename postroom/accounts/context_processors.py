@@ -2,6 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from postroom.accounts.models import User
 from postroom.accounts.roles import Perm
 from postroom.accounts.selectors import membership_list_for_user
 from postroom.accounts.workspace import request_membership
@@ -9,13 +10,14 @@ from postroom.accounts.workspace import request_membership
 
 def workspace(request: HttpRequest) -> dict[str, Any]:
     """The current workspace and the switcher's choices, for the base layout."""
-    if not request.user.is_authenticated:
+    user = request.user
+    if not isinstance(user, User):
         return {}
     membership = request_membership(request)
     return {
         "current_membership": membership,
         "current_workspace": membership.workspace if membership else None,
-        "workspace_choices": lambda: list(membership_list_for_user(user=request.user)),  # type: ignore[arg-type]
+        "workspace_choices": lambda: list(membership_list_for_user(user=user)),
         "can_manage_members": bool(membership and membership.has(Perm.MEMBERS_MANAGE)),
         "can_change_workspace": bool(membership and membership.has(Perm.WORKSPACE_CHANGE)),
     }

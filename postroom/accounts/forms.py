@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,11 +19,13 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
 
-    def __init__(self, *args: object, granter_role: str | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, granter_role: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
-        role_field.choices = [(v, label) for v, label in Role.choices if role_can_grant(granter_role, v)]
+        role_field.choices = [
+            (v, label) for v, label in Role.choices if role_can_grant(granter_role, v)
+        ]
 
 
 class RoleForm(forms.Form):

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from postroom.accounts.invitations import invitation_from_token
+from postroom.accounts.models import User
 from postroom.accounts.services import invitation_accept as invitation_accept_service
 
 
@@ -14,9 +15,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
     error = None
-    if request.method == "POST" and request.user.is_authenticated:
+    if request.method == "POST" and isinstance(request.user, User):
         try:
-            invitation_accept_service(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+            invitation_accept_service(invitation=invitation, user=request.user)
         except (PermissionDenied, ValidationError) as exc:
             error = " ".join(getattr(exc, "messages", [str(exc)]))
         else:

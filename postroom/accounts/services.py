@@ -36,9 +36,11 @@ def workspace_rename(*, actor: Membership, name: str) -> Workspace:
 
 def workspace_switch(*, user: User, workspace_id: int) -> Membership:
     """Make `workspace_id` the user's current workspace; refused if they are not a member."""
-    membership = Membership.objects.select_related("workspace").filter(
-        user=user, workspace_id=workspace_id
-    ).first()
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(user=user, workspace_id=workspace_id)
+        .first()
+    )
     if membership is None:
         raise PermissionDenied(_("You are not a member of that workspace."))
     user.default_workspace_id = membership.workspace_id
@@ -155,7 +157,9 @@ def user_block(*, user: User, by: User, reason: str) -> User:
     user.blocked_at = timezone.now()
     user.blocked_reason = reason.strip()
     user.blocked_by = by
-    user.save(update_fields=["is_active", "blocked_at", "blocked_reason", "blocked_by", "updated_at"])
+    user.save(
+        update_fields=["is_active", "blocked_at", "blocked_reason", "blocked_by", "updated_at"]
+    )
     return user
 
 
@@ -166,7 +170,9 @@ def user_unblock(*, user: User, by: User) -> User:
     user.blocked_at = None
     user.blocked_reason = ""
     user.blocked_by = None
-    user.save(update_fields=["is_active", "blocked_at", "blocked_reason", "blocked_by", "updated_at"])
+    user.save(
+        update_fields=["is_active", "blocked_at", "blocked_reason", "blocked_by", "updated_at"]
+    )
     return user
 
 

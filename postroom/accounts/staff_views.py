@@ -13,6 +13,7 @@ from postroom.accounts import services
 from postroom.accounts.forms import BlockForm
 from postroom.accounts.models import User
 from postroom.accounts.selectors import staff_user_list
+from postroom.accounts.workspace import AuthenticatedRequest
 
 _BLOCKED_FILTER = {"yes": True, "no": False}
 
@@ -28,14 +29,19 @@ def staff_user_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/staff/user_list.html",
-        {"page": page, "q": search, "blocked": request.GET.get("blocked", ""), "block_form": BlockForm()},
+        {
+            "page": page,
+            "q": search,
+            "blocked": request.GET.get("blocked", ""),
+            "block_form": BlockForm(),
+        },
     )
 
 
 @login_required
 @permission_required("accounts.block_user", raise_exception=True)
 @require_POST
-def staff_user_block(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_user_block(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Platform staff act across workspaces; users are not workspace data.
     user = get_object_or_404(User, pk=pk)
     form = BlockForm(request.POST)
@@ -43,7 +49,7 @@ def staff_user_block(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Say why the user is blocked."))
         return redirect("staff_user_list")
     try:
-        services.user_block(user=user, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        services.user_block(user=user, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -54,8 +60,8 @@ def staff_user_block(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("accounts.block_user", raise_exception=True)
 @require_POST
-def staff_user_unblock(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_user_unblock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
-    services.user_unblock(user=user, by=request.user)  # type: ignore[arg-type]
+    services.user_unblock(user=user, by=request.user)
     messages.success(request, _("%(email)s is unblocked.") % {"email": user.email})
     return redirect("staff_user_list")

@@ -16,5 +16,7 @@ urlpatterns = [
     path("invite/<str:token>/", invitation_views.invitation_accept, name="invitation_accept"),
     path("staff/users/", staff_views.staff_user_list_view, name="staff_user_list"),
     path("staff/users/<int:pk>/block/", staff_views.staff_user_block, name="staff_user_block"),
-    path("staff/users/<int:pk>/unblock/", staff_views.staff_user_unblock, name="staff_user_unblock"),
+    path(
+        "staff/users/<int:pk>/unblock/", staff_views.staff_user_unblock, name="staff_user_unblock"
+    ),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,21 +13,27 @@ from postroom.accounts.forms import InvitationForm, ProfileForm, RoleForm, Works
 from postroom.accounts.models import Invitation, Membership
 from postroom.accounts.roles import Perm, Role
 from postroom.accounts.selectors import invitation_open_list, workspace_member_list
-from postroom.accounts.workspace import workspace_view
+from postroom.accounts.workspace import AuthenticatedRequest, WorkspaceRequest, workspace_view
 from postroom.core.tenancy import get_scoped_or_404
 
 
 @workspace_view()
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "accounts/dashboard.html")
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name})
+    form = ProfileForm(
+        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
     if request.method == "POST" and form.is_valid():
-        services.user_profile_update(user=user, **form.cleaned_data)  # type: ignore[arg-type]
+        services.user_profile_update(
+            user=user,
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
         messages.success(request, _("Your profile was saved."))
         return redirect("profile")
     token = Token.objects.filter(user=user).first()
@@ -36,7 +42,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_regenerate(request: HttpRequest) -> HttpResponse:
+def api_token_regenerate(request: AuthenticatedRequest) -> HttpResponse:
     Token.objects.filter(user=request.user).delete()
     Token.objects.create(user=request.user)
     messages.success(request, _("A new API token was created; the old one no longer works."))
@@ -44,11 +50,11 @@ def api_token_regenerate(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def workspace_create(request: HttpRequest) -> HttpResponse:
+def workspace_create(request: AuthenticatedRequest) -> HttpResponse:
     form = WorkspaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        workspace = services.workspace_create(owner=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
-        services.workspace_switch(user=request.user, workspace_id=workspace.pk)  # type: ignore[arg-type]
+        workspace = services.workspace_create(owner=request.user, name=form.cleaned_data["name"])
+        services.workspace_switch(user=request.user, workspace_id=workspace.pk)
         messages.success(request, _("Workspace “%(name)s” created.") % {"name": workspace.name})
         return redirect("dashboard")
     return render(request, "accounts/workspace_create.html", {"form": form})
@@ -56,10 +62,10 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def workspace_switch(request: HttpRequest) -> HttpResponse:
+def workspace_switch(request: AuthenticatedRequest) -> HttpResponse:
     try:
         membership = services.workspace_switch(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             workspace_id=int(request.POST.get("workspace", "0") or 0),
         )
     except (PermissionDenied, ValueError):
@@ -70,18 +76,18 @@ def workspace_switch(request: HttpRequest) -> HttpResponse:
 
 
 @workspace_view(Perm.WORKSPACE_CHANGE)
-def workspace_settings(request: HttpRequest) -> HttpResponse:
-    form = WorkspaceForm(request.POST or None, initial={"name": request.workspace.name})  # type: ignore[attr-defined]
+def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
+    form = WorkspaceForm(request.POST or None, initial={"name": request.workspace.name})
     if request.method == "POST" and form.is_valid():
-        services.workspace_rename(actor=request.membership, name=form.cleaned_data["name"])  # type: ignore[attr-defined]
+        services.workspace_rename(actor=request.membership, name=form.cleaned_data["name"])
         messages.success(request, _("Workspace saved."))
         return redirect("workspace_settings")
     return render(request, "accounts/workspace_settings.html", {"form": form})
 
 
 @workspace_view()
-def member_list(request: HttpRequest) -> HttpResponse:
-    actor: Membership = request.membership  # type: ignore[attr-defined]
+def member_list(request: WorkspaceRequest) -> HttpResponse:
+    actor = request.membership
     can_manage = actor.has(Perm.MEMBERS_MANAGE)
     invite_form = InvitationForm(granter_role=actor.role)
     if request.method == "POST":
@@ -93,12 +99,16 @@ def member_list(request: HttpRequest) -> HttpResponse:
                 reverse("invitation_accept", args=["TOKEN"])
             ).replace("TOKEN", "{token}")
             try:
-                services.invitation_create(actor=actor, accept_url=accept_url, **invite_form.cleaned_data)
+                services.invitation_create(
+                    actor=actor, accept_url=accept_url, **invite_form.cleaned_data
+                )
             except ValidationError as exc:
                 invite_form.add_error("email", exc.message_dict.get("email", exc.messages))
             else:
                 messages.success(
-                    request, _("Invitation sent to %(email)s.") % {"email": invite_form.cleaned_data["email"]}
+                    request,
+                    _("Invitation sent to %(email)s.")
+                    % {"email": invite_form.cleaned_data["email"]},
                 )
                 return redirect("member_list")
     context = {
@@ -113,30 +123,34 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @workspace_view()
 @require_POST
-def member_change_role(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_scoped_or_404(Membership, request.workspace, pk=pk)  # type: ignore[attr-defined]
+def member_change_role(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    membership = get_scoped_or_404(Membership, request.workspace, pk=pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
         return redirect("member_list")
     try:
         services.membership_change_role(
-            actor=request.membership, membership=membership, role=form.cleaned_data["role"]  # type: ignore[attr-defined]
+            actor=request.membership,
+            membership=membership,
+            role=form.cleaned_data["role"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Role of %(email)s changed.") % {"email": membership.user.email})
+        messages.success(
+            request, _("Role of %(email)s changed.") % {"email": membership.user.email}
+        )
     return redirect("member_list")
 
 
 @workspace_view()
 @require_POST
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = get_scoped_or_404(Membership, request.workspace, pk=pk)  # type: ignore[attr-defined]
-    leaving = membership.pk == request.membership.pk  # type: ignore[attr-defined]
+def member_remove(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    membership = get_scoped_or_404(Membership, request.workspace, pk=pk)
+    leaving = membership.pk == request.membership.pk
     try:
-        services.membership_remove(actor=request.membership, membership=membership)  # type: ignore[attr-defined]
+        services.membership_remove(actor=request.membership, membership=membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("member_list")
@@ -149,8 +163,8 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @workspace_view(Perm.MEMBERS_MANAGE)
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_scoped_or_404(Invitation, request.workspace, pk=pk)  # type: ignore[attr-defined]
-    services.invitation_revoke(actor=request.membership, invitation=invitation)  # type: ignore[attr-defined]
+def invitation_revoke(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    invitation = get_scoped_or_404(Invitation, request.workspace, pk=pk)
+    services.invitation_revoke(actor=request.membership, invitation=invitation)
     messages.success(request, _("Invitation withdrawn."))
     return redirect("member_list")

@@ -9,21 +9,35 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from postroom.accounts.models import Membership
+from postroom.accounts.models import Membership, User, Workspace
 from postroom.accounts.roles import Perm
 from postroom.accounts.selectors import membership_default
 
-_UNSET = object()
+_CACHE_ATTR = "_postroom_membership"
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request type of views behind `login_required`."""
+
+    user: User
+
+
+class WorkspaceRequest(AuthenticatedRequest):
+    """The request type of views behind `workspace_view`."""
+
+    membership: Membership
+    workspace: Workspace
 
 
 def request_membership(request: HttpRequest) -> Membership | None:
     """The signed-in user's membership of their current workspace (cached per request)."""
-    cached = getattr(request, "_postroom_membership", _UNSET)
-    if cached is _UNSET:
-        user = request.user
-        cached = membership_default(user=user) if user.is_authenticated else None  # type: ignore[arg-type]
-        request._postroom_membership = cached  # type: ignore[attr-defined]
-    return cached  # type: ignore[return-value]
+    if hasattr(request, _CACHE_ATTR):
+        cached: Membership | None = getattr(request, _CACHE_ATTR)
+        return cached
+    user = request.user
+    membership = membership_default(user=user) if isinstance(user, User) else None
+    setattr(request, _CACHE_ATTR, membership)
+    return membership
 
 
 def workspace_view(perm: str = Perm.WORKSPACE_VIEW) -> Callable[..., Any]:
@@ -42,8 +56,8 @@ def workspace_view(perm: str = Perm.WORKSPACE_VIEW) -> Callable[..., Any]:
                 return redirect("workspace_create")
             if not membership.has(perm):
                 raise PermissionDenied
-            request.membership = membership  # type: ignore[attr-defined]
-            request.workspace = membership.workspace  # type: ignore[attr-defined]
+            setattr(request, "membership", membership)  # noqa: B010
+            setattr(request, "workspace", membership.workspace)  # noqa: B010
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -6,7 +6,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <key>`; DRF refuses tokens of inactive (blocked) users."""
 
 
-class TokenAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "postroom.api.authentication.TokenAuthentication"
     name = "tokenAuth"
 

@@ -36,7 +36,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         error["code"] = "invalid"
         if isinstance(exc.detail, dict):
             error["fields"] = exc.detail
-            non_field = exc.detail.get("non_field_errors")
+            non_field: Any = exc.detail.get("non_field_errors")
             error["message"] = str(non_field[0]) if non_field else "Invalid input."
         else:
             messages = exc.detail if isinstance(exc.detail, list) else [exc.detail]

@@ -5,28 +5,41 @@ from typing import Any
 from rest_framework import exceptions, permissions
 from rest_framework.request import Request
 
-from postroom.accounts.models import Membership
+from postroom.accounts.models import Membership, User
 from postroom.accounts.roles import Perm
 from postroom.accounts.selectors import membership_default, membership_get
 
 WORKSPACE_HEADER = "X-Workspace"
+_CACHE_ATTR = "_postroom_membership"
+
+
+def request_user(request: Request) -> User:
+    """The authenticated caller (views behind IsAuthenticated only)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise exceptions.NotAuthenticated
+    return user
 
 
 def api_membership(request: Request) -> Membership:
-    """The membership named by the `X-Workspace` header, else the user's default one."""
-    cached = getattr(request, "_postroom_membership", None)
+    """The membership named by the `X-Workspace` header, else the user's default one.
+
+    Every workspace-scoped API view reads its workspace from here.
+    """
+    cached: Membership | None = getattr(request, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    user = request_user(request)
     requested = request.headers.get(WORKSPACE_HEADER)
     if requested:
-        membership = membership_get(user=request.user, workspace_id=requested)  # type: ignore[arg-type]
+        membership = membership_get(user=user, workspace_id=requested)
         if membership is None:
             raise exceptions.PermissionDenied("You are not a member of that workspace.")
     else:
-        membership = membership_default(user=request.user)  # type: ignore[arg-type]
+        membership = membership_default(user=user)
         if membership is None:
             raise exceptions.PermissionDenied("You are not a member of any workspace.")
-    request._postroom_membership = membership  # type: ignore[attr-defined]
+    setattr(request, _CACHE_ATTR, membership)
     return membership
 
 
@@ -38,11 +51,8 @@ class WorkspacePermission(permissions.BasePermission):
     """
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if not request.user or not request.user.is_authenticated:
+        if not isinstance(request.user, User):
             return False
         perms: dict[str, str] = getattr(view, "workspace_perms", {})
         needed = perms.get(request.method or "GET", perms.get("*", Perm.WORKSPACE_VIEW))
-        membership = api_membership(request)
-        request.membership = membership  # type: ignore[attr-defined]
-        request.workspace = membership.workspace  # type: ignore[attr-defined]
-        return membership.has(needed)
+        return api_membership(request).has(needed)

@@ -19,7 +19,9 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Preview"))
     def preview_link(self, post: Post) -> str:
-        return format_html('<a href="{}" target="_blank">{}</a>', post.get_absolute_url(), _("Preview"))
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>', post.get_absolute_url(), _("Preview")
+        )
 
     @admin.action(description=_("Publish selected posts"))
     def publish(self, request: object, queryset: object) -> None:

@@ -75,9 +75,12 @@ def test_a_blocked_users_api_token_stops_working(api, manager, owner):
 
     response = client.get("/api/v1/me/")
     assert response.status_code == 401
-    assert client.post(
-        "/api/v1/auth/token/", {"email": owner.user.email, "password": PASSWORD}, format="json"
-    ).status_code == 400
+    assert (
+        client.post(
+            "/api/v1/auth/token/", {"email": owner.user.email, "password": PASSWORD}, format="json"
+        ).status_code
+        == 400
+    )
 
 
 def test_unblocking_restores_access(client, manager, owner):

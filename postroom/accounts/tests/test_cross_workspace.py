@@ -59,7 +59,10 @@ def test_the_api_does_not_list_foreign_members(api, owner, victim):
 def test_the_api_refuses_changing_a_foreign_member(api, owner, victim):
     client = api(owner.user)
 
-    assert client.patch(f"/api/v1/members/{victim.pk}/", {"role": "viewer"}, format="json").status_code == 404
+    assert (
+        client.patch(f"/api/v1/members/{victim.pk}/", {"role": "viewer"}, format="json").status_code
+        == 404
+    )
     assert client.delete(f"/api/v1/members/{victim.pk}/").status_code == 404
     victim.refresh_from_db()
     assert victim.role == Role.EDITOR

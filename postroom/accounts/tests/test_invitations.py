@@ -15,7 +15,9 @@ from postroom.accounts.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def _invite(client, django_capture_on_commit_callbacks, email="colleague@example.com", role="viewer"):
+def _invite(
+    client, django_capture_on_commit_callbacks, email="colleague@example.com", role="viewer"
+):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(reverse("member_list"), {"email": email, "role": role})
 
@@ -26,7 +28,9 @@ def _link_path(message):
     return match.group(1)
 
 
-def test_it_mails_a_signed_link_to_the_invited_address(login, owner, django_capture_on_commit_callbacks):
+def test_it_mails_a_signed_link_to_the_invited_address(
+    login, owner, django_capture_on_commit_callbacks
+):
     response = _invite(login(owner.user), django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
@@ -69,14 +73,18 @@ def test_someone_else_cannot_accept_it(client, owner, django_capture_on_commit_c
 
 
 def test_a_tampered_token_is_refused(client, owner):
-    invitation = Invitation.objects.create(workspace=owner.workspace, email="x@example.com", role="admin")
+    invitation = Invitation.objects.create(
+        workspace=owner.workspace, email="x@example.com", role="admin"
+    )
     token = invitation_token_make(invitation=invitation)
 
     assert client.get(reverse("invitation_accept", args=[token[:-2] + "xx"])).status_code == 404
 
 
 def test_an_expired_invitation_is_refused(client, owner):
-    invitation = Invitation.objects.create(workspace=owner.workspace, email="x@example.com", role="viewer")
+    invitation = Invitation.objects.create(
+        workspace=owner.workspace, email="x@example.com", role="viewer"
+    )
     token = invitation_token_make(invitation=invitation)
 
     with time_machine.travel(timezone.now() + timedelta(days=8)):
@@ -84,7 +92,9 @@ def test_an_expired_invitation_is_refused(client, owner):
 
 
 def test_a_withdrawn_invitation_is_refused(client, login, owner):
-    invitation = Invitation.objects.create(workspace=owner.workspace, email="x@example.com", role="viewer")
+    invitation = Invitation.objects.create(
+        workspace=owner.workspace, email="x@example.com", role="viewer"
+    )
     token = invitation_token_make(invitation=invitation)
 
     login(owner.user).post(reverse("invitation_revoke", args=[invitation.pk]))
@@ -111,8 +121,12 @@ def test_an_admin_cannot_invite_an_owner(login, member, django_capture_on_commit
 
 
 def test_an_anonymous_visitor_is_offered_signup_and_login(client, owner):
-    invitation = Invitation.objects.create(workspace=owner.workspace, email="x@example.com", role="viewer")
-    response = client.get(reverse("invitation_accept", args=[invitation_token_make(invitation=invitation)]))
+    invitation = Invitation.objects.create(
+        workspace=owner.workspace, email="x@example.com", role="viewer"
+    )
+    response = client.get(
+        reverse("invitation_accept", args=[invitation_token_make(invitation=invitation)])
+    )
 
     assert response.status_code == 200
     assert reverse("account_signup").encode() in response.content

@@ -82,7 +82,9 @@ def test_a_viewer_sees_the_workspace_but_cannot_change_it(login, owner, member):
     assert owner.workspace.name != "Mine now"
 
 
-def test_the_member_list_takes_constant_queries(login, owner, member, django_assert_max_num_queries):
+def test_the_member_list_takes_constant_queries(
+    login, owner, member, django_assert_max_num_queries
+):
     for _ in range(10):
         member(Role.VIEWER, workspace=owner.workspace)
     client = login(owner.user)
