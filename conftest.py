@@ -10,6 +10,17 @@ from postroom.accounts.roles import Role
 from postroom.accounts.tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (Redis outlives a test; allauth rate-limits in it)."""
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # noqa: S110 - the database cache table exists only with the db fixture
+        pass
+
+
 @pytest.fixture
 def member(db: None) -> Callable[..., Membership]:
     """Make a member: `member(role=Role.VIEWER, workspace=ws, user=u)`; fresh ones by default."""
