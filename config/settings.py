@@ -152,6 +152,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "postroom.api.errors.exception_handler",
+    # Password guessing on the token endpoint; counted in the shared cache.
+    "DEFAULT_THROTTLE_RATES": {"auth": "10/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Postroom API",

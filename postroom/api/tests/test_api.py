@@ -112,3 +112,16 @@ def test_the_schema_is_openapi_3_and_covers_the_endpoints(client):
 def test_the_docs_page_works_offline(client):
     content = client.get("/api/v1/docs/").content
     assert b"/static/drf_spectacular_sidecar/" in content
+
+
+def test_password_guessing_on_the_token_endpoint_is_throttled(api, owner):
+    client = api()
+    codes = [
+        client.post(
+            "/api/v1/auth/token/", {"email": owner.user.email, "password": "guess"}, format="json"
+        ).status_code
+        for _ in range(11)
+    ]
+
+    assert codes[:10] == [400] * 10
+    assert codes[10] == 429
