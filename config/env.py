@@ -45,6 +45,8 @@ WORKER_STALE_SECONDS: int = env.int("WORKER_STALE_SECONDS", default=180)
 # Jobs run inline in the calling process (tests, one-off scripts).
 HUEY_IMMEDIATE: bool = env.bool("HUEY_IMMEDIATE", default=False)
 HUEY_WORKERS: int = env.int("HUEY_WORKERS", default=2)
+# Name of the queue (the Redis key prefix); separate installations sharing a Redis differ.
+HUEY_NAME: str = env.str("HUEY_NAME", default="postroom")
 
 SERVE_MEDIA: bool = env.bool("SERVE_MEDIA", default=True)
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")

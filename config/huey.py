@@ -5,13 +5,13 @@ from typing import Any
 
 
 def huey_settings(
-    *, redis_url: str | None, var_dir: Path, immediate: bool, workers: int
+    *, name: str, redis_url: str | None, var_dir: Path, immediate: bool, workers: int
 ) -> dict[str, Any]:
     consumer = {"workers": workers, "worker_type": "thread", "periodic": True}
     if redis_url:
         return {
             "huey_class": "huey.RedisHuey",
-            "name": "postroom",
+            "name": name,
             "url": redis_url,
             "immediate": immediate,
             "consumer": consumer,
@@ -19,7 +19,7 @@ def huey_settings(
     var_dir.mkdir(parents=True, exist_ok=True)
     return {
         "huey_class": "huey.SqliteHuey",
-        "name": "postroom",
+        "name": name,
         "filename": str(var_dir / "huey.sqlite3"),
         "immediate": immediate,
         "consumer": consumer,

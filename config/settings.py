@@ -102,6 +102,7 @@ else:
 
 # --- Jobs -----------------------------------------------------------------------
 HUEY = huey_settings(
+    name=E.HUEY_NAME,
     redis_url=E.REDIS_URL,
     var_dir=E.VAR_DIR,
     immediate=E.HUEY_IMMEDIATE,
@@ -210,4 +211,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": E.LOG_LEVEL},
+    # The Huey consumer installs its own handler; do not print its lines twice.
+    "loggers": {"huey": {"propagate": False}},
 }
