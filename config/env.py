@@ -54,3 +54,6 @@ LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 # Superuser created by `make run` (manage.py ensure_admin) when both are set.
 POSTROOM_ADMIN_EMAIL: str = env.str("POSTROOM_ADMIN_EMAIL", default="")
 POSTROOM_ADMIN_PASSWORD: str = env.str("POSTROOM_ADMIN_PASSWORD", default="")
+
+# Largest CSV file accepted for import, in megabytes.
+IMPORT_MAX_MB: int = env.int("IMPORT_MAX_MB", default=500)

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "postroom.core",
     "postroom.accounts",
     "postroom.blog",
+    "postroom.audience",
     "postroom.api",
 ]
 
@@ -136,6 +137,11 @@ ACCOUNT_ADAPTER = "postroom.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Postroom] "
 # Workspace invitations are valid for a week.
 INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
+
+# --- Audience -------------------------------------------------------------------
+IMPORT_MAX_BYTES = E.IMPORT_MAX_MB * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Email ----------------------------------------------------------------------
 vars().update(E.env.email_url_config(E.EMAIL_URL))

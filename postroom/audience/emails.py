@@ -1,0 +1,78 @@
+"""Email address validation and normalization (email-validator, no DNS lookups)."""
+
+import functools
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import CharField, Func
+from django.utils.translation import gettext as _
+from email_validator import EmailNotValidError, validate_email
+
+
+def email_normalize(raw: str) -> str:
+    """The canonical form of `raw` (lower-cased), or ValidationError saying what is wrong."""
+    try:
+        result = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError(_("Invalid email address: %(reason)s") % {"reason": exc}) from exc
+    return result.normalized.lower()
+
+
+def email_domain(email: str) -> str:
+    return email.rpartition("@")[2].lower()
+
+
+class EmailDomain(Func):
+    """SQL: the part of an email column after the last '@'."""
+
+    output_field = CharField()
+    arity = 1
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="substr(%(expressions)s, instr(%(expressions)s, '@') + 1)",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="split_part(%(expressions)s, '@', 2)", **extra
+        )
+
+
+# The common shape of an address: an ASCII dot-atom local part and LDH labels.
+_COMMON = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def _domain_accepted(domain: str) -> bool:
+    try:
+        validate_email(f"postmaster@{domain}", check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def email_normalize_many(raw: str) -> str:
+    """`email_normalize` for bulk work (imports): the same verdicts, far fewer full parses.
+
+    Addresses of the common shape have their domain checked by email-validator
+    once per distinct domain (cached); every other address, and any whose domain
+    is refused, goes through email-validator in full, which gives the reason.
+    """
+    raw = raw.strip()
+    match = _COMMON.fullmatch(raw)
+    if (
+        match is not None
+        and len(raw) <= 254
+        and raw.index("@") <= 64
+        and "xn--" not in match.group(1).lower()
+        and _domain_accepted(match.group(1).lower())
+    ):
+        return raw.lower()
+    return email_normalize(raw)

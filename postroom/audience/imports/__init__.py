@@ -1,0 +1,1 @@
+"""CSV import: detect the file's shape, check each row, load good rows in set-based batches."""

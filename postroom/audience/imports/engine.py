@@ -1,0 +1,129 @@
+"""Running an import from start to report: the one engine behind the web, the API and the CLI."""
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from postroom.audience.imports.loaders import BatchResult, Target, loader_for
+from postroom.audience.imports.rows import Record, RowParser, RowRefused
+from postroom.audience.imports.source import CsvError, CsvRows, csv_shape
+from postroom.audience.models import CustomField, Import, ImportIssue, ImportStatus
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[Import], None]
+
+
+def import_run(*, import_id: int, on_progress: Progress | None = None) -> Import | None:
+    """Run a queued import once; None when another worker already took it.
+
+    The claim is a conditional UPDATE that must touch one row, so a job that is
+    delivered twice never imports twice. Good rows are kept whatever happens to
+    bad ones; a file that cannot be read at all fails the import with the reason.
+    """
+    claimed = Import.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    if claimed != 1:
+        return None
+    job = Import.objects.get(pk=import_id)
+    try:
+        _run(job, on_progress)
+    except CsvError as exc:
+        _finish(job, ImportStatus.FAILED, error=str(exc))
+    except Exception:
+        logger.exception("import %s failed", job.pk)
+        _finish(job, ImportStatus.FAILED, error=_("The import stopped on an unexpected error."))
+        raise
+    else:
+        _finish(job, ImportStatus.FINISHED)
+    if on_progress:
+        on_progress(job)
+    return job
+
+
+def _run(job: Import, on_progress: Progress | None) -> None:
+    path = Path(job.file.path)
+    shape = csv_shape(path)
+    job.encoding, job.delimiter, job.total_bytes = (
+        shape.encoding,
+        shape.delimiter,
+        path.stat().st_size,
+    )
+    job.save(update_fields=["encoding", "delimiter", "total_bytes", "updated_at"])
+    fields = list(CustomField.objects.filter(workspace_id=job.workspace_id))
+    parser = RowParser(shape.header, job.mapping, fields)
+    target = Target(
+        workspace_id=job.workspace_id,
+        mode=job.mode,
+        list_ids=tuple(job.lists.values_list("id", flat=True)),
+        subscription_status=job.subscription_status,
+    )
+    loader = loader_for(target)
+    seen: set[str] = set()
+    batch: list[Record] = []
+    issues: list[ImportIssue] = []
+    with CsvRows(path, shape) as rows:
+        for line, cells in rows:
+            job.rows += 1
+            try:
+                record = parser.parse(line, cells)
+            except RowRefused as refused:
+                job.invalid += 1
+                issues.append(
+                    ImportIssue(
+                        import_job=job,
+                        line=line,
+                        email=refused.email[:320],
+                        reason=refused.reason[:255],
+                    )
+                )
+                continue
+            if record.email in seen:
+                job.duplicates += 1
+                continue
+            seen.add(record.email)
+            batch.append(record)
+            if len(batch) >= loader.batch_size:
+                _flush(job, loader.load(batch), issues, rows.position, on_progress)
+                batch, issues = [], []
+        _flush(
+            job, loader.load(batch) if batch else BatchResult(), issues, rows.position, on_progress
+        )
+
+
+def _flush(
+    job: Import,
+    result: BatchResult,
+    issues: list[ImportIssue],
+    position: int,
+    on_progress: Progress | None,
+) -> None:
+    job.created += result.created
+    job.updated += result.updated
+    job.unchanged += result.unchanged
+    job.processed_bytes = position
+    with transaction.atomic():
+        ImportIssue.objects.bulk_create(issues, batch_size=1000)
+        Import.objects.filter(pk=job.pk).update(
+            rows=job.rows,
+            created=job.created,
+            updated=job.updated,
+            unchanged=job.unchanged,
+            duplicates=job.duplicates,
+            invalid=job.invalid,
+            processed_bytes=job.processed_bytes,
+            updated_at=timezone.now(),
+        )
+    if on_progress:
+        on_progress(job)
+
+
+def _finish(job: Import, status: str, *, error: str = "") -> None:
+    job.status, job.error, job.finished_at = status, error, timezone.now()
+    Import.objects.filter(pk=job.pk).update(
+        status=status, error=error, finished_at=job.finished_at, updated_at=job.finished_at
+    )

@@ -1,0 +1,108 @@
+"""Reading an uploaded CSV: encoding and delimiter detection, rows with their line numbers."""
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from charset_normalizer import from_bytes
+from django.utils.translation import gettext as _
+
+SAMPLE_BYTES = 256 * 1024
+DELIMITERS = ",;\t"
+# Encodings a spreadsheet or CRM export is likely to be in, besides UTF-8.
+LEGACY_ENCODINGS = ["cp1251", "cp1252", "koi8_r", "latin_1"]
+
+
+class CsvError(Exception):
+    """The file as a whole cannot be read as CSV (the message says why)."""
+
+
+@dataclass(frozen=True)
+class CsvShape:
+    encoding: str
+    delimiter: str
+    header: list[str]
+
+
+def _detect_encoding(sample: bytes) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in sample:
+        raise CsvError(_("This is not a text file."))
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        best = from_bytes(sample, cp_isolation=LEGACY_ENCODINGS).best()
+        return best.encoding if best is not None else "cp1251"
+    return "utf-8"
+
+
+def _detect_delimiter(text: str) -> str:
+    lines = text.splitlines()[:50]
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = lines[0] if lines else ""
+        counts = {d: header.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def csv_shape(path: Path) -> CsvShape:
+    """Encoding, delimiter and header of the CSV at `path`; CsvError when unreadable."""
+    with path.open("rb") as raw:
+        sample = raw.read(SAMPLE_BYTES)
+    if not sample.strip():
+        raise CsvError(_("The file is empty."))
+    encoding = _detect_encoding(sample)
+    text = sample.decode(encoding, errors="replace")
+    if len(sample) == SAMPLE_BYTES:
+        text = text.rsplit("\n", 1)[0]  # drop a line cut by the sample's end
+    delimiter = _detect_delimiter(text)
+    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    header = [h.strip() for h in header]
+    if not any(header):
+        raise CsvError(_("The first line must name the columns."))
+    return CsvShape(encoding=encoding, delimiter=delimiter, header=header)
+
+
+class CsvRows:
+    """Iterate `(line_number, cells)` after the header; `position` is the bytes read so far."""
+
+    def __init__(self, path: Path, shape: CsvShape) -> None:
+        self._raw: IO[bytes] = path.open("rb")
+        self._text = io.TextIOWrapper(
+            self._raw, encoding=shape.encoding, errors="replace", newline=""
+        )
+        self._reader = csv.reader(self._text, delimiter=shape.delimiter)
+        next(self._reader, None)
+
+    @property
+    def position(self) -> int:
+        return self._raw.tell()
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        for cells in self._reader:
+            if not cells or not any(c.strip() for c in cells):
+                continue
+            yield self._reader.line_num, cells
+
+    def close(self) -> None:
+        self._text.close()
+
+    def __enter__(self) -> "CsvRows":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def csv_preview(path: Path, shape: CsvShape, *, rows: int = 5) -> list[list[str]]:
+    with CsvRows(path, shape) as reader:
+        return [cells for _, (_line, cells) in zip(range(rows), reader, strict=False)]

@@ -1,0 +1,278 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from postroom.core.models import TimeStampedModel
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    BOOLEAN = "boolean", _("Yes / no")
+    CHOICE = "choice", _("Choice")
+
+
+class CustomField(TimeStampedModel):
+    """A subscriber attribute the workspace defines; values live in `Subscriber.attributes`."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    name = models.SlugField(_("name"), max_length=64, help_text=_("Key in templates and CSV"))
+    label = models.CharField(_("label"), max_length=120)
+    type = models.CharField(_("type"), max_length=10, choices=FieldType.choices)
+    required = models.BooleanField(_("required"), default=False)
+    default = models.JSONField(_("default"), null=True, blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "name")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="customfield_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SubscriberStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    BLOCKLISTED = "blocklisted", _("Blocklisted")
+
+
+class Subscriber(TimeStampedModel):
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    email = models.EmailField(_("email"), max_length=254)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    source = models.CharField(_("source"), max_length=64, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=SubscriberStatus.choices,
+        default=SubscriberStatus.ACTIVE,
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "email"], name="subscriber_unique_email")
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "-id"], name="subscriber_ws_recent"),
+            models.Index(fields=["workspace", "status"], name="subscriber_ws_status"),
+            models.Index(fields=["workspace", "created_at"], name="subscriber_ws_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class OptIn(models.TextChoices):
+    SINGLE = "single", _("Single opt-in")
+    DOUBLE = "double", _("Double opt-in")
+
+
+class MailingList(TimeStampedModel):
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    opt_in = models.CharField(
+        _("opt-in"), max_length=8, choices=OptIn.choices, default=OptIn.SINGLE
+    )
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Has a public subscription page")
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubscriptionStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Unconfirmed")
+    SUBSCRIBED = "subscribed", _("Subscribed")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+
+class SubscriptionSource(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    IMPORT = "import", _("Import")
+    FORM = "form", _("Form")
+    API = "api", _("API")
+
+
+class Subscription(TimeStampedModel):
+    """A subscriber on a list. Unsubscribing keeps the row; history is in SubscriptionEvent."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    mailing_list = models.ForeignKey(
+        MailingList, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=SubscriptionStatus.choices)
+    source = models.CharField(_("source"), max_length=8, choices=SubscriptionSource.choices)
+    subscribed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "mailing_list"], name="subscription_unique_per_list"
+            )
+        ]
+        indexes = [models.Index(fields=["mailing_list", "status"], name="subscription_list_status")]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} on {self.mailing_list_id}: {self.status}"
+
+
+class SubscriptionEvent(models.Model):
+    """Append-only history of a subscription's status changes."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=12, choices=SubscriptionStatus.choices)
+    source = models.CharField(max_length=8, choices=SubscriptionSource.choices)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.status} ({self.source})"
+
+
+class SuppressionReason(models.TextChoices):
+    HARD_BOUNCE = "hard_bounce", _("Hard bounce")
+    COMPLAINT = "complaint", _("Complaint")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed from all")
+    MANUAL = "manual", _("Manual")
+
+
+class Suppression(TimeStampedModel):
+    """An address or a whole domain that nothing in the workspace may send to."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    email = models.CharField(_("email"), max_length=254, blank=True)
+    domain = models.CharField(_("domain"), max_length=253, blank=True)
+    reason = models.CharField(_("reason"), max_length=16, choices=SuppressionReason.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(email="") & ~Q(domain="")) | (~Q(email="") & Q(domain="")),
+                name="suppression_email_xor_domain",
+            ),
+            models.UniqueConstraint(
+                fields=["workspace", "email"],
+                condition=~Q(email=""),
+                name="suppression_unique_email",
+            ),
+            models.UniqueConstraint(
+                fields=["workspace", "domain"],
+                condition=~Q(domain=""),
+                name="suppression_unique_domain",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email or f"@{self.domain}"
+
+
+class Segment(TimeStampedModel):
+    """A saved filter chain; `definition` is compiled to one query by `segments.segment_q`."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    definition = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportMode(models.TextChoices):
+    ADD = "add", _("Add only")
+    UPDATE = "update", _("Add and update")
+
+
+class ImportStatus(models.TextChoices):
+    DRAFT = "draft", _("Awaiting confirmation")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class Import(TimeStampedModel):
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    file_name = models.CharField(max_length=255)
+    encoding = models.CharField(max_length=32, blank=True)
+    delimiter = models.CharField(max_length=1, blank=True)
+    mapping = models.JSONField(default=dict, help_text="CSV column -> subscriber field")
+    mode = models.CharField(max_length=8, choices=ImportMode.choices, default=ImportMode.ADD)
+    lists = models.ManyToManyField(MailingList, blank=True)
+    subscription_status = models.CharField(
+        max_length=12, choices=SubscriptionStatus.choices, default=SubscriptionStatus.SUBSCRIBED
+    )
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_bytes = models.PositiveBigIntegerField(default=0)
+    processed_bytes = models.PositiveBigIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    invalid = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-id",)
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def progress(self) -> float:
+        """Share of the file read, 0..1."""
+        if self.status == ImportStatus.FINISHED:
+            return 1.0
+        return min(1.0, self.processed_bytes / self.total_bytes) if self.total_bytes else 0.0
+
+
+class ImportIssue(models.Model):
+    """A row of an import that was refused, with its line number and reason."""
+
+    import_job = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="issues")
+    line = models.PositiveIntegerField()
+    email = models.CharField(max_length=320, blank=True)
+    reason = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ("line",)
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"

@@ -1,0 +1,83 @@
+from typing import Any
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from postroom.accounts.models import Workspace
+from postroom.audience.emails import EmailDomain
+from postroom.audience.models import Segment, Subscriber, Subscription, Suppression
+from postroom.audience.segments import segment_q
+from postroom.core.tenancy import scoped
+
+EXACT_COUNT_LIMIT = 10_000
+
+
+def suppressed_q() -> Q:
+    """Subscribers whose address or domain is on their workspace's suppression list."""
+    same_workspace = Suppression.objects.filter(workspace_id=OuterRef("workspace_id"))
+    return Q(Exists(same_workspace.filter(email=OuterRef("email")))) | Q(
+        Exists(same_workspace.filter(domain=EmailDomain(OuterRef("email"))))
+    )
+
+
+def subscriber_list(
+    *,
+    workspace: Workspace,
+    search: str = "",
+    list_id: int | None = None,
+    status: str = "",
+    segment: Segment | None = None,
+    subscription_status: str = "",
+) -> QuerySet[Subscriber]:
+    """The workspace's subscribers matching the filters, newest first; one query."""
+    subscribers = scoped(Subscriber, workspace).order_by("-id")
+    if search:
+        subscribers = subscribers.filter(
+            Q(email__icontains=search.strip()) | Q(full_name__icontains=search.strip())
+        )
+    if status:
+        subscribers = subscribers.filter(status=status)
+    if list_id is not None:
+        on_list = Subscription.objects.filter(
+            subscriber=OuterRef("pk"), mailing_list_id=list_id, workspace=workspace
+        )
+        if subscription_status:
+            on_list = on_list.filter(status=subscription_status)
+        subscribers = subscribers.filter(Exists(on_list))
+    if segment is not None:
+        subscribers = subscribers.filter(segment_q(segment.definition, workspace_id=workspace.pk))
+    return subscribers
+
+
+def count_bounded(queryset: QuerySet[Any], *, limit: int = EXACT_COUNT_LIMIT) -> tuple[int, bool]:
+    """`(count, exact)`: exact up to `limit`, else the planner's estimate (PostgreSQL) or `limit`.
+
+    Counting a million rows on every page view is what makes list pages slow;
+    past the limit a user needs an order of magnitude, not the last digit.
+    """
+    bounded = queryset.order_by()[: limit + 1].count()
+    if bounded <= limit:
+        return bounded, True
+    if connection.vendor == "postgresql":
+        sql, params = queryset.order_by().query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            import json
+
+            plan = json.loads(plan)
+        return max(int(plan[0]["Plan"]["Plan Rows"]), limit + 1), False
+    return limit + 1, False
+
+
+def segment_count(*, segment: Segment) -> int:
+    return (
+        scoped(Subscriber, segment.workspace_id, field="workspace_id")
+        .filter(segment_q(segment.definition, workspace_id=segment.workspace_id))
+        .count()
+    )
+
+
+def subscriber_subscriptions(*, subscriber: Subscriber) -> QuerySet[Subscription]:
+    return subscriber.subscriptions.select_related("mailing_list").prefetch_related("events")

@@ -1,0 +1,1 @@
+"""Every write to the audience: subscribers, lists, subscriptions, suppressions, imports."""

@@ -1,0 +1,86 @@
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from postroom.accounts.models import User, Workspace
+from postroom.audience.imports.mapping import mapping_guess, mapping_validate
+from postroom.audience.imports.source import CsvError, CsvShape, csv_shape
+from postroom.audience.models import CustomField, Import, ImportMode, ImportStatus, MailingList
+
+
+def _attribute_names(workspace: Workspace) -> list[str]:
+    return list(CustomField.objects.filter(workspace=workspace).values_list("name", flat=True))
+
+
+def import_shape(*, job: Import) -> CsvShape:
+    try:
+        return csv_shape(Path(job.file.path))
+    except CsvError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+
+
+@transaction.atomic
+def import_upload(*, workspace: Workspace, user: User | None, upload: UploadedFile) -> Import:
+    """Store an uploaded CSV as a draft import with a guessed column mapping.
+
+    Refuses files over IMPORT_MAX_BYTES and files that are not readable CSV.
+    """
+    limit = settings.IMPORT_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}}
+        )
+    job = Import(
+        workspace=workspace,
+        created_by=user,
+        file_name=(upload.name or "upload.csv")[:255],
+        status=ImportStatus.DRAFT,
+        total_bytes=upload.size,
+    )
+    job.file.save(f"{workspace.pk}.csv", upload, save=False)
+    try:
+        shape = csv_shape(Path(job.file.path))
+    except CsvError as exc:
+        job.file.delete(save=False)
+        raise ValidationError({"file": str(exc)}) from exc
+    job.encoding, job.delimiter = shape.encoding, shape.delimiter
+    job.mapping = mapping_guess(shape.header, _attribute_names(workspace))
+    job.save()
+    return job
+
+
+@transaction.atomic
+def import_start(
+    *,
+    job: Import,
+    mapping: dict[str, str] | None = None,
+    mode: str = ImportMode.ADD,
+    lists: Iterable[MailingList] = (),
+    subscription_status: str = "subscribed",
+) -> Import:
+    """Confirm a draft import's settings and queue it for a worker."""
+    from postroom.audience.tasks import import_process
+
+    if job.status != ImportStatus.DRAFT:
+        raise ValidationError(_("This import has already been started."))
+    shape = import_shape(job=job)
+    job.mapping = mapping_validate(
+        mapping if mapping is not None else job.mapping,
+        shape.header,
+        _attribute_names(job.workspace),
+    )
+    lists = list(lists)
+    if any(m.workspace_id != job.workspace_id for m in lists):
+        raise ValidationError({"lists": _("Unknown list.")})
+    job.mode = mode
+    job.subscription_status = subscription_status
+    job.status = ImportStatus.QUEUED
+    job.save()
+    job.lists.set(lists)
+    transaction.on_commit(lambda: import_process(job.pk))
+    return job

@@ -1,0 +1,130 @@
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from postroom.accounts.models import Workspace
+from postroom.audience.attributes import attributes_clean
+from postroom.audience.emails import email_normalize
+from postroom.audience.models import (
+    CustomField,
+    MailingList,
+    Subscriber,
+    SubscriberStatus,
+    SubscriptionSource,
+    SubscriptionStatus,
+    SuppressionReason,
+)
+from postroom.audience.services.subscriptions import subscription_set
+from postroom.audience.services.suppressions import suppression_add
+
+_PLAIN_FIELDS = ("full_name", "comment", "time_zone", "language", "source", "status")
+
+
+def _check_time_zone(value: str) -> None:
+    if value:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError({"time_zone": _("Unknown time zone.")}) from exc
+
+
+@transaction.atomic
+def subscriber_create(
+    *,
+    workspace: Workspace,
+    email: str,
+    attributes: dict[str, Any] | None = None,
+    lists: Iterable[MailingList] = (),
+    subscription_status: str = SubscriptionStatus.SUBSCRIBED,
+    source: str = SubscriptionSource.ADMIN,
+    **fields: Any,
+) -> Subscriber:
+    """Create a subscriber with validated attributes and put them on `lists`."""
+    normalized = email_normalize(email)
+    _check_time_zone(fields.get("time_zone", ""))
+    cleaned = attributes_clean(CustomField.objects.filter(workspace=workspace), attributes or {})
+    unknown = set(fields) - set(_PLAIN_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown subscriber fields: {sorted(unknown)}")
+    fields.setdefault("source", source)
+    try:
+        with transaction.atomic():
+            subscriber = Subscriber.objects.create(
+                workspace=workspace, email=normalized, attributes=cleaned, **fields
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"email": _("A subscriber with this email already exists.")}) from exc
+    for mailing_list in lists:
+        subscription_set(
+            subscriber=subscriber,
+            mailing_list=mailing_list,
+            status=subscription_status,
+            source=source,
+        )
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_update(
+    *,
+    subscriber: Subscriber,
+    email: str | None = None,
+    attributes: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Subscriber:
+    """Change a subscriber; `attributes` names only the keys to change (None clears one)."""
+    if email is not None:
+        subscriber.email = email_normalize(email)
+    if "time_zone" in fields:
+        _check_time_zone(fields["time_zone"])
+    for name, value in fields.items():
+        if name not in _PLAIN_FIELDS:
+            raise TypeError(f"unknown subscriber field: {name}")
+        setattr(subscriber, name, value)
+    if attributes is not None:
+        merged = {**subscriber.attributes, **attributes}
+        merged = {k: v for k, v in merged.items() if v is not None}
+        subscriber.attributes = attributes_clean(
+            CustomField.objects.filter(workspace_id=subscriber.workspace_id), merged
+        )
+    try:
+        with transaction.atomic():
+            subscriber.save()
+    except IntegrityError as exc:
+        raise ValidationError({"email": _("A subscriber with this email already exists.")}) from exc
+    return subscriber
+
+
+def subscriber_delete(*, subscriber: Subscriber) -> None:
+    subscriber.delete()
+
+
+@transaction.atomic
+def subscriber_unsubscribe_all(
+    *, subscriber: Subscriber, source: str, ip: str | None = None
+) -> None:
+    """Unsubscribe from every list and suppress the address for the whole workspace."""
+    for subscription in subscriber.subscriptions.select_related("mailing_list"):
+        subscription_set(
+            subscriber=subscriber,
+            mailing_list=subscription.mailing_list,
+            status=SubscriptionStatus.UNSUBSCRIBED,
+            source=source,
+            ip=ip,
+        )
+    suppression_add(
+        workspace=subscriber.workspace,
+        value=subscriber.email,
+        reason=SuppressionReason.UNSUBSCRIBED,
+    )
+
+
+def subscriber_blocklist(*, subscriber: Subscriber) -> Subscriber:
+    subscriber.status = SubscriberStatus.BLOCKLISTED
+    subscriber.save(update_fields=["status", "updated_at"])
+    return subscriber
