@@ -10,10 +10,10 @@ missing ones are created with the import's status and a history event.
 
 import io
 import json
-from datetime import datetime
-from typing import Any
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
