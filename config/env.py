@@ -48,6 +48,9 @@ HUEY_WORKERS: int = env.int("HUEY_WORKERS", default=2)
 # Name of the queue (the Redis key prefix); separate installations sharing a Redis differ.
 HUEY_NAME: str = env.str("HUEY_NAME", default="postroom")
 
+# Reverse proxies in front of the web server (for client addresses in rate limits).
+NUM_PROXIES: int = env.int("NUM_PROXIES", default=0)
+
 SERVE_MEDIA: bool = env.bool("SERVE_MEDIA", default=True)
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 

@@ -160,7 +160,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "postroom.api.errors.exception_handler",
     # Password guessing on the token endpoint; counted in the shared cache.
-    "DEFAULT_THROTTLE_RATES": {"auth": "10/min"},
+    "DEFAULT_THROTTLE_RATES": {"auth": "10/min", "auth_email": "10/min"},
+    # Proxies in front of the app; 0 trusts no X-Forwarded-For (clients could forge it).
+    "NUM_PROXIES": E.NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Postroom API",

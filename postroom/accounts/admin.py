@@ -22,7 +22,15 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-    readonly_fields = ("blocked_at", "blocked_reason", "blocked_by", "last_login", "date_joined")
+    # Blocking goes through the staff page (with a reason) so that both stay in step.
+    readonly_fields = (
+        "is_active",
+        "blocked_at",
+        "blocked_reason",
+        "blocked_by",
+        "last_login",
+        "date_joined",
+    )
     raw_id_fields = ("default_workspace",)
 
 

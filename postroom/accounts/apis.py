@@ -1,5 +1,6 @@
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
@@ -24,6 +25,7 @@ from postroom.accounts.serializers import (
     TokenSerializer,
     WorkspaceSerializer,
 )
+from postroom.api.throttling import EmailRateThrottle
 from postroom.api.workspace import WorkspacePermission, api_membership, request_user
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
@@ -31,7 +33,7 @@ from postroom.core.tenancy import get_scoped_or_404, scoped
 class TokenObtainApi(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (ScopedRateThrottle,)
+    throttle_classes = (ScopedRateThrottle, EmailRateThrottle)
     throttle_scope = "auth"
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer, auth=[])
@@ -48,6 +50,10 @@ class TokenObtainApi(APIView):
         if user is None:
             raise ValidationError(
                 {"non_field_errors": ["Wrong email or password, or the account is blocked."]}
+            )
+        if not EmailAddress.objects.filter(user=user, verified=True).exists():
+            raise ValidationError(
+                {"non_field_errors": ["Verify your email address (see the mail we sent) first."]}
             )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

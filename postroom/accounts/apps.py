@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "postroom.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from postroom.accounts import signals  # noqa: F401

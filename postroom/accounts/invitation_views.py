@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from postroom.accounts.invitations import invitation_from_token
 from postroom.accounts.models import User
 from postroom.accounts.services import invitation_accept as invitation_accept_service
+from postroom.accounts.workspace import remember_workspace
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -17,10 +18,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     error = None
     if request.method == "POST" and isinstance(request.user, User):
         try:
-            invitation_accept_service(invitation=invitation, user=request.user)
+            membership = invitation_accept_service(invitation=invitation, user=request.user)
         except (PermissionDenied, ValidationError) as exc:
             error = " ".join(getattr(exc, "messages", [str(exc)]))
         else:
+            remember_workspace(request, membership.workspace_id)
             messages.success(
                 request, _("You joined “%(name)s”.") % {"name": invitation.workspace.name}
             )

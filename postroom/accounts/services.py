@@ -1,8 +1,9 @@
 """Every write to users, workspaces, memberships and invitations."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,12 @@ def workspace_rename(*, actor: Membership, name: str) -> Workspace:
 
 
 def workspace_switch(*, user: User, workspace_id: int) -> Membership:
-    """Make `workspace_id` the user's current workspace; refused if they are not a member."""
+    """The membership to work in after switching; refused if the user is not a member.
+
+    The web remembers the choice per session, so switching in one browser does
+    not move other sessions or API clients; `default_workspace` (where new
+    sessions and header-less API calls land) only changes when it is unset.
+    """
     membership = (
         Membership.objects.select_related("workspace")
         .filter(user=user, workspace_id=workspace_id)
@@ -43,8 +49,9 @@ def workspace_switch(*, user: User, workspace_id: int) -> Membership:
     )
     if membership is None:
         raise PermissionDenied(_("You are not a member of that workspace."))
-    user.default_workspace_id = membership.workspace_id
-    user.save(update_fields=["default_workspace", "updated_at"])
+    if user.default_workspace_id is None:
+        user.default_workspace_id = membership.workspace_id
+        user.save(update_fields=["default_workspace", "updated_at"])
     return membership
 
 
@@ -63,15 +70,31 @@ def invitation_create(*, actor: Membership, email: str, role: str, accept_url: s
     email = User.objects.normalize_email(email).lower()
     if actor.workspace.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a member.")})
+    _invitation_rate_check(actor)
     Invitation.objects.filter(
         workspace=actor.workspace, email=email, accepted_at=None, revoked_at=None
     ).update(revoked_at=timezone.now())
-    invitation = Invitation.objects.create(
-        workspace=actor.workspace, email=email, role=role, invited_by=actor.user
-    )
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                workspace=actor.workspace, email=email, role=role, invited_by=actor.user
+            )
+    except IntegrityError as exc:  # the same address invited at the same moment
+        raise ValidationError({"email": _("An invitation to this address was just sent.")}) from exc
     language = translation.get_language() or settings.LANGUAGE_CODE
     transaction.on_commit(lambda: invitation_send(invitation.pk, accept_url, language))
     return invitation
+
+
+INVITATIONS_PER_HOUR = 50
+
+
+def _invitation_rate_check(actor: Membership) -> None:
+    """At most INVITATIONS_PER_HOUR invitation mails per workspace (the relay is no spam cannon)."""
+    key = f"postroom:invitations:{actor.workspace_id}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > INVITATIONS_PER_HOUR:
+        raise ValidationError(_("Too many invitations this hour; try again later."))
 
 
 def invitation_revoke(*, actor: Membership, invitation: Invitation) -> None:
@@ -93,14 +116,19 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not locked.is_open:
         raise ValidationError(_("This invitation has already been used or was withdrawn."))
-    membership, _created = Membership.objects.get_or_create(
+    membership, created = Membership.objects.get_or_create(
         workspace_id=locked.workspace_id, user=user, defaults={"role": locked.role}
     )
+    if not created and membership.role != Role.OWNER and membership.role != locked.role:
+        # Joined meanwhile by another invitation: the newest invitation's role applies.
+        membership.role = locked.role
+        membership.save(update_fields=["role", "updated_at"])
     locked.accepted_at = timezone.now()
     locked.accepted_by = user
     locked.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
-    user.default_workspace_id = locked.workspace_id
-    user.save(update_fields=["default_workspace", "updated_at"])
+    if user.default_workspace_id is None:
+        user.default_workspace_id = locked.workspace_id
+        user.save(update_fields=["default_workspace", "updated_at"])
     return membership
 
 
@@ -143,14 +171,21 @@ def user_profile_update(*, user: User, first_name: str, last_name: str) -> User:
     return user
 
 
+def user_api_tokens_revoke(*, user: User) -> int:
+    """Delete the user's API tokens (after a password change or reset)."""
+    from rest_framework.authtoken.models import Token
+
+    deleted, _details = Token.objects.filter(user=user).delete()
+    return deleted
+
+
 def user_block(*, user: User, by: User, reason: str) -> User:
     """Block a user: no log-in, existing sessions end, API tokens are refused."""
     if not by.has_perm("accounts.block_user"):
         raise PermissionDenied(_("You may not block users."))
     if user.pk == by.pk:
         raise ValidationError(_("You cannot block yourself."))
-    if user.is_superuser and not by.is_superuser:
-        raise PermissionDenied(_("Only a superuser can block a superuser."))
+    _require_may_moderate(user=user, by=by)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the user is blocked.")})
     user.is_active = False
@@ -166,6 +201,9 @@ def user_block(*, user: User, by: User, reason: str) -> User:
 def user_unblock(*, user: User, by: User) -> User:
     if not by.has_perm("accounts.block_user"):
         raise PermissionDenied(_("You may not unblock users."))
+    _require_may_moderate(user=user, by=by)
+    if user.blocked_by is not None and user.blocked_by.is_superuser and not by.is_superuser:
+        raise PermissionDenied(_("Only a superuser can lift a block a superuser set."))
     user.is_active = True
     user.blocked_at = None
     user.blocked_reason = ""
@@ -174,6 +212,14 @@ def user_unblock(*, user: User, by: User) -> User:
         update_fields=["is_active", "blocked_at", "blocked_reason", "blocked_by", "updated_at"]
     )
     return user
+
+
+def _require_may_moderate(*, user: User, by: User) -> None:
+    """Managers moderate customers; staff and superusers are moderated by superusers only."""
+    if by.is_superuser:
+        return
+    if user.is_superuser or user.is_staff or user.groups.exists():
+        raise PermissionDenied(_("Only a superuser can block or unblock platform staff."))
 
 
 def _require(actor: Membership, perm: str) -> None:

@@ -13,7 +13,12 @@ from postroom.accounts.forms import InvitationForm, ProfileForm, RoleForm, Works
 from postroom.accounts.models import Invitation, Membership
 from postroom.accounts.roles import Perm, Role
 from postroom.accounts.selectors import invitation_open_list, workspace_member_list
-from postroom.accounts.workspace import AuthenticatedRequest, WorkspaceRequest, workspace_view
+from postroom.accounts.workspace import (
+    AuthenticatedRequest,
+    WorkspaceRequest,
+    remember_workspace,
+    workspace_view,
+)
 from postroom.core.tenancy import get_scoped_or_404
 
 
@@ -54,7 +59,7 @@ def workspace_create(request: AuthenticatedRequest) -> HttpResponse:
     form = WorkspaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         workspace = services.workspace_create(owner=request.user, name=form.cleaned_data["name"])
-        services.workspace_switch(user=request.user, workspace_id=workspace.pk)
+        remember_workspace(request, workspace.pk)
         messages.success(request, _("Workspace “%(name)s” created.") % {"name": workspace.name})
         return redirect("dashboard")
     return render(request, "accounts/workspace_create.html", {"form": form})
@@ -71,6 +76,7 @@ def workspace_switch(request: AuthenticatedRequest) -> HttpResponse:
     except (PermissionDenied, ValueError):
         messages.error(request, _("You are not a member of that workspace."))
         return redirect("dashboard")
+    remember_workspace(request, membership.workspace_id)
     messages.info(request, _("Now working in “%(name)s”.") % {"name": membership.workspace.name})
     return redirect("dashboard")
 
@@ -103,7 +109,7 @@ def member_list(request: WorkspaceRequest) -> HttpResponse:
                     actor=actor, accept_url=accept_url, **invite_form.cleaned_data
                 )
             except ValidationError as exc:
-                invite_form.add_error("email", exc.message_dict.get("email", exc.messages))
+                invite_form.add_error(None, exc)
             else:
                 messages.success(
                     request,

@@ -11,9 +11,10 @@ from django.shortcuts import redirect
 
 from postroom.accounts.models import Membership, User, Workspace
 from postroom.accounts.roles import Perm
-from postroom.accounts.selectors import membership_default
+from postroom.accounts.selectors import membership_default, membership_get
 
 _CACHE_ATTR = "_postroom_membership"
+SESSION_KEY = "postroom_workspace_id"
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -35,9 +36,24 @@ def request_membership(request: HttpRequest) -> Membership | None:
         cached: Membership | None = getattr(request, _CACHE_ATTR)
         return cached
     user = request.user
-    membership = membership_default(user=user) if isinstance(user, User) else None
+    membership = None
+    if isinstance(user, User):
+        membership = membership_get(user=user, workspace_id=request.session.get(SESSION_KEY))
+        if membership is None:
+            membership = membership_default(user=user)
+            remember_workspace(request, membership.workspace_id if membership else None)
     setattr(request, _CACHE_ATTR, membership)
     return membership
+
+
+def remember_workspace(request: HttpRequest, workspace_id: int | None) -> None:
+    """Keep this browser session in `workspace_id` (other sessions are not affected)."""
+    if workspace_id is None:
+        request.session.pop(SESSION_KEY, None)
+    else:
+        request.session[SESSION_KEY] = workspace_id
+    if hasattr(request, _CACHE_ATTR):
+        delattr(request, _CACHE_ATTR)
 
 
 def workspace_view(perm: str = Perm.WORKSPACE_VIEW) -> Callable[..., Any]:

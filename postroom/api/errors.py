@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -47,3 +47,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         error["message"] = str(exc.detail)
     response.data = {"error": error}
     return response
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Unknown API paths answer in the API's error format, not with an HTML page."""
+    return JsonResponse(
+        {"error": {"status": 404, "code": "not_found", "message": "No such API endpoint."}},
+        status=404,
+    )

@@ -1,5 +1,10 @@
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +17,15 @@ class PostroomAdminSite(admin.AdminSite):
 
     site_header = _("Postroom administration")
     site_title = _("Postroom admin")
+
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # One log-in for everybody (allauth: verification, blocking, rate limits).
+        url = reverse("account_login")
+        return redirect(
+            f"{url}?{urlencode({'next': request.GET.get('next', reverse('admin:index'))})}"
+        )
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

@@ -15,7 +15,7 @@ def health_database() -> dict[str, Any]:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:
-        return {"status": "error", "error": str(exc)}
+        return {"status": "error", "error": type(exc).__name__}
     return {"status": "ok", "vendor": connection.vendor}
 
 
@@ -27,7 +27,7 @@ def health_cache() -> dict[str, Any]:
         if cache.get(key) != value:
             return {"status": "error", "error": "cache did not return what was stored"}
     except Exception as exc:
-        return {"status": "error", "error": str(exc)}
+        return {"status": "error", "error": type(exc).__name__}
     return {"status": "ok", "backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
 
 
@@ -37,7 +37,7 @@ def health_worker(*, now: datetime | None = None) -> dict[str, Any]:
     try:
         latest = WorkerHeartbeat.objects.order_by("-beat_at").first()
     except Exception as exc:
-        return {"status": "error", "error": str(exc)}
+        return {"status": "error", "error": type(exc).__name__}
     if latest is None:
         return {"status": "missing", "last_heartbeat": None}
     age = now - latest.beat_at

@@ -104,3 +104,31 @@ def test_it_refuses_blocking_to_non_managers(client, owner, other_owner):
     assert response.status_code == 403
     other_owner.user.refresh_from_db()
     assert not other_owner.user.is_blocked
+
+
+def test_a_manager_cannot_lift_a_block_set_by_a_superuser(client, manager, owner):
+    from postroom.accounts.services import user_block
+
+    root = UserFactory(is_superuser=True, is_staff=True)
+    user_block(user=owner.user, by=root, reason="fraud")
+    client.force_login(manager)
+
+    response = client.post(reverse("staff_user_unblock", args=[owner.user.pk]))
+
+    assert response.status_code == 403
+    owner.user.refresh_from_db()
+    assert owner.user.is_blocked
+
+
+def test_a_manager_cannot_block_another_manager(client, manager):
+    from django.contrib.auth.models import Group
+
+    colleague = UserFactory()
+    colleague.groups.add(Group.objects.get(name="Manager"))
+    client.force_login(manager)
+
+    response = client.post(reverse("staff_user_block", args=[colleague.pk]), {"reason": "x"})
+
+    assert response.status_code == 403
+    colleague.refresh_from_db()
+    assert not colleague.is_blocked

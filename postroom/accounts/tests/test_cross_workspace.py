@@ -89,7 +89,40 @@ def test_the_api_refuses_revoking_a_foreign_invitation(api, owner, other_owner):
 
 
 def test_a_user_cannot_change_another_users_profile(api, owner, other_owner):
-    api(owner.user).patch("/api/v1/me/", {"first_name": "Changed"}, format="json")
+    api(owner.user).patch(
+        "/api/v1/me/", {"id": other_owner.user.pk, "first_name": "Changed"}, format="json"
+    )
 
     other_owner.user.refresh_from_db()
     assert other_owner.user.first_name != "Changed"
+
+
+def test_the_api_hides_a_foreign_member_and_workspace_by_id(api, owner, victim, other_owner):
+    client = api(owner.user)
+
+    assert client.get(f"/api/v1/members/{victim.pk}/").status_code == 404
+    assert client.get(f"/api/v1/workspaces/{other_owner.workspace_id}/").status_code == 404
+
+
+def test_a_viewer_cannot_remove_members_through_the_api_or_the_web(api, login, owner, member):
+    viewer = member(Role.VIEWER, workspace=owner.workspace)
+
+    assert (
+        api(viewer.user, workspace=owner.workspace)
+        .delete(f"/api/v1/members/{owner.pk}/")
+        .status_code
+        == 403
+    )
+    assert login(viewer.user).post(reverse("member_remove", args=[owner.pk])).status_code == 403
+    assert Membership.objects.filter(pk=owner.pk).exists()
+
+
+def test_an_admin_cannot_remove_or_demote_another_admin_into_owner(login, owner, member):
+    admin = member(Role.ADMIN, workspace=owner.workspace)
+    other_admin = member(Role.ADMIN, workspace=owner.workspace)
+    client = login(admin.user)
+
+    client.post(reverse("member_change_role", args=[other_admin.pk]), {"role": "owner"})
+
+    other_admin.refresh_from_db()
+    assert other_admin.role == Role.ADMIN

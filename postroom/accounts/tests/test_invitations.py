@@ -130,3 +130,29 @@ def test_an_anonymous_visitor_is_offered_signup_and_login(client, owner):
 
     assert response.status_code == 200
     assert reverse("account_signup").encode() in response.content
+
+
+def test_accepting_as_an_existing_member_applies_the_invited_role(client, owner, member):
+    viewer = member(Role.VIEWER, workspace=owner.workspace)
+    invitation = Invitation.objects.create(
+        workspace=owner.workspace, email=viewer.user.email, role=Role.EDITOR
+    )
+    client.force_login(viewer.user)
+
+    client.post(reverse("invitation_accept", args=[invitation_token_make(invitation=invitation)]))
+
+    viewer.refresh_from_db()
+    assert viewer.role == Role.EDITOR
+
+
+def test_invitations_are_rate_limited_per_workspace(
+    login, owner, django_capture_on_commit_callbacks, monkeypatch
+):
+    from postroom.accounts import services
+
+    monkeypatch.setattr(services, "INVITATIONS_PER_HOUR", 2)
+    client = login(owner.user)
+    for i in range(3):
+        _invite(client, django_capture_on_commit_callbacks, email=f"p{i}@example.com")
+
+    assert Invitation.objects.count() == 2

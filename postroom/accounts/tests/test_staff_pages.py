@@ -69,3 +69,10 @@ def test_a_plain_user_cannot_open_the_admin(client, owner):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_the_admin_login_sends_everybody_to_the_one_login_page(client):
+    response = client.get(reverse("admin:login"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

@@ -52,3 +52,20 @@ def test_a_user_without_workspace_is_asked_to_create_one(client):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("workspace_create")
+
+
+def test_switching_in_one_session_does_not_move_another(owner, member):
+    from django.test import Client
+
+    second = member(Role.VIEWER, user=owner.user)
+    laptop, phone = Client(), Client()
+    laptop.force_login(owner.user)
+    phone.force_login(owner.user)
+    phone.get(reverse("dashboard"))
+
+    laptop.post(reverse("workspace_switch"), {"workspace": second.workspace_id})
+
+    assert laptop.get(reverse("dashboard")).context["current_workspace"] == second.workspace
+    assert phone.get(reverse("dashboard")).context["current_workspace"] == owner.workspace
+    owner.user.refresh_from_db()
+    assert owner.user.default_workspace == owner.workspace
