@@ -4,11 +4,18 @@ from rest_framework.routers import DefaultRouter
 
 from postroom.accounts import apis as accounts_apis
 from postroom.api.errors import not_found
+from postroom.audience import apis as audience_apis
 
 router = DefaultRouter(trailing_slash=True)
 router.register("workspaces", accounts_apis.WorkspaceApi, basename="workspace")
 router.register("members", accounts_apis.MemberApi, basename="member")
 router.register("invitations", accounts_apis.InvitationApi, basename="invitation")
+router.register("subscribers", audience_apis.SubscriberApi, basename="subscriber")
+router.register("lists", audience_apis.MailingListApi, basename="list")
+router.register("segments", audience_apis.SegmentApi, basename="segment")
+router.register("custom-fields", audience_apis.CustomFieldApi, basename="custom-field")
+router.register("suppressions", audience_apis.SuppressionApi, basename="suppression")
+router.register("imports", audience_apis.ImportApi, basename="import")
 
 urlpatterns = [
     path("auth/token/", accounts_apis.TokenObtainApi.as_view(), name="api_token"),

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 
 from postroom.accounts.models import Membership, User
@@ -56,3 +56,35 @@ class WorkspacePermission(permissions.BasePermission):
         perms: dict[str, str] = getattr(view, "workspace_perms", {})
         needed = perms.get(request.method or "GET", perms.get("*", Perm.WORKSPACE_VIEW))
         return api_membership(request).has(needed)
+
+
+class WorkspaceViewSet(viewsets.GenericViewSet):
+    """A viewset over one workspace's rows of `model`, read and write guarded by role.
+
+    Subclasses set `model`, `read_perm` and `write_perm`; `get_queryset` goes
+    through the scoping helper, so ids of other workspaces are not found.
+    """
+
+    model: Any = None
+    read_perm: str = Perm.WORKSPACE_VIEW
+    write_perm: str = Perm.WORKSPACE_CHANGE
+    permission_classes = (permissions.IsAuthenticated, WorkspacePermission)
+
+    @property
+    def workspace_perms(self) -> dict[str, str]:
+        read = self.read_perm
+        return {"GET": read, "HEAD": read, "OPTIONS": read, "*": self.write_perm}
+
+    @property
+    def workspace(self) -> Any:
+        return api_membership(self.request).workspace
+
+    def base_queryset(self) -> Any:
+        return self.model._default_manager.all()
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model._default_manager.none()
+        from postroom.core.tenancy import scoped
+
+        return scoped(self.base_queryset(), self.workspace)

@@ -1,0 +1,178 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from postroom.audience.models import (
+    CustomField,
+    Import,
+    ImportIssue,
+    ImportMode,
+    MailingList,
+    Segment,
+    Subscriber,
+    Subscription,
+    SubscriptionStatus,
+    Suppression,
+    SuppressionReason,
+)
+
+
+class SubscriptionBriefSerializer(serializers.ModelSerializer):
+    list = serializers.IntegerField(source="mailing_list_id", read_only=True)
+
+    class Meta:
+        model = Subscription
+        fields = ("list", "status", "source", "subscribed_at", "unsubscribed_at")
+
+
+class SubscriberSerializer(serializers.ModelSerializer):
+    subscriptions = SubscriptionBriefSerializer(many=True, read_only=True)
+    lists = serializers.ListField(
+        child=serializers.IntegerField(), write_only=True, required=False, default=list
+    )
+
+    class Meta:
+        model = Subscriber
+        fields = (
+            "id",
+            "email",
+            "full_name",
+            "comment",
+            "attributes",
+            "time_zone",
+            "language",
+            "source",
+            "status",
+            "subscriptions",
+            "lists",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("id", "created_at", "updated_at")
+        extra_kwargs: dict[str, dict[str, Any]] = {"email": {"validators": []}}
+
+
+class MailingListSerializer(serializers.ModelSerializer):
+    subscribed = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = MailingList
+        fields = (
+            "id",
+            "name",
+            "description",
+            "opt_in",
+            "is_public",
+            "public_id",
+            "subscribed",
+            "created_at",
+        )
+        read_only_fields = ("id", "public_id", "created_at")
+
+
+class ListSubscriptionSerializer(serializers.ModelSerializer):
+    subscriber = serializers.IntegerField(source="subscriber_id", read_only=True)
+    email = serializers.EmailField(source="subscriber.email", read_only=True)
+
+    class Meta:
+        model = Subscription
+        fields = (
+            "subscriber",
+            "email",
+            "status",
+            "source",
+            "subscribed_at",
+            "confirmed_at",
+            "unsubscribed_at",
+            "confirmation_ip",
+        )
+
+
+class ListSubscriptionWriteSerializer(serializers.Serializer):
+    subscriber = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=SubscriptionStatus.choices)
+
+
+class SegmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Segment
+        fields = ("id", "name", "description", "definition", "created_at", "updated_at")
+        read_only_fields = ("id", "created_at", "updated_at")
+
+    def validate_definition(self, value: Any) -> Any:
+        from postroom.audience.segments import segment_q
+
+        try:
+            segment_q(value, workspace_id=self.context["workspace"].pk)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return value
+
+
+class CountSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+
+
+class CustomFieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CustomField
+        fields = ("id", "name", "label", "type", "required", "default", "choices", "position")
+        read_only_fields = ("id",)
+
+
+class SuppressionSerializer(serializers.ModelSerializer):
+    value = serializers.CharField(write_only=True, help_text="An address, or @domain")
+    reason = serializers.ChoiceField(choices=SuppressionReason.choices, default="manual")
+
+    class Meta:
+        model = Suppression
+        fields = ("id", "value", "email", "domain", "reason", "note", "created_at")
+        read_only_fields = ("id", "email", "domain", "created_at")
+
+
+class ImportCreateSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    lists = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    mode = serializers.ChoiceField(choices=ImportMode.choices, default=ImportMode.ADD)
+    status = serializers.ChoiceField(
+        choices=SubscriptionStatus.choices, default=SubscriptionStatus.SUBSCRIBED
+    )
+    mapping = serializers.JSONField(
+        required=False, help_text="CSV column -> field; guessed from the header when omitted"
+    )
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    progress = serializers.FloatField(read_only=True)
+    lists: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Import
+        fields = (
+            "id",
+            "file_name",
+            "status",
+            "progress",
+            "mode",
+            "lists",
+            "encoding",
+            "delimiter",
+            "mapping",
+            "rows",
+            "created",
+            "updated",
+            "unchanged",
+            "duplicates",
+            "invalid",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        )
+
+
+class ImportIssueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportIssue
+        fields = ("line", "email", "reason")

@@ -1,0 +1,185 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from postroom.audience.models import Subscriber
+from postroom.audience.segments import condition_type, segment_q
+from postroom.audience.services.subscriptions import subscription_set
+from postroom.audience.tests.factories import (
+    CustomFieldFactory,
+    MailingListFactory,
+    SubscriberFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def matching(workspace, definition):
+    q = segment_q(definition, workspace_id=workspace.pk)
+    return sorted(
+        Subscriber.objects.filter(workspace=workspace).filter(q).values_list("email", flat=True)
+    )
+
+
+@pytest.fixture
+def people(owner):
+    ws = owner.workspace
+    CustomFieldFactory(workspace=ws, name="age", type="number")
+    CustomFieldFactory(workspace=ws, name="city", type="text")
+    CustomFieldFactory(workspace=ws, name="vip", type="boolean")
+    CustomFieldFactory(workspace=ws, name="born", type="date")
+    make = SubscriberFactory
+    return {
+        "ann": make(
+            workspace=ws,
+            email="ann@a.com",
+            attributes={"age": 25, "city": "Paris", "vip": True, "born": "2000-05-01"},
+        ),
+        "bob": make(
+            workspace=ws, email="bob@b.org", attributes={"age": 40, "city": "Berlin", "vip": False}
+        ),
+        "cid": make(workspace=ws, email="cid@a.com", attributes={"age": 9, "city": "paris"}),
+    }
+
+
+def test_typed_attribute_comparisons(owner, people):
+    ws = owner.workspace
+
+    assert matching(
+        ws, {"conditions": [{"type": "attribute", "name": "age", "op": "gt", "value": "10"}]}
+    ) == ["ann@a.com", "bob@b.org"]
+    assert matching(
+        ws, {"conditions": [{"type": "attribute", "name": "age", "op": "lte", "value": 9}]}
+    ) == ["cid@a.com"]
+    assert matching(
+        ws, {"conditions": [{"type": "attribute", "name": "city", "op": "eq", "value": "PARIS"}]}
+    ) == ["ann@a.com", "cid@a.com"]
+    assert matching(
+        ws, {"conditions": [{"type": "attribute", "name": "vip", "op": "is_true"}]}
+    ) == ["ann@a.com"]
+    assert matching(
+        ws,
+        {"conditions": [{"type": "attribute", "name": "born", "op": "lt", "value": "2001-01-01"}]},
+    ) == ["ann@a.com"]
+    assert matching(
+        ws, {"conditions": [{"type": "attribute", "name": "born", "op": "is_empty"}]}
+    ) == ["bob@b.org", "cid@a.com"]
+
+
+def test_nested_any_and_all_groups(owner, people):
+    definition = {
+        "match": "any",
+        "conditions": [
+            {"type": "field", "field": "email", "op": "starts_with", "value": "bob"},
+            {
+                "match": "all",
+                "conditions": [
+                    {"type": "field", "field": "domain", "op": "eq", "value": "a.com"},
+                    {"type": "attribute", "name": "age", "op": "lt", "value": 18},
+                ],
+            },
+        ],
+    }
+
+    assert matching(owner.workspace, definition) == ["bob@b.org", "cid@a.com"]
+
+
+def test_list_membership_and_subscription_status(owner, people):
+    the_list = MailingListFactory(workspace=owner.workspace)
+    subscription_set(
+        subscriber=people["ann"], mailing_list=the_list, status="subscribed", source="admin"
+    )
+    subscription_set(
+        subscriber=people["bob"], mailing_list=the_list, status="unsubscribed", source="admin"
+    )
+    ws = owner.workspace
+
+    assert matching(ws, {"conditions": [{"type": "list", "list": the_list.pk, "op": "in"}]}) == [
+        "ann@a.com"
+    ]
+    assert matching(
+        ws, {"conditions": [{"type": "list", "list": the_list.pk, "op": "in", "status": "any"}]}
+    ) == ["ann@a.com", "bob@b.org"]
+    assert matching(
+        ws, {"conditions": [{"type": "list", "list": the_list.pk, "op": "not_in"}]}
+    ) == ["bob@b.org", "cid@a.com"]
+
+
+def test_created_in_the_last_n_days(owner):
+    with time_machine.travel(timezone.now() - timedelta(days=40)):
+        SubscriberFactory(workspace=owner.workspace, email="old@example.com")
+    SubscriberFactory(workspace=owner.workspace, email="new@example.com")
+    ws = owner.workspace
+
+    assert matching(
+        ws, {"conditions": [{"type": "created", "op": "in_last_days", "value": 30}]}
+    ) == ["new@example.com"]
+    assert matching(
+        ws, {"conditions": [{"type": "created", "op": "older_than_days", "value": 30}]}
+    ) == ["old@example.com"]
+
+
+def test_a_segment_is_one_query(owner, people, django_assert_num_queries):
+    q = segment_q(
+        {
+            "conditions": [
+                {"type": "list", "list": 1, "op": "not_in"},
+                {"type": "attribute", "name": "age", "op": "gt", "value": 1},
+            ]
+        },
+        workspace_id=owner.workspace.pk,
+    )
+
+    with django_assert_num_queries(1):
+        Subscriber.objects.filter(workspace=owner.workspace).filter(q).count()
+
+
+@pytest.mark.parametrize(
+    ("definition", "path"),
+    [
+        ({"conditions": [{"type": "nope"}]}, "conditions[0]"),
+        (
+            {"conditions": [{"type": "attribute", "name": "ghost", "op": "eq", "value": 1}]},
+            "conditions[0].name",
+        ),
+        (
+            {"conditions": [{"type": "attribute", "name": "age", "op": "gt", "value": "old"}]},
+            "conditions[0].value",
+        ),
+        (
+            {"conditions": [{"type": "created", "op": "in_last_days", "value": "soon"}]},
+            "conditions[0].value",
+        ),
+        ({"match": "some"}, "match"),
+        (
+            {
+                "conditions": [
+                    {
+                        "conditions": [
+                            {"conditions": [{"conditions": [{"conditions": [{"conditions": []}]}]}]}
+                        ]
+                    }
+                ]
+            },
+            "conditions[0].conditions[0].conditions[0].conditions[0].conditions[0]",
+        ),
+    ],
+)
+def test_bad_definitions_name_the_faulty_part(owner, people, definition, path):
+    with pytest.raises(ValidationError) as caught:
+        segment_q(definition, workspace_id=owner.workspace.pk)
+
+    assert path in caught.value.message_dict
+
+
+def test_other_apps_can_register_condition_types(owner, people):
+    from django.db.models import Q
+
+    @condition_type("test_vip_only")
+    def _vip(node, context, path):
+        return Q(attributes__vip=True)
+
+    assert matching(owner.workspace, {"conditions": [{"type": "test_vip_only"}]}) == ["ann@a.com"]
