@@ -6,7 +6,7 @@ export PORT
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy
+.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy bench bench-import
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -56,3 +56,12 @@ messages: install
 check-deploy: install
 	DEBUG=false SECRET_KEY=check-deploy-$$(python3 -c "import secrets; print(secrets.token_urlsafe(50))") \
 	  $(RUN) python manage.py check --deploy --fail-level WARNING
+
+# Benchmarks print figures; they assert nothing. PostgreSQL at BENCH_DATABASE_URL.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench
+bench: bench-import
+
+bench-import: install
+	@psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(RUN) python bench/import_bench.py

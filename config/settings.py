@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "allauth",
@@ -140,6 +141,8 @@ INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
 
 # --- Audience -------------------------------------------------------------------
 IMPORT_MAX_BYTES = E.IMPORT_MAX_MB * 1024 * 1024
+# On PostgreSQL, write one batch while parsing the next (a second connection).
+IMPORT_PIPELINE = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -227,3 +230,6 @@ LOGGING = {
     # The Huey consumer installs its own handler; do not print its lines twice.
     "loggers": {"huey": {"propagate": False}},
 }
+
+# Double opt-in confirmation links are valid for a week.
+OPTIN_CONFIRM_MAX_AGE = 7 * 24 * 3600

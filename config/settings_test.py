@@ -21,3 +21,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Tests run inside a transaction the writer thread's connection could not see;
+# the pipelined path has its own transactional test.
+IMPORT_PIPELINE = False

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("postroom.api.urls")),
     path("blog/", include("postroom.blog.urls")),
     path("", include("postroom.accounts.urls")),
+    path("", include("postroom.audience.urls")),
 ]
 
 if settings.SERVE_MEDIA:

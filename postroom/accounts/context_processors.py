@@ -20,4 +20,5 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         "workspace_choices": lambda: list(membership_list_for_user(user=user)),
         "can_manage_members": bool(membership and membership.has(Perm.MEMBERS_MANAGE)),
         "can_change_workspace": bool(membership and membership.has(Perm.WORKSPACE_CHANGE)),
+        "can_view_audience": bool(membership and membership.has(Perm.AUDIENCE_VIEW)),
     }

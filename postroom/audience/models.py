@@ -44,7 +44,8 @@ class SubscriberStatus(models.TextChoices):
 
 
 class Subscriber(TimeStampedModel):
-    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    # Indexed by the (workspace, email) unique constraint; a second index only slows imports.
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, db_index=False)
     email = models.EmailField(_("email"), max_length=254)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     comment = models.TextField(_("comment"), blank=True)
@@ -113,12 +114,14 @@ class SubscriptionSource(models.TextChoices):
 class Subscription(TimeStampedModel):
     """A subscriber on a list. Unsubscribing keeps the row; history is in SubscriptionEvent."""
 
-    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    # Subscriber and list are indexed by the composite indexes below; rows are
+    # reached through one of them, so the workspace needs no index of its own.
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, db_index=False)
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions", db_index=False
     )
     mailing_list = models.ForeignKey(
-        MailingList, on_delete=models.CASCADE, related_name="subscriptions"
+        MailingList, on_delete=models.CASCADE, related_name="subscriptions", db_index=False
     )
     status = models.CharField(_("status"), max_length=12, choices=SubscriptionStatus.choices)
     source = models.CharField(_("source"), max_length=8, choices=SubscriptionSource.choices)

@@ -6,3 +6,26 @@ from postroom.audience.imports.engine import import_run
 @db_task()
 def import_process(import_id: int) -> None:
     import_run(import_id=import_id)
+
+
+@db_task()
+def subscribers_bulk_process(
+    workspace_id: int, filters: dict, action: str, list_id: int | None
+) -> None:
+    """A bulk action over a whole filter result, too large for a web request."""
+    from postroom.accounts.models import Workspace
+    from postroom.audience.models import MailingList, Segment
+    from postroom.audience.selectors import subscriber_list
+    from postroom.audience.services.bulk import subscribers_bulk
+
+    workspace = Workspace.objects.get(pk=workspace_id)
+    segment = Segment.objects.filter(workspace=workspace, pk=filters.get("segment") or 0).first()
+    subscribers = subscriber_list(
+        workspace=workspace,
+        search=filters.get("search", ""),
+        status=filters.get("status", ""),
+        list_id=filters.get("list"),
+        segment=segment,
+    )
+    mailing_list = MailingList.objects.filter(workspace=workspace, pk=list_id or 0).first()
+    subscribers_bulk(subscribers=subscribers, action=action, mailing_list=mailing_list)

@@ -2,9 +2,12 @@
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,7 +69,7 @@ def _run(job: Import, on_progress: Progress | None) -> None:
     seen: set[str] = set()
     batch: list[Record] = []
     issues: list[ImportIssue] = []
-    with CsvRows(path, shape) as rows:
+    with CsvRows(path, shape) as rows, _Writer(loader) as writer:
         for line, cells in rows:
             job.rows += 1
             try:
@@ -88,11 +91,63 @@ def _run(job: Import, on_progress: Progress | None) -> None:
             seen.add(record.email)
             batch.append(record)
             if len(batch) >= loader.batch_size:
-                _flush(job, loader.load(batch), issues, rows.position, on_progress)
+                done = writer.submit(batch)
+                _flush(job, done, issues, rows.position, on_progress)
                 batch, issues = [], []
-        _flush(
-            job, loader.load(batch) if batch else BatchResult(), issues, rows.position, on_progress
+        done = writer.submit(batch) if batch else BatchResult()
+        _flush(job, _merge(done, writer.drain()), issues, rows.position, on_progress)
+
+
+class _Writer:
+    """Loads batches, on PostgreSQL in a second thread while the next batch is parsed.
+
+    The database works on one batch while Python reads and checks the next (two
+    cores, two jobs). At most one batch is in flight, so memory stays bounded;
+    `submit` returns the result of the batch before.
+    """
+
+    def __init__(self, loader: Any) -> None:
+        self._loader = loader
+        self._pool = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+            if settings.IMPORT_PIPELINE and getattr(loader, "concurrent", False)
+            else None
         )
+        self._pending: Future[BatchResult] | None = None
+
+    def submit(self, batch: list[Record]) -> BatchResult:
+        if self._pool is None:
+            result: BatchResult = self._loader.load(batch)
+            return result
+        previous = self.drain()
+        self._pending = self._pool.submit(self._load_in_thread, batch)
+        return previous
+
+    def drain(self) -> BatchResult:
+        pending, self._pending = self._pending, None
+        return pending.result() if pending is not None else BatchResult()
+
+    def _load_in_thread(self, batch: list[Record]) -> BatchResult:
+        try:
+            result: BatchResult = self._loader.load(batch)
+            return result
+        finally:
+            connection.close()
+
+    def __enter__(self) -> "_Writer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+
+def _merge(a: BatchResult, b: BatchResult) -> BatchResult:
+    return BatchResult(
+        created=a.created + b.created,
+        updated=a.updated + b.updated,
+        unchanged=a.unchanged + b.unchanged,
+    )
 
 
 def _flush(

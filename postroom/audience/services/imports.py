@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ def import_shape(*, job: Import) -> CsvShape:
 
 
 @transaction.atomic
-def import_upload(*, workspace: Workspace, user: User | None, upload: UploadedFile) -> Import:
+def import_upload(*, workspace: Workspace, user: User | None, upload: File) -> Import:
     """Store an uploaded CSV as a draft import with a guessed column mapping.
 
     Refuses files over IMPORT_MAX_BYTES and files that are not readable CSV.
@@ -38,7 +38,7 @@ def import_upload(*, workspace: Workspace, user: User | None, upload: UploadedFi
     job = Import(
         workspace=workspace,
         created_by=user,
-        file_name=(upload.name or "upload.csv")[:255],
+        file_name=Path(upload.name or "upload.csv").name[:255],
         status=ImportStatus.DRAFT,
         total_bytes=upload.size,
     )
@@ -62,8 +62,12 @@ def import_start(
     mode: str = ImportMode.ADD,
     lists: Iterable[MailingList] = (),
     subscription_status: str = "subscribed",
+    enqueue: bool = True,
 ) -> Import:
-    """Confirm a draft import's settings and queue it for a worker."""
+    """Confirm a draft import's settings and queue it for a worker.
+
+    With `enqueue=False` the caller runs it itself (`import_run`), as the CLI does.
+    """
     from postroom.audience.tasks import import_process
 
     if job.status != ImportStatus.DRAFT:
@@ -82,5 +86,6 @@ def import_start(
     job.status = ImportStatus.QUEUED
     job.save()
     job.lists.set(lists)
-    transaction.on_commit(lambda: import_process(job.pk))
+    if enqueue:
+        transaction.on_commit(lambda: import_process(job.pk))
     return job

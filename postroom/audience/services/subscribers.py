@@ -23,6 +23,13 @@ from postroom.audience.services.suppressions import suppression_add
 _PLAIN_FIELDS = ("full_name", "comment", "time_zone", "language", "source", "status")
 
 
+def _email(raw: str) -> str:
+    try:
+        return email_normalize(raw)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.messages}) from exc
+
+
 def _check_time_zone(value: str) -> None:
     if value:
         import zoneinfo
@@ -45,7 +52,7 @@ def subscriber_create(
     **fields: Any,
 ) -> Subscriber:
     """Create a subscriber with validated attributes and put them on `lists`."""
-    normalized = email_normalize(email)
+    normalized = _email(email)
     _check_time_zone(fields.get("time_zone", ""))
     cleaned = attributes_clean(CustomField.objects.filter(workspace=workspace), attributes or {})
     unknown = set(fields) - set(_PLAIN_FIELDS)
@@ -79,7 +86,7 @@ def subscriber_update(
 ) -> Subscriber:
     """Change a subscriber; `attributes` names only the keys to change (None clears one)."""
     if email is not None:
-        subscriber.email = email_normalize(email)
+        subscriber.email = _email(email)
     if "time_zone" in fields:
         _check_time_zone(fields["time_zone"])
     for name, value in fields.items():

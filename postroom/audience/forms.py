@@ -1,0 +1,129 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from postroom.audience.models import (
+    CustomField,
+    FieldType,
+    ImportMode,
+    MailingList,
+    OptIn,
+    SubscriberStatus,
+    SubscriptionStatus,
+    SuppressionReason,
+)
+
+
+class SubscriberForm(forms.Form):
+    email = forms.CharField(label=_("Email"), max_length=254)
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    time_zone = forms.CharField(
+        label=_("Time zone"), max_length=64, required=False, help_text=_("e.g. Europe/Moscow")
+    )
+    language = forms.CharField(label=_("Language"), max_length=16, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=SubscriberStatus.choices)
+
+    def __init__(self, *args: Any, fields: list[CustomField] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.custom_fields = list(fields)
+        for field in self.custom_fields:
+            self.fields[f"attr_{field.name}"] = _form_field(field)
+
+    def attributes(self) -> dict[str, Any]:
+        return {f.name: self.cleaned_data.get(f"attr_{f.name}") for f in self.custom_fields}
+
+
+def _form_field(field: CustomField) -> forms.Field:
+    common: dict[str, Any] = {"label": field.label, "required": False}
+    if field.type == FieldType.BOOLEAN:
+        return forms.NullBooleanField(**common)
+    if field.type == FieldType.CHOICE:
+        return forms.ChoiceField(choices=[("", "—"), *[(c, c) for c in field.choices]], **common)
+    if field.type == FieldType.DATE:
+        return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    return forms.CharField(**common)
+
+
+class MailingListForm(forms.ModelForm):
+    class Meta:
+        model = MailingList
+        fields = ("name", "description", "opt_in", "is_public")
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "opt_in": forms.RadioSelect}
+
+
+class CustomFieldForm(forms.ModelForm):
+    choices_text = forms.CharField(
+        label=_("Choices"), required=False, help_text=_("For “Choice” fields: one option per line.")
+    )
+
+    class Meta:
+        model = CustomField
+        fields = ("name", "label", "type", "required")
+
+
+class SuppressionForm(forms.Form):
+    value = forms.CharField(label=_("Address or @domain"), max_length=254)
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=SuppressionReason.choices, initial="manual"
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class SegmentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    definition = forms.JSONField(widget=forms.HiddenInput, initial=dict)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8 or Windows-1251; comma, semicolon or tab separated; the first line names the columns."
+        ),
+    )
+
+
+class ImportStartForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Mode"),
+        choices=ImportMode.choices,
+        widget=forms.RadioSelect,
+        initial=ImportMode.ADD,
+    )
+    lists = forms.ModelMultipleChoiceField(
+        label=_("Add to lists"),
+        queryset=MailingList.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    subscription_status = forms.ChoiceField(
+        label=_("Subscription status"),
+        choices=[
+            (SubscriptionStatus.SUBSCRIBED, _("Subscribed")),
+            (SubscriptionStatus.UNCONFIRMED, _("Unconfirmed")),
+        ],
+        initial=SubscriptionStatus.SUBSCRIBED,
+    )
+
+    def __init__(self, *args: Any, workspace: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lists"].queryset = MailingList.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+
+
+class PublicSubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    # Left empty by people, filled by bots.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+    )
+
+
+OPTIN_CHOICES = OptIn.choices

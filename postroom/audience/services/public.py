@@ -1,0 +1,88 @@
+"""What visitors of the public pages can do: subscribe, confirm, manage, unsubscribe."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from postroom.audience.emails import email_normalize
+from postroom.audience.models import (
+    MailingList,
+    OptIn,
+    Subscriber,
+    Subscription,
+    SubscriptionSource,
+    SubscriptionStatus,
+    Suppression,
+)
+from postroom.audience.services.subscriptions import subscription_set
+from postroom.audience.tokens import confirm_token_make
+
+
+@transaction.atomic
+def public_subscribe(
+    *, mailing_list: MailingList, email: str, full_name: str, ip: str | None, base_url: str
+) -> Subscription:
+    """Subscribe from the list's public form.
+
+    Single opt-in subscribes at once. Double opt-in records the subscription
+    as unconfirmed and mails a signed, expiring confirmation link. An address
+    someone unsubscribed everywhere stays suppressed until they confirm.
+    """
+    address = email_normalize(email)
+    subscriber, _created = Subscriber.objects.get_or_create(
+        workspace_id=mailing_list.workspace_id,
+        email=address,
+        defaults={"full_name": full_name.strip()[:200], "source": SubscriptionSource.FORM},
+    )
+    existing = Subscription.objects.filter(subscriber=subscriber, mailing_list=mailing_list).first()
+    if existing is not None and existing.status == SubscriptionStatus.SUBSCRIBED:
+        return existing
+    if mailing_list.opt_in == OptIn.SINGLE:
+        return subscription_set(
+            subscriber=subscriber,
+            mailing_list=mailing_list,
+            status=SubscriptionStatus.SUBSCRIBED,
+            source=SubscriptionSource.FORM,
+            ip=ip,
+        )
+    subscription = subscription_set(
+        subscriber=subscriber,
+        mailing_list=mailing_list,
+        status=SubscriptionStatus.UNCONFIRMED,
+        source=SubscriptionSource.FORM,
+        ip=ip,
+    )
+    link = base_url + reverse(
+        "public_confirm", args=[confirm_token_make(subscription_id=subscription.pk)]
+    )
+    transaction.on_commit(lambda: _send_confirmation(address, mailing_list.name, link))
+    return subscription
+
+
+def _send_confirmation(address: str, list_name: str, link: str) -> None:
+    context = {
+        "list_name": list_name,
+        "link": link,
+        "days": settings.OPTIN_CONFIRM_MAX_AGE // 86400,
+    }
+    send_mail(
+        render_to_string("audience/email/confirm_subject.txt", context).strip(),
+        render_to_string("audience/email/confirm_message.txt", context),
+        None,
+        [address],
+    )
+
+
+@transaction.atomic
+def public_confirm(*, subscription: Subscription, ip: str | None) -> Subscription:
+    """The visitor followed the confirmation link: subscribed, and no longer suppressed as 'unsubscribed'."""
+    from postroom.audience.services.subscriptions import subscription_confirm
+
+    Suppression.objects.filter(
+        workspace_id=subscription.workspace_id,
+        email=subscription.subscriber.email,
+        reason="unsubscribed",
+    ).delete()
+    return subscription_confirm(subscription=subscription, ip=ip)

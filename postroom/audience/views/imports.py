@@ -1,0 +1,148 @@
+import csv
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from postroom.accounts.roles import Perm
+from postroom.accounts.workspace import WorkspaceRequest, workspace_view
+from postroom.audience.exports import cell_neutralize
+from postroom.audience.forms import ImportStartForm, ImportUploadForm
+from postroom.audience.imports.mapping import ATTRIBUTE_PREFIX, PLAIN_TARGETS
+from postroom.audience.imports.source import csv_preview
+from postroom.audience.models import CustomField, Import, ImportStatus
+from postroom.audience.services import imports as services
+from postroom.core.tenancy import get_scoped_or_404, scoped
+
+
+@workspace_view(Perm.AUDIENCE_VIEW)
+def import_index(request: WorkspaceRequest) -> HttpResponse:
+    form = ImportUploadForm()
+    return render(
+        request,
+        "audience/import_index.html",
+        {
+            "imports": scoped(Import, request.workspace)[:50],
+            "form": form,
+            "can_change": request.membership.has(Perm.AUDIENCE_CHANGE),
+        },
+    )
+
+
+@workspace_view(Perm.AUDIENCE_CHANGE)
+def import_upload(request: WorkspaceRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_upload(
+                workspace=request.workspace, user=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("import_detail", pk=job.pk)
+    return render(
+        request,
+        "audience/import_index.html",
+        {"imports": scoped(Import, request.workspace)[:50], "form": form, "can_change": True},
+    )
+
+
+def _targets(workspace: object) -> list[tuple[str, str]]:
+    labels = {
+        "email": _("Email"),
+        "full_name": _("Full name"),
+        "comment": _("Comment"),
+        "time_zone": _("Time zone"),
+        "language": _("Language"),
+    }
+    fields = scoped(CustomField, workspace)
+    return [
+        ("", _("— skip —")),
+        *[(t, labels[t]) for t in PLAIN_TARGETS],
+        *[(ATTRIBUTE_PREFIX + f.name, f.label) for f in fields],
+    ]
+
+
+@workspace_view(Perm.AUDIENCE_VIEW)
+def import_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """A draft: column mapping with a preview; later: live progress, then the report."""
+    job = get_scoped_or_404(Import, request.workspace, pk=pk)
+    if job.status != ImportStatus.DRAFT:
+        template = (
+            "audience/_import_progress.html"
+            if request.headers.get("HX-Request")
+            else "audience/import_detail.html"
+        )
+        return render(request, template, {"job": job, "issues": job.issues.all()[:100]})
+    form = ImportStartForm(request.POST or None, workspace=request.workspace)
+    shape = services.import_shape(job=job)
+    mapping = {
+        c: request.POST.get(f"map_{i}", job.mapping.get(c, "")) for i, c in enumerate(shape.header)
+    }
+    if (
+        request.method == "POST"
+        and request.membership.has(Perm.AUDIENCE_CHANGE)
+        and form.is_valid()
+    ):
+        try:
+            services.import_start(
+                job=job,
+                mapping=mapping,
+                mode=form.cleaned_data["mode"],
+                lists=form.cleaned_data["lists"],
+                subscription_status=form.cleaned_data["subscription_status"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.info(request, _("Import started."))
+            return redirect("import_detail", pk=job.pk)
+    from pathlib import Path
+
+    preview = csv_preview(Path(job.file.path), shape)
+    columns = [
+        {
+            "index": i,
+            "name": c,
+            "target": mapping.get(c, ""),
+            "samples": [row[i] if i < len(row) else "" for row in preview],
+        }
+        for i, c in enumerate(shape.header)
+    ]
+    return render(
+        request,
+        "audience/import_mapping.html",
+        {
+            "job": job,
+            "form": form,
+            "columns": columns,
+            "targets": _targets(request.workspace),
+            "shape": shape,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@workspace_view(Perm.AUDIENCE_VIEW)
+def import_issues_csv(request: WorkspaceRequest, pk: int) -> StreamingHttpResponse:
+    job = get_scoped_or_404(Import, request.workspace, pk=pk)
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        yield writer.writerow(["line", "email", "reason"])
+        for issue in job.issues.order_by("line").iterator(chunk_size=2000):
+            yield writer.writerow(
+                [issue.line, cell_neutralize(issue.email), cell_neutralize(issue.reason)]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
+    return response

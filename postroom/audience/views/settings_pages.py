@@ -1,0 +1,96 @@
+"""Custom fields and the suppression list."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from postroom.accounts.roles import Perm
+from postroom.accounts.workspace import WorkspaceRequest, workspace_view
+from postroom.audience.forms import CustomFieldForm, SuppressionForm
+from postroom.audience.models import CustomField, FieldType, Suppression
+from postroom.audience.services import suppressions as suppression_services
+from postroom.core.tenancy import get_scoped_or_404, scoped
+
+
+@workspace_view(Perm.AUDIENCE_VIEW)
+def field_index(request: WorkspaceRequest) -> HttpResponse:
+    form = CustomFieldForm(request.POST or None)
+    if request.method == "POST":
+        if not request.membership.has(Perm.AUDIENCE_CHANGE):
+            raise PermissionDenied
+        if form.is_valid():
+            field = form.save(commit=False)
+            field.workspace = request.workspace
+            field.choices = [
+                c.strip() for c in form.cleaned_data["choices_text"].splitlines() if c.strip()
+            ]
+            if field.type == FieldType.CHOICE and not field.choices:
+                form.add_error("choices_text", _("A choice field needs choices."))
+            elif scoped(CustomField, request.workspace).filter(name=field.name).exists():
+                form.add_error("name", _("A field with this name exists."))
+            else:
+                field.save()
+                messages.success(request, _("Field added."))
+                return redirect("field_index")
+    return render(
+        request,
+        "audience/field_index.html",
+        {
+            "fields": scoped(CustomField, request.workspace),
+            "form": form,
+            "can_change": request.membership.has(Perm.AUDIENCE_CHANGE),
+        },
+    )
+
+
+@workspace_view(Perm.AUDIENCE_CHANGE)
+@require_POST
+def field_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    get_scoped_or_404(CustomField, request.workspace, pk=pk).delete()
+    messages.success(request, _("Field deleted; stored values stay on the subscribers."))
+    return redirect("field_index")
+
+
+@workspace_view(Perm.AUDIENCE_VIEW)
+def suppression_index(request: WorkspaceRequest) -> HttpResponse:
+    form = SuppressionForm(request.POST or None)
+    if request.method == "POST":
+        if not request.membership.has(Perm.AUDIENCE_CHANGE):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                suppression_services.suppression_add(
+                    workspace=request.workspace, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error("value", exc)
+            else:
+                messages.success(request, _("Suppressed."))
+                return redirect("suppression_index")
+    entries = scoped(Suppression, request.workspace).order_by("-id")
+    search = request.GET.get("q", "").strip().lower()
+    if search:
+        entries = entries.filter(email__icontains=search) | entries.filter(domain__icontains=search)
+    return render(
+        request,
+        "audience/suppression_index.html",
+        {
+            "entries": entries[:500],
+            "form": form,
+            "q": search,
+            "can_change": request.membership.has(Perm.AUDIENCE_CHANGE),
+        },
+    )
+
+
+@workspace_view(Perm.AUDIENCE_CHANGE)
+@require_POST
+def suppression_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    suppression_services.suppression_remove(
+        suppression=get_scoped_or_404(Suppression, request.workspace, pk=pk)
+    )
+    messages.success(request, _("Removed from the suppression list."))
+    return redirect("suppression_index")
