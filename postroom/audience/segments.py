@@ -25,7 +25,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from postroom.audience.models import CustomField, FieldType, Subscription, SubscriptionStatus
+from postroom.audience.models import (
+    CustomField,
+    FieldType,
+    MailingList,
+    Subscription,
+    SubscriptionStatus,
+)
 
 MAX_DEPTH = 5
 MAX_CONDITIONS = 100
@@ -37,6 +43,16 @@ class Context:
     fields: dict[str, CustomField]
     now: dt.datetime = field(default_factory=timezone.now)
     count: int = 0
+    _list_ids: set[int] | None = None
+
+    def list_ids(self) -> set[int]:
+        if self._list_ids is None:
+            self._list_ids = set(
+                MailingList.objects.filter(workspace_id=self.workspace_id).values_list(
+                    "id", flat=True
+                )
+            )
+        return self._list_ids
 
 
 Compiler = Callable[[dict[str, Any], Context, str], Q]
@@ -187,9 +203,10 @@ def _list_condition(node: dict[str, Any], context: Context, path: str) -> Q:
     status = node.get("status", SubscriptionStatus.SUBSCRIBED)
     if status not in SubscriptionStatus.values and status != "any":
         raise _fail(f"{path}.status", _("Unknown subscription status."))
-    subscriptions = Subscription.objects.filter(
-        subscriber=OuterRef("pk"), mailing_list_id=list_id, workspace_id=context.workspace_id
-    )
+    if list_id not in context.list_ids():
+        raise _fail(f"{path}.list", _("Choose a list."))
+    # The list is checked to be the workspace's, so the subquery needs no workspace filter.
+    subscriptions = Subscription.objects.filter(subscriber=OuterRef("pk"), mailing_list_id=list_id)
     if status != "any":
         subscriptions = subscriptions.filter(status=status)
     q = Q(Exists(subscriptions))

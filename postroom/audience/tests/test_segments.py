@@ -123,10 +123,11 @@ def test_created_in_the_last_n_days(owner):
 
 
 def test_a_segment_is_one_query(owner, people, django_assert_num_queries):
+    the_list = MailingListFactory(workspace=owner.workspace)
     q = segment_q(
         {
             "conditions": [
-                {"type": "list", "list": 1, "op": "not_in"},
+                {"type": "list", "list": the_list.pk, "op": "not_in"},
                 {"type": "attribute", "name": "age", "op": "gt", "value": 1},
             ]
         },
@@ -183,3 +184,15 @@ def test_other_apps_can_register_condition_types(owner, people):
         return Q(attributes__vip=True)
 
     assert matching(owner.workspace, {"conditions": [{"type": "test_vip_only"}]}) == ["ann@a.com"]
+
+
+def test_a_list_of_another_workspace_is_refused(owner, other_owner):
+    theirs = MailingListFactory(workspace=other_owner.workspace)
+
+    with pytest.raises(ValidationError) as caught:
+        segment_q(
+            {"conditions": [{"type": "list", "list": theirs.pk, "op": "in"}]},
+            workspace_id=owner.workspace.pk,
+        )
+
+    assert "conditions[0].list" in caught.value.message_dict
