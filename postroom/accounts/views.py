@@ -24,7 +24,13 @@ from postroom.core.tenancy import get_scoped_or_404
 
 @workspace_view()
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
-    return render(request, "accounts/dashboard.html")
+    from postroom.audience.selectors import audience_summary
+
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {"audience": audience_summary(workspace=request.workspace)},
+    )
 
 
 @login_required

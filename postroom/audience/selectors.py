@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from postroom.accounts.models import Workspace
 from postroom.audience.emails import EmailDomain
-from postroom.audience.models import Segment, Subscriber, Subscription, Suppression
+from postroom.audience.models import MailingList, Segment, Subscriber, Subscription, Suppression
 from postroom.audience.segments import segment_q
 from postroom.core.tenancy import scoped
 
@@ -81,3 +81,13 @@ def segment_count(*, segment: Segment) -> int:
 
 def subscriber_subscriptions(*, subscriber: Subscriber) -> QuerySet[Subscription]:
     return subscriber.subscriptions.select_related("mailing_list").prefetch_related("events")
+
+
+def audience_summary(*, workspace: Workspace) -> dict[str, Any]:
+    """Subscriber and list counts for the dashboard (bounded counts: cheap at any size)."""
+    subscribers, exact = count_bounded(scoped(Subscriber, workspace))
+    return {
+        "subscribers": subscribers,
+        "subscribers_exact": exact,
+        "lists": scoped(MailingList, workspace).count(),
+    }
