@@ -105,14 +105,10 @@ def import_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
 
     preview = csv_preview(Path(job.file.path), shape)
     columns = [
-        {
-            "index": i,
-            "name": c,
-            "target": mapping.get(c, ""),
-            "samples": [row[i] if i < len(row) else "" for row in preview],
-        }
-        for i, c in enumerate(shape.header)
+        {"index": i, "name": c, "target": mapping.get(c, "")} for i, c in enumerate(shape.header)
     ]
+    width = len(shape.header)
+    rows = [(row + [""] * width)[:width] for row in preview]
     return render(
         request,
         "audience/import_mapping.html",
@@ -120,6 +116,7 @@ def import_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
             "job": job,
             "form": form,
             "columns": columns,
+            "rows": rows,
             "targets": _targets(request.workspace),
             "shape": shape,
         },
