@@ -47,6 +47,19 @@ class _AudienceViewSet(WorkspaceViewSet):
     write_perm = Perm.AUDIENCE_CHANGE
 
 
+class _AudienceModelViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    _AudienceViewSet,
+):
+    """List, create, read, change (PATCH) and delete; no PUT."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+
 _SUBSCRIBER_FILTERS = [
     OpenApiParameter("list", int, description="on this list (any subscription status)"),
     OpenApiParameter("status", str, description="active or blocklisted"),
@@ -56,17 +69,9 @@ _SUBSCRIBER_FILTERS = [
 
 
 @extend_schema(parameters=_SUBSCRIBER_FILTERS)
-class SubscriberApi(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    _AudienceViewSet,
-):
+class SubscriberApi(_AudienceModelViewSet):
     model = Subscriber
     serializer_class = SubscriberSerializer
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Subscriber]:
         if getattr(self, "swagger_fake_view", False):
@@ -123,17 +128,9 @@ class SubscriberApi(
         return response
 
 
-class MailingListApi(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    _AudienceViewSet,
-):
+class MailingListApi(_AudienceModelViewSet):
     model = MailingList
     serializer_class = MailingListSerializer
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def base_queryset(self) -> QuerySet[MailingList]:
         return MailingList.objects.annotate(
@@ -192,17 +189,9 @@ class MailingListApi(
         return self.get_paginated_response(ListSubscriptionSerializer(page, many=True).data)
 
 
-class SegmentApi(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    _AudienceViewSet,
-):
+class SegmentApi(_AudienceModelViewSet):
     model = Segment
     serializer_class = SegmentSerializer
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
@@ -219,17 +208,9 @@ class SegmentApi(
         return Response({"count": selectors.segment_count(segment=self.get_object())})
 
 
-class CustomFieldApi(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    _AudienceViewSet,
-):
+class CustomFieldApi(_AudienceModelViewSet):
     model = CustomField
     serializer_class = CustomFieldSerializer
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def perform_create(self, serializer: Any) -> None:
         serializer.save(workspace=self.workspace)

@@ -28,7 +28,9 @@ def cell_neutralize(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-class _Echo:
+class EchoBuffer:
+    """A file-like object for csv.writer that hands each line back instead of storing it."""
+
     def write(self, value: str) -> str:
         return value
 
@@ -41,7 +43,7 @@ def export_columns_clean(columns: Iterable[str], attribute_names: Iterable[str])
 
 def subscribers_csv(queryset: QuerySet[Subscriber], columns: list[str]) -> Iterator[str]:
     """CSV lines for `queryset`, fetched in chunks with a server-side cursor where available."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoBuffer())
     yield writer.writerow(columns)
     plain = [c for c in columns if not c.startswith(ATTRIBUTE_PREFIX)]
     fetch = [*plain, "attributes"] if len(plain) < len(columns) else plain

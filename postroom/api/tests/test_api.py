@@ -125,3 +125,11 @@ def test_password_guessing_on_the_token_endpoint_is_throttled(api, owner):
 
     assert codes[:10] == [400] * 10
     assert codes[10] == 429
+
+
+def test_the_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+    assert "/api/v1/imports/{id}/issues/" in (tmp_path / "schema.yaml").read_text()

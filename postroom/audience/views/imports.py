@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
-from postroom.audience.exports import cell_neutralize
+from postroom.audience.exports import EchoBuffer, cell_neutralize
 from postroom.audience.forms import ImportStartForm, ImportUploadForm
 from postroom.audience.imports.mapping import ATTRIBUTE_PREFIX, PLAIN_TARGETS
 from postroom.audience.imports.source import csv_preview
@@ -123,15 +123,10 @@ def import_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @workspace_view(Perm.AUDIENCE_VIEW)
 def import_issues_csv(request: WorkspaceRequest, pk: int) -> StreamingHttpResponse:
     job = get_scoped_or_404(Import, request.workspace, pk=pk)
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoBuffer())
 
     def rows() -> Iterator[str]:
         yield writer.writerow(["line", "email", "reason"])
