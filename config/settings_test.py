@@ -24,3 +24,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # Tests run inside a transaction the writer thread's connection could not see;
 # the pipelined path has its own transactional test.
 IMPORT_PIPELINE = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than shared memory: the live server's threads then open
+    # their own connections, as real web processes do.
+    DATABASES["default"]["TEST"] = {"NAME": str(E.VAR_DIR / "test.sqlite3")}  # noqa: F405

@@ -135,7 +135,7 @@ class MailingListApi(_AudienceModelViewSet):
     def base_queryset(self) -> QuerySet[MailingList]:
         return MailingList.objects.annotate(
             subscribed=Count("subscriptions", filter=Q(subscriptions__status="subscribed"))
-        )
+        ).order_by("name", "id")
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = list_services.mailing_list_create(
