@@ -25,7 +25,7 @@ def _with_counts(workspace: object) -> QuerySet[MailingList]:
         unsubscribed=Count(
             "subscriptions", filter=Q(subscriptions__status=SubscriptionStatus.UNSUBSCRIBED)
         ),
-    )
+    ).order_by("name", "id")
 
 
 @workspace_view(Perm.AUDIENCE_VIEW)
