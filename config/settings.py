@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "postroom.accounts",
     "postroom.blog",
     "postroom.audience",
+    "postroom.content",
     "postroom.api",
 ]
 
@@ -233,3 +234,7 @@ LOGGING = {
 
 # Double opt-in confirmation links are valid for a week.
 OPTIN_CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+# Limits on rendering one customer template for one recipient.
+RENDER_TIMEOUT_MS = 500
+RENDER_MAX_CHARS = 2_000_000

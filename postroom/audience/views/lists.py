@@ -15,17 +15,21 @@ from postroom.core.tenancy import get_scoped_or_404, scoped
 
 
 def _with_counts(workspace: object) -> QuerySet[MailingList]:
-    return scoped(MailingList, workspace).annotate(
-        subscribed=Count(
-            "subscriptions", filter=Q(subscriptions__status=SubscriptionStatus.SUBSCRIBED)
-        ),
-        unconfirmed=Count(
-            "subscriptions", filter=Q(subscriptions__status=SubscriptionStatus.UNCONFIRMED)
-        ),
-        unsubscribed=Count(
-            "subscriptions", filter=Q(subscriptions__status=SubscriptionStatus.UNSUBSCRIBED)
-        ),
-    ).order_by("name", "id")
+    return (
+        scoped(MailingList, workspace)
+        .annotate(
+            subscribed=Count(
+                "subscriptions", filter=Q(subscriptions__status=SubscriptionStatus.SUBSCRIBED)
+            ),
+            unconfirmed=Count(
+                "subscriptions", filter=Q(subscriptions__status=SubscriptionStatus.UNCONFIRMED)
+            ),
+            unsubscribed=Count(
+                "subscriptions", filter=Q(subscriptions__status=SubscriptionStatus.UNSUBSCRIBED)
+            ),
+        )
+        .order_by("name", "id")
+    )
 
 
 @workspace_view(Perm.AUDIENCE_VIEW)

@@ -1,0 +1,141 @@
+"""Messages compiled once per version, rendered per recipient with plain-data contexts."""
+
+import re
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import css_inline
+import markdown
+from django.db.models import Max
+from inscriptis import get_text
+from inscriptis.model.config import ParserConfig
+
+from postroom.content.models import BodyFormat, ContentBlock, Message
+from postroom.content.templating import environment, render_limited
+
+SLOT = re.compile(r"\{\{\s*content\s*\}\}")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    html: str
+    text: str
+    preheader: str
+
+
+@dataclass(frozen=True)
+class CompiledMessage:
+    subject: Any
+    preheader: Any
+    html: Any
+    text: Any
+
+
+def body_html_source(message: Message) -> str:
+    """The message's HTML template source: Markdown converted, framed by its layout."""
+    body = message.body
+    if message.body_format == BodyFormat.MARKDOWN:
+        body = markdown.markdown(body, extensions=["extra", "sane_lists"])
+    if message.layout is not None and SLOT.search(message.layout.html):
+        return SLOT.sub(lambda _m: body, message.layout.html, count=1)
+    return body
+
+
+def text_source(html_source: str) -> str:
+    """A text template from an HTML template: Jinja tags are text to inscriptis and survive."""
+    return get_text(html_source, ParserConfig(display_links=True)).strip() + "\n"
+
+
+def _blocks_revision(workspace_id: int) -> str:
+    latest = ContentBlock.objects.filter(workspace_id=workspace_id).aggregate(m=Max("updated_at"))[
+        "m"
+    ]
+    return latest.isoformat() if latest else "-"
+
+
+_CACHE: "OrderedDict[tuple[Any, ...], CompiledMessage]" = OrderedDict()
+_CACHE_SIZE = 256
+
+
+def message_compile(message: Message) -> CompiledMessage:
+    """Compiled templates of `message`, cached per message version, layout and blocks revision.
+
+    Rendering for a million recipients compiles once; an unsaved message
+    (checked before its first save) is compiled without caching.
+    """
+    if message.pk is None:
+        return _build(message)
+    layout_revision = message.layout.updated_at.isoformat() if message.layout else "-"
+    key = (message.pk, message.version, layout_revision, _blocks_revision(message.workspace_id))
+    compiled = _CACHE.get(key)
+    if compiled is None:
+        compiled = _CACHE[key] = _build(message)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return compiled
+
+
+def _build(message: Message) -> CompiledMessage:
+    blocks = dict(
+        ContentBlock.objects.filter(workspace_id=message.workspace_id).values_list("key", "html")
+    )
+    html_env = environment(blocks=blocks)
+    text_env = environment(blocks=blocks, autoescape=False)
+    html_source = body_html_source(message)
+    return CompiledMessage(
+        subject=text_env.from_string(message.subject),
+        preheader=text_env.from_string(message.preheader),
+        html=html_env.from_string(html_source),
+        text=text_env.from_string(message.text_body or text_source(html_source)),
+    )
+
+
+def message_render(
+    message: Message, context: Mapping[str, Any], *, inline_css: bool = True
+) -> Rendered:
+    """Subject, HTML (CSS inlined, as sent) and text of `message` for one recipient."""
+    compiled = message_compile(message)
+    html = render_limited(compiled.html, context)
+    if inline_css:
+        html = css_inline.inline(html)
+    return Rendered(
+        subject=" ".join(render_limited(compiled.subject, context).split()),
+        html=html,
+        text=render_limited(compiled.text, context),
+        preheader=" ".join(render_limited(compiled.preheader, context).split()),
+    )
+
+
+def recipient_context(
+    *,
+    email: str,
+    full_name: str = "",
+    attributes: Mapping[str, Any] | None = None,
+    language: str = "",
+    time_zone: str = "",
+    urls: Mapping[str, str] | None = None,
+    campaign: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The variables a template sees; plain data only, so the sandbox has nothing to reach."""
+    urls = dict(urls or {})
+    return {
+        "subscriber": {
+            "email": email,
+            "full_name": full_name,
+            "first_name": full_name.split(" ")[0] if full_name else "",
+            "attributes": dict(attributes or {}),
+            "language": language,
+            "time_zone": time_zone,
+        },
+        "unsubscribe_url": urls.get("unsubscribe", "#"),
+        "preferences_url": urls.get("preferences", "#"),
+        "web_view_url": urls.get("web_view", "#"),
+        "campaign": dict(campaign or {}),
+    }
+
+
+def sample_context() -> dict[str, Any]:
+    return recipient_context(email="jane@example.com", full_name="Jane Doe", attributes={})

@@ -1,0 +1,87 @@
+"""Writes to messages, layouts and content blocks; every template is checked before it is saved."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from postroom.accounts.models import Workspace
+from postroom.content.models import ContentBlock, Layout, Message
+from postroom.content.rendering import SLOT, body_html_source, message_render, sample_context
+from postroom.content.templating import SecurityError, TemplateError, template_problem
+
+TEMPLATE_FIELDS = ("subject", "preheader", "body", "text_body")
+
+
+def _blocks(workspace_id: int) -> dict[str, str]:
+    return dict(ContentBlock.objects.filter(workspace_id=workspace_id).values_list("key", "html"))
+
+
+def message_check(message: Message) -> None:
+    """ValidationError naming the field, line and column of the first broken template."""
+    blocks = _blocks(message.workspace_id)
+    for field in TEMPLATE_FIELDS:
+        source = getattr(message, field)
+        if field == "body":
+            source = body_html_source(message)
+        problem = template_problem(source, blocks=blocks) if source else None
+        if problem:
+            raise problem.as_error(field)
+    try:
+        message_render(message, sample_context(), inline_css=False)
+    except (SecurityError, TemplateError) as exc:
+        raise ValidationError(
+            {"body": _("The template fails when rendered: %(e)s") % {"e": exc}}
+        ) from exc
+
+
+@transaction.atomic
+def message_save(*, workspace: Workspace, message: Message | None = None, **fields: Any) -> Message:
+    """Create or change a message; refused with the error's position if a template is broken."""
+    message = message or Message(workspace=workspace)
+    for name, value in fields.items():
+        setattr(message, name, value)
+    if message.layout is not None and message.layout.workspace_id != workspace.pk:
+        raise ValidationError({"layout": _("Unknown layout.")})
+    message_check(message)
+    if message.pk:
+        message.version = F("version") + 1
+    message.save()
+    message.refresh_from_db()
+    return message
+
+
+def layout_save(*, workspace: Workspace, layout: Layout | None = None, **fields: Any) -> Layout:
+    layout = layout or Layout(workspace=workspace)
+    for name, value in fields.items():
+        setattr(layout, name, value)
+    if not SLOT.search(layout.html):
+        raise ValidationError({"html": _("The layout needs {{ content }} where the message goes.")})
+    problem = template_problem(layout.html, blocks=_blocks(workspace.pk))
+    if problem:
+        raise problem.as_error("html")
+    layout.save()
+    return layout
+
+
+def block_save(
+    *, workspace: Workspace, block: ContentBlock | None = None, **fields: Any
+) -> ContentBlock:
+    block = block or ContentBlock(workspace=workspace)
+    for name, value in fields.items():
+        setattr(block, name, value)
+    others = _blocks(workspace.pk)
+    others.pop(block.key, None)
+    problem = template_problem(block.html, blocks=others)
+    if problem:
+        raise problem.as_error("html")
+    if (
+        ContentBlock.objects.filter(workspace=workspace, key=block.key)
+        .exclude(pk=block.pk)
+        .exists()
+    ):
+        raise ValidationError({"key": _("Another block has this key.")})
+    block.save()
+    return block

@@ -1,0 +1,173 @@
+"""The sandbox user templates run in: Jinja2's ImmutableSandboxedEnvironment with limits.
+
+Templates are written by customers, so they are untrusted: no attribute
+starting with an underscore, no mutation of data, no unsafe callables (the
+sandbox), plus limits of our own on time, output size, loop ranges and
+arithmetic that could build huge values. The context holds plain data only
+(dicts, strings, numbers), never model instances.
+"""
+
+import contextvars
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from jinja2 import ChainableUndefined, DictLoader, TemplateSyntaxError, nodes
+from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+MAX_RANGE = 1_000
+MAX_SEQUENCE = 100_000
+
+_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("template_deadline", default=0.0)
+
+
+class RenderLimitExceeded(SecurityError):
+    """A template took too long or produced too much."""
+
+
+def _tick() -> None:
+    deadline = _deadline.get()
+    if deadline and time.monotonic() > deadline:
+        raise RenderLimitExceeded(_("The template took too long to render."))
+
+
+def _limited_range(*args: int) -> Iterator[int]:
+    values = range(*args)
+    if len(values) > MAX_RANGE:
+        raise RenderLimitExceeded(_("range() is limited to %(n)s items.") % {"n": MAX_RANGE})
+    for value in values:
+        _tick()
+        yield value
+
+
+def _sized(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, tuple)) else 0
+
+
+class LimitedEnvironment(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _tick()
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise RenderLimitExceeded(_("The exponent is too large."))
+        if operator == "*":
+            factor = right if isinstance(right, int) else left if isinstance(left, int) else 1
+            if max(_sized(left), _sized(right)) * abs(factor) > MAX_SEQUENCE:
+                raise RenderLimitExceeded(_("The value would be too large."))
+        if operator == "+" and _sized(left) + _sized(right) > MAX_SEQUENCE:
+            raise RenderLimitExceeded(_("The value would be too large."))
+        return super().call_binop(context, operator, left, right)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        # Refuse at once rather than render an empty value: a template that tries
+        # to reach internals is broken, and saying so beats silently sending it.
+        raise SecurityError(_("“%(attr)s” may not be used in a template.") % {"attr": attribute})
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _tick()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        _tick()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        _tick()
+        return super().getitem(obj, argument)
+
+
+def environment(
+    *, blocks: Mapping[str, str] | None = None, autoescape: bool = True
+) -> LimitedEnvironment:
+    """A fresh sandbox; `blocks` are what `{% include "key" %}` may pull in."""
+    env = LimitedEnvironment(
+        autoescape=autoescape,
+        undefined=ChainableUndefined,
+        loader=DictLoader(dict(blocks or {})),
+        auto_reload=False,
+    )
+    env.globals = {"range": _limited_range}
+    return env
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    line: int
+    column: int
+    message: str
+
+    def as_error(self, field: str) -> ValidationError:
+        return ValidationError(
+            {field: _("Line %(line)s, column %(column)s: %(message)s") % self.__dict__}
+        )
+
+
+def _column(source: str, line: int) -> int:
+    """Where on `line` the failing tag starts (Jinja reports lines only)."""
+    lines = source.splitlines()
+    if not 1 <= line <= len(lines):
+        return 1
+    text = lines[line - 1]
+    starts = [i for i in (text.rfind("{{"), text.rfind("{%")) if i >= 0]
+    return (max(starts) + 1) if starts else 1
+
+
+def template_problem(
+    source: str, *, blocks: Mapping[str, str] | None = None
+) -> TemplateProblem | None:
+    """The first syntax error of `source` with its line and column, or None."""
+    env = environment(blocks=blocks)
+    try:
+        ast = env.parse(source)
+        env.compile(ast)
+    except TemplateSyntaxError as exc:
+        line = exc.lineno or 1
+        return TemplateProblem(line, _column(source, line), exc.message or str(exc))
+    for include in ast.find_all(nodes.Include):
+        if isinstance(include.template, nodes.Const) and include.template.value not in (
+            blocks or {}
+        ):
+            line = include.lineno
+            return TemplateProblem(
+                line,
+                _column(source, line),
+                _("No content block “%(key)s”.") % {"key": include.template.value},
+            )
+    return None
+
+
+def render_limited(template: Any, context: Mapping[str, Any]) -> str:
+    """Render with the time and size caps of RENDER_TIMEOUT_MS and RENDER_MAX_CHARS."""
+    limit = settings.RENDER_MAX_CHARS
+    token = _deadline.set(time.monotonic() + settings.RENDER_TIMEOUT_MS / 1000)
+    try:
+        parts: list[str] = []
+        size = 0
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > limit:
+                raise RenderLimitExceeded(
+                    _("The message is larger than %(n)s characters.") % {"n": limit}
+                )
+            parts.append(chunk)
+            _tick()
+        return "".join(parts)
+    finally:
+        _deadline.reset(token)
+
+
+__all__ = [
+    "RenderLimitExceeded",
+    "SecurityError",
+    "TemplateError",
+    "TemplateProblem",
+    "environment",
+    "render_limited",
+    "template_problem",
+]
