@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "postroom.blog",
     "postroom.audience",
     "postroom.content",
+    "postroom.campaigns",
     "postroom.api",
 ]
 

@@ -87,6 +87,11 @@ class User(AbstractUser):
 class Workspace(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     is_personal = models.BooleanField(default=False)
+    campaigns_need_approval = models.BooleanField(
+        _("campaigns need approval"),
+        default=False,
+        help_text=_("An approver must approve each campaign before it is sent."),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="workspaces"
     )

@@ -69,7 +69,13 @@ def message_compile(message: Message) -> CompiledMessage:
     if message.pk is None:
         return _build(message)
     layout_revision = message.layout.updated_at.isoformat() if message.layout else "-"
-    key = (message.pk, message.version, layout_revision, _blocks_revision(message.workspace_id))
+    key = (
+        message.pk,
+        message.version,
+        message.updated_at,
+        layout_revision,
+        _blocks_revision(message.workspace_id),
+    )
     compiled = _CACHE.get(key)
     if compiled is None:
         compiled = _CACHE[key] = _build(message)

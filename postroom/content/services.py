@@ -38,8 +38,13 @@ def message_check(message: Message) -> None:
 
 
 @transaction.atomic
-def message_save(*, workspace: Workspace, message: Message | None = None, **fields: Any) -> Message:
-    """Create or change a message; refused with the error's position if a template is broken."""
+def message_save(
+    *, workspace: Workspace, message: Message | None = None, user: Any = None, **fields: Any
+) -> Message:
+    """Create or change a message; refused with the error's position if a template is broken.
+
+    Campaigns approved with the previous version go back to pending approval.
+    """
     message = message or Message(workspace=workspace)
     for name, value in fields.items():
         setattr(message, name, value)
@@ -48,8 +53,13 @@ def message_save(*, workspace: Workspace, message: Message | None = None, **fiel
     message_check(message)
     if message.pk:
         message.version = F("version") + 1
+    existed = message.pk is not None
     message.save()
     message.refresh_from_db()
+    if existed:
+        from postroom.campaigns.services import campaigns_recheck_for_message
+
+        campaigns_recheck_for_message(message_id=message.pk, user=user)
     return message
 
 

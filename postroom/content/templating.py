@@ -69,7 +69,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         # to reach internals is broken, and saying so beats silently sending it.
         raise SecurityError(_("“%(attr)s” may not be used in a template.") % {"attr": attribute})
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _tick()
         return super().call(__context, __obj, *args, **kwargs)
 

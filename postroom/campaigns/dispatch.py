@@ -1,0 +1,63 @@
+"""The scheduler's side: due campaigns become CampaignRuns, by a periodic job, never a request."""
+
+import logging
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus
+from postroom.campaigns.schedule import next_occurrence
+from postroom.campaigns.services import campaign_schedule_spec
+
+logger = logging.getLogger(__name__)
+
+
+def campaigns_dispatch_due(*, now: datetime | None = None, limit: int = 100) -> list[CampaignRun]:
+    """Create the run of every campaign whose next occurrence has come.
+
+    Each campaign is locked (skipped if another scheduler holds it) and its run
+    is unique per occurrence, so two schedulers never create the same run. If
+    the scheduler was down, missed occurrences are not replayed in a burst: the
+    latest due one runs and the next is computed from now.
+    """
+    now = now or timezone.now()
+    due_ids = list(
+        Campaign.objects.filter(
+            status__in=(CampaignStatus.SCHEDULED, CampaignStatus.RUNNING), next_run_at__lte=now
+        )
+        .order_by("-priority", "next_run_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    runs = []
+    for campaign_id in due_ids:
+        run = _dispatch_one(campaign_id, now)
+        if run is not None:
+            runs.append(run)
+    return runs
+
+
+@transaction.atomic
+def _dispatch_one(campaign_id: int, now: datetime) -> CampaignRun | None:
+    campaign = (
+        Campaign.objects.select_for_update(skip_locked=True)
+        .filter(
+            pk=campaign_id,
+            status__in=(CampaignStatus.SCHEDULED, CampaignStatus.RUNNING),
+            next_run_at__lte=now,
+        )
+        .first()
+    )
+    if campaign is None or campaign.next_run_at is None:
+        return None
+    try:
+        with transaction.atomic():
+            run = CampaignRun.objects.create(campaign=campaign, scheduled_for=campaign.next_run_at)
+    except IntegrityError:
+        logger.warning("campaign %s: run for %s exists already", campaign.pk, campaign.next_run_at)
+        run = None
+    following = next_occurrence(campaign_schedule_spec(campaign), now)
+    campaign.next_run_at = following
+    campaign.status = CampaignStatus.RUNNING if following else CampaignStatus.FINISHED
+    campaign.save(update_fields=["next_run_at", "status", "updated_at"])
+    return run

@@ -1,0 +1,314 @@
+"""Every change of a campaign's state: edit, schedule, approval, pause, cancel, clone, disable."""
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from postroom.accounts.models import Membership, User
+from postroom.accounts.roles import Perm
+from postroom.campaigns.models import (
+    ApprovalAction,
+    Campaign,
+    CampaignEvent,
+    CampaignStatus,
+)
+from postroom.campaigns.schedule import Schedule, next_occurrence
+
+EDITABLE = (
+    CampaignStatus.DRAFT,
+    CampaignStatus.PENDING_APPROVAL,
+    CampaignStatus.SCHEDULED,
+    CampaignStatus.PAUSED,
+)
+M2M = ("lists", "exclude_lists")
+
+
+def campaign_schedule_spec(campaign: Campaign) -> Schedule:
+    return Schedule(
+        start_at=campaign.start_at,
+        end_at=campaign.end_at,
+        periodicity=campaign.periodicity,
+        time_zone=campaign.time_zone or "UTC",
+        send_time=campaign.send_time,
+        weekdays=tuple(campaign.weekdays or ()),
+        month_day=campaign.month_day,
+    )
+
+
+def campaign_fingerprint(campaign: Campaign) -> str:
+    """What an approver approved: content (message version), audience and schedule."""
+    data = {
+        "message": [campaign.message_id, campaign.message.version],
+        "lists": sorted(campaign.lists.values_list("id", flat=True)),
+        "exclude_lists": sorted(campaign.exclude_lists.values_list("id", flat=True)),
+        "segment": campaign.segment_id,
+        "exclude_segment": campaign.exclude_segment_id,
+        "schedule": [
+            campaign.start_at.isoformat(),
+            campaign.end_at.isoformat() if campaign.end_at else None,
+            campaign.periodicity,
+            campaign.weekdays,
+            campaign.month_day,
+            str(campaign.send_time),
+            campaign.time_zone,
+            str(campaign.window_start),
+            str(campaign.window_end),
+        ],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _event(campaign: Campaign, action: str, user: User | None, comment: str = "") -> None:
+    CampaignEvent.objects.create(campaign=campaign, action=action, user=user, comment=comment)
+
+
+def _require(actor: Membership, perm: str, campaign: Campaign | None = None) -> None:
+    if not actor.has(perm):
+        raise PermissionDenied(_("Your role in this workspace does not allow this."))
+    if campaign is not None and campaign.workspace_id != actor.workspace_id:
+        raise PermissionDenied(_("That belongs to another workspace."))
+
+
+def _validate(campaign: Campaign) -> None:
+    import zoneinfo
+
+    errors: dict[str, str] = {}
+    if campaign.message.workspace_id != campaign.workspace_id:
+        errors["message"] = _("Unknown message.")
+    for field in ("segment", "exclude_segment"):
+        value = getattr(campaign, field)
+        if value is not None and value.workspace_id != campaign.workspace_id:
+            errors[field] = _("Unknown segment.")
+    try:
+        zoneinfo.ZoneInfo(campaign.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        errors["time_zone"] = _("Unknown time zone.")
+    if campaign.end_at and campaign.end_at <= campaign.start_at:
+        errors["end_at"] = _("The end must be after the start.")
+    if campaign.periodicity == "weekly" and any(d not in range(7) for d in campaign.weekdays or []):
+        errors["weekdays"] = _("Weekdays are 0 (Monday) to 6 (Sunday).")
+    if campaign.month_day is not None and not 1 <= campaign.month_day <= 31:
+        errors["month_day"] = _("A day of the month is 1 to 31.")
+    if (campaign.window_start is None) != (campaign.window_end is None):
+        errors["window_end"] = _("A send window needs both ends.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def campaign_save(
+    *,
+    actor: Membership,
+    campaign: Campaign | None = None,
+    lists: Any = None,
+    exclude_lists: Any = None,
+    **fields: Any,
+) -> Campaign:
+    """Create or change a campaign; a change after approval sends it back for approval."""
+    _require(actor, Perm.CAMPAIGN_CHANGE, campaign)
+    if campaign is not None and campaign.status not in EDITABLE:
+        raise ValidationError(
+            _("A %(status)s campaign cannot be changed.")
+            % {"status": campaign.get_status_display()}
+        )
+    campaign = campaign or Campaign(workspace=actor.workspace, created_by=actor.user)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    _validate(campaign)
+    campaign.save()
+    for name, chosen in (("lists", lists), ("exclude_lists", exclude_lists)):
+        if chosen is not None:
+            chosen = list(chosen)
+            if any(m.workspace_id != campaign.workspace_id for m in chosen):
+                raise ValidationError({name: _("Unknown list.")})
+            getattr(campaign, name).set(chosen)
+    campaign_recheck_approval(campaign=campaign, user=actor.user)
+    return campaign
+
+
+def campaign_recheck_approval(*, campaign: Campaign, user: User | None) -> None:
+    """Send an approved campaign back to pending when what was approved changed."""
+    if not campaign.workspace.campaigns_need_approval or not campaign.approved_fingerprint:
+        return
+    if campaign_fingerprint(campaign) == campaign.approved_fingerprint:
+        return
+    campaign.approved_fingerprint = ""
+    if campaign.status in (CampaignStatus.SCHEDULED, CampaignStatus.PAUSED):
+        campaign.status = CampaignStatus.PENDING_APPROVAL
+        campaign.next_run_at = None
+    campaign.save(update_fields=["approved_fingerprint", "status", "next_run_at", "updated_at"])
+    _event(campaign, ApprovalAction.RESET, user)
+
+
+def campaigns_recheck_for_message(*, message_id: int, user: User | None) -> None:
+    for campaign in Campaign.objects.filter(
+        message_id=message_id, status__in=EDITABLE
+    ).select_related("workspace", "message"):
+        campaign_recheck_approval(campaign=campaign, user=user)
+
+
+def _activate(campaign: Campaign) -> None:
+    """Scheduled from now on: the first occurrence at or after now (so a start in the past runs at once)."""
+    now = timezone.now()
+    spec = campaign_schedule_spec(campaign)
+    if campaign.periodicity == "once":
+        first = (
+            max(campaign.start_at, now) if not campaign.end_at or campaign.end_at > now else None
+        )
+    else:
+        first = next_occurrence(spec, now - dt.timedelta(seconds=1))
+    if first is None:
+        raise ValidationError(_("The campaign has no run left before its end."))
+    campaign.next_run_at = first
+    campaign.status = CampaignStatus.SCHEDULED
+
+
+@transaction.atomic
+def campaign_schedule(*, actor: Membership, campaign: Campaign) -> Campaign:
+    """Ask for the campaign to be sent: scheduled, or pending when it needs approval."""
+    _require(actor, Perm.CAMPAIGN_CHANGE, campaign)
+    campaign = (
+        Campaign.objects.select_for_update()
+        .select_related("workspace", "message")
+        .get(pk=campaign.pk)
+    )
+    if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.PENDING_APPROVAL):
+        raise ValidationError(_("Only a draft can be scheduled."))
+    if not campaign.lists.exists() and campaign.segment_id is None:
+        raise ValidationError(_("Choose at least one list or a segment."))
+    approved = campaign.approved_fingerprint == campaign_fingerprint(campaign)
+    if campaign.workspace.campaigns_need_approval and not approved:
+        campaign.status = CampaignStatus.PENDING_APPROVAL
+        _event(campaign, ApprovalAction.SUBMITTED, actor.user)
+    else:
+        _activate(campaign)
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_decide(
+    *, actor: Membership, campaign: Campaign, approve: bool, comment: str = ""
+) -> Campaign:
+    """An approver approves (the campaign is scheduled) or rejects it (back to draft, with why)."""
+    _require(actor, Perm.CAMPAIGN_APPROVE, campaign)
+    campaign = (
+        Campaign.objects.select_for_update()
+        .select_related("workspace", "message")
+        .get(pk=campaign.pk)
+    )
+    if campaign.status != CampaignStatus.PENDING_APPROVAL:
+        raise ValidationError(_("This campaign is not waiting for approval."))
+    if approve:
+        campaign.approved_fingerprint = campaign_fingerprint(campaign)
+        _activate(campaign)
+        _event(campaign, ApprovalAction.APPROVED, actor.user, comment)
+    else:
+        if not comment.strip():
+            raise ValidationError({"comment": _("Say why the campaign is rejected.")})
+        campaign.status = CampaignStatus.DRAFT
+        _event(campaign, ApprovalAction.REJECTED, actor.user, comment)
+    campaign.save()
+    return campaign
+
+
+_TRANSITIONS = {
+    "pause": ((CampaignStatus.SCHEDULED, CampaignStatus.RUNNING), CampaignStatus.PAUSED),
+    "resume": ((CampaignStatus.PAUSED,), CampaignStatus.SCHEDULED),
+    "cancel": (
+        (
+            CampaignStatus.DRAFT,
+            CampaignStatus.PENDING_APPROVAL,
+            CampaignStatus.SCHEDULED,
+            CampaignStatus.RUNNING,
+            CampaignStatus.PAUSED,
+        ),
+        CampaignStatus.CANCELLED,
+    ),
+}
+
+
+@transaction.atomic
+def campaign_transition(*, actor: Membership, campaign: Campaign, action: str) -> Campaign:
+    """Pause, resume or cancel."""
+    _require(actor, Perm.CAMPAIGN_SEND, campaign)
+    allowed, target = _TRANSITIONS[action]
+    campaign = (
+        Campaign.objects.select_for_update()
+        .select_related("workspace", "message")
+        .get(pk=campaign.pk)
+    )
+    if campaign.status not in allowed:
+        raise ValidationError(
+            _("Not possible while the campaign is %(s)s.") % {"s": campaign.get_status_display()}
+        )
+    if action == "resume":
+        _activate(campaign)
+    else:
+        campaign.status = target
+        if target == CampaignStatus.CANCELLED:
+            campaign.next_run_at = None
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_clone(*, actor: Membership, campaign: Campaign) -> Campaign:
+    """A new draft with a copy of the message, the same audience and settings."""
+    from postroom.content.models import Message
+
+    _require(actor, Perm.CAMPAIGN_CHANGE, campaign)
+    message = Message.objects.get(pk=campaign.message_id)
+    message.pk = None
+    message.name = _("%(name)s (copy)") % {"name": message.name}
+    message.version = 1
+    message.save()
+    lists, exclude = list(campaign.lists.all()), list(campaign.exclude_lists.all())
+    clone = Campaign.objects.get(pk=campaign.pk)
+    clone.pk = None
+    clone.name = _("%(name)s (copy)") % {"name": campaign.name}
+    clone.message = message
+    clone.status = CampaignStatus.DRAFT
+    clone.next_run_at = None
+    clone.approved_fingerprint = ""
+    clone.disabled_reason = ""
+    clone.created_by = actor.user
+    clone.save()
+    clone.lists.set(lists)
+    clone.exclude_lists.set(exclude)
+    return clone
+
+
+@transaction.atomic
+def campaign_disable(*, by: User, campaign: Campaign, reason: str) -> Campaign:
+    """Platform managers stop a campaign: it never sends, and its owner sees why."""
+    if not by.has_perm("campaigns.disable_campaign"):
+        raise PermissionDenied(_("You may not disable campaigns."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the campaign is disabled.")})
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign.status = CampaignStatus.DISABLED
+    campaign.next_run_at = None
+    campaign.disabled_reason = reason.strip()
+    campaign.save()
+    _event(campaign, ApprovalAction.DISABLED, by, reason)
+    return campaign
+
+
+@transaction.atomic
+def campaign_enable(*, by: User, campaign: Campaign) -> Campaign:
+    if not by.has_perm("campaigns.disable_campaign"):
+        raise PermissionDenied(_("You may not enable campaigns."))
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == CampaignStatus.DISABLED:
+        campaign.status = CampaignStatus.DRAFT
+        campaign.disabled_reason = ""
+        campaign.save()
+        _event(campaign, ApprovalAction.ENABLED, by)
+    return campaign
