@@ -5,6 +5,8 @@ from rest_framework.routers import DefaultRouter
 from postroom.accounts import apis as accounts_apis
 from postroom.api.errors import not_found
 from postroom.audience import apis as audience_apis
+from postroom.campaigns import apis as campaign_apis
+from postroom.content import apis as content_apis
 
 router = DefaultRouter(trailing_slash=True)
 router.register("workspaces", accounts_apis.WorkspaceApi, basename="workspace")
@@ -16,6 +18,10 @@ router.register("segments", audience_apis.SegmentApi, basename="segment")
 router.register("custom-fields", audience_apis.CustomFieldApi, basename="custom-field")
 router.register("suppressions", audience_apis.SuppressionApi, basename="suppression")
 router.register("imports", audience_apis.ImportApi, basename="import")
+router.register("messages", content_apis.MessageApi, basename="message")
+router.register("layouts", content_apis.LayoutApi, basename="layout")
+router.register("blocks", content_apis.ContentBlockApi, basename="block")
+router.register("campaigns", campaign_apis.CampaignApi, basename="campaign")
 
 urlpatterns = [
     path("auth/token/", accounts_apis.TokenObtainApi.as_view(), name="api_token"),

@@ -1,0 +1,136 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from postroom.accounts.roles import Perm
+from postroom.api.workspace import WorkspaceViewSet, api_membership
+from postroom.campaigns import services
+from postroom.campaigns.models import Campaign
+from postroom.campaigns.serializers import (
+    CampaignEventSerializer,
+    CampaignRunSerializer,
+    CampaignSerializer,
+    DecisionSerializer,
+)
+
+
+def _owned(workspace: Any, data: dict[str, Any]) -> None:
+    """Related objects must be the workspace's own: checked before anything is saved."""
+    for field in ("message", "segment", "exclude_segment"):
+        obj = data.get(field)
+        if obj is not None and obj.workspace_id != workspace.pk:
+            raise DjangoValidationError({field: "Unknown."})
+    for field in ("lists", "exclude_lists"):
+        if any(m.workspace_id != workspace.pk for m in data.get(field, [])):
+            raise DjangoValidationError({field: "Unknown list."})
+
+
+class CampaignApi(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    WorkspaceViewSet,
+):
+    """Campaigns of the request's workspace; state changes are actions."""
+
+    model = Campaign
+    serializer_class = CampaignSerializer
+    read_perm = Perm.WORKSPACE_VIEW
+    # Each action checks its own permission in the service (send, approve, change).
+    write_perm = Perm.WORKSPACE_VIEW
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def base_queryset(self) -> QuerySet[Campaign]:
+        return Campaign.objects.select_related("message").prefetch_related("lists", "exclude_lists")
+
+    def perform_create(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        _owned(self.workspace, data)
+        serializer.instance = services.campaign_save(actor=api_membership(self.request), **data)
+
+    def perform_update(self, serializer: Any) -> None:
+        data = dict(serializer.validated_data)
+        _owned(self.workspace, data)
+        serializer.instance = services.campaign_save(
+            actor=api_membership(self.request), campaign=serializer.instance, **data
+        )
+
+    def _do(self, request: Request, change: Any) -> Response:
+        campaign = change(api_membership(request), self.get_object())
+        return Response(CampaignSerializer(campaign).data)
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def schedule(self, request: Request, pk: str) -> Response:
+        """Send as scheduled (or submit for approval when the workspace requires it)."""
+        return self._do(request, lambda m, c: services.campaign_schedule(actor=m, campaign=c))
+
+    @extend_schema(request=DecisionSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        comment = DecisionSerializer(data=request.data)
+        comment.is_valid(raise_exception=True)
+        return self._do(
+            request,
+            lambda m, c: services.campaign_decide(
+                actor=m, campaign=c, approve=True, comment=comment.validated_data["comment"]
+            ),
+        )
+
+    @extend_schema(request=DecisionSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        comment = DecisionSerializer(data=request.data)
+        comment.is_valid(raise_exception=True)
+        return self._do(
+            request,
+            lambda m, c: services.campaign_decide(
+                actor=m, campaign=c, approve=False, comment=comment.validated_data["comment"]
+            ),
+        )
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request: Request, pk: str) -> Response:
+        return self._do(
+            request, lambda m, c: services.campaign_transition(actor=m, campaign=c, action="pause")
+        )
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str) -> Response:
+        return self._do(
+            request, lambda m, c: services.campaign_transition(actor=m, campaign=c, action="resume")
+        )
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        return self._do(
+            request, lambda m, c: services.campaign_transition(actor=m, campaign=c, action="cancel")
+        )
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def clone(self, request: Request, pk: str) -> Response:
+        clone = services.campaign_clone(actor=api_membership(request), campaign=self.get_object())
+        return Response(CampaignSerializer(clone).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=CampaignEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str) -> Response:
+        page = self.paginate_queryset(self.get_object().events.select_related("user"))
+        return self.get_paginated_response(CampaignEventSerializer(page, many=True).data)
+
+    @extend_schema(responses=CampaignRunSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def runs(self, request: Request, pk: str) -> Response:
+        page = self.paginate_queryset(self.get_object().runs.all())
+        return self.get_paginated_response(CampaignRunSerializer(page, many=True).data)

@@ -1,0 +1,74 @@
+from rest_framework import serializers
+
+from postroom.audience.models import MailingList, Segment
+from postroom.campaigns.models import Campaign, CampaignEvent, CampaignRun
+from postroom.content.models import Message
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    message = serializers.PrimaryKeyRelatedField(queryset=Message.objects.all())
+    lists = serializers.PrimaryKeyRelatedField(
+        queryset=MailingList.objects.all(), many=True, required=False
+    )
+    exclude_lists = serializers.PrimaryKeyRelatedField(
+        queryset=MailingList.objects.all(), many=True, required=False
+    )
+    segment = serializers.PrimaryKeyRelatedField(
+        queryset=Segment.objects.all(), allow_null=True, required=False
+    )
+    exclude_segment = serializers.PrimaryKeyRelatedField(
+        queryset=Segment.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Campaign
+        fields = (
+            "id",
+            "name",
+            "message",
+            "lists",
+            "segment",
+            "exclude_lists",
+            "exclude_segment",
+            "start_at",
+            "end_at",
+            "periodicity",
+            "weekdays",
+            "month_day",
+            "send_time",
+            "time_zone",
+            "window_start",
+            "window_end",
+            "priority",
+            "status",
+            "next_run_at",
+            "disabled_reason",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = (
+            "id",
+            "status",
+            "next_run_at",
+            "disabled_reason",
+            "created_at",
+            "updated_at",
+        )
+
+
+class CampaignEventSerializer(serializers.ModelSerializer):
+    user = serializers.EmailField(source="user.email", read_only=True, default=None)
+
+    class Meta:
+        model = CampaignEvent
+        fields = ("action", "user", "comment", "created_at")
+
+
+class CampaignRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CampaignRun
+        fields = ("id", "scheduled_for", "status", "started_at", "finished_at")
+
+
+class DecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,131 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from postroom.accounts.roles import Perm
+from postroom.api.workspace import WorkspaceViewSet
+from postroom.audience.models import Subscriber
+from postroom.content import services
+from postroom.content.models import ContentBlock, Layout, Message
+from postroom.content.previews import message_preview
+from postroom.content.serializers import (
+    ContentBlockSerializer,
+    LayoutSerializer,
+    MessageSerializer,
+    PreviewRequestSerializer,
+    PreviewSerializer,
+    TestSendSerializer,
+)
+from postroom.content.tasks import message_test_send
+from postroom.content.templating import SecurityError, TemplateError
+from postroom.core.tenancy import get_scoped_or_404
+
+
+class _ContentViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    WorkspaceViewSet,
+):
+    read_perm = Perm.WORKSPACE_VIEW
+    write_perm = Perm.CONTENT_CHANGE
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+
+def _own(workspace: Any, obj: Any, field: str) -> None:
+    if obj is not None and obj.workspace_id != workspace.pk:
+        raise DjangoValidationError({field: "Unknown."})
+
+
+class MessageApi(_ContentViewSet):
+    model = Message
+    serializer_class = MessageSerializer
+
+    def perform_create(self, serializer: Any) -> None:
+        _own(self.workspace, serializer.validated_data.get("layout"), "layout")
+        serializer.instance = services.message_save(
+            workspace=self.workspace, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        _own(self.workspace, serializer.validated_data.get("layout"), "layout")
+        serializer.instance = services.message_save(
+            workspace=self.workspace,
+            message=serializer.instance,
+            user=self.request.user,
+            **serializer.validated_data,
+        )
+
+    @extend_schema(request=PreviewRequestSerializer, responses=PreviewSerializer)
+    @action(detail=True, methods=["post"])
+    def preview(self, request: Request, pk: str) -> Response:
+        """The message rendered as a subscriber (or a sample one) receives it, CSS inlined."""
+        data = PreviewRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        subscriber = None
+        if data.validated_data.get("subscriber"):
+            subscriber = get_scoped_or_404(
+                Subscriber, self.workspace, pk=data.validated_data["subscriber"]
+            )
+        try:
+            rendered = message_preview(
+                message=self.get_object(),
+                subscriber=subscriber,
+                base_url=request.build_absolute_uri("/")[:-1],
+            )
+        except (SecurityError, TemplateError) as exc:
+            raise DjangoValidationError({"body": str(exc)}) from exc
+        return Response(rendered.__dict__)
+
+    @extend_schema(request=TestSendSerializer, responses={202: None})
+    @action(detail=True, methods=["post"], url_path="test-send")
+    def test_send(self, request: Request, pk: str) -> Response:
+        """Mail the rendered message to up to five addresses, in the background."""
+        message = self.get_object()
+        data = TestSendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        subscriber_id = data.validated_data.get("subscriber")
+        if subscriber_id:
+            get_scoped_or_404(Subscriber, self.workspace, pk=subscriber_id)
+        base_url = request.build_absolute_uri("/")[:-1]
+        to = data.validated_data["to"]
+        transaction.on_commit(lambda: message_test_send(message.pk, to, subscriber_id, base_url))
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class LayoutApi(_ContentViewSet):
+    model = Layout
+    serializer_class = LayoutSerializer
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.layout_save(
+            workspace=self.workspace, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = services.layout_save(
+            workspace=self.workspace, layout=serializer.instance, **serializer.validated_data
+        )
+
+
+class ContentBlockApi(_ContentViewSet):
+    model = ContentBlock
+    serializer_class = ContentBlockSerializer
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.block_save(
+            workspace=self.workspace, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = services.block_save(
+            workspace=self.workspace, block=serializer.instance, **serializer.validated_data
+        )

@@ -1,0 +1,62 @@
+from rest_framework import serializers
+
+from postroom.content.models import ContentBlock, Layout, Message
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    layout = serializers.PrimaryKeyRelatedField(
+        queryset=Layout.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Message
+        fields = (
+            "id",
+            "name",
+            "subject",
+            "preheader",
+            "from_name",
+            "from_email",
+            "reply_to",
+            "body_format",
+            "body",
+            "text_body",
+            "layout",
+            "version",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("id", "version", "created_at", "updated_at")
+
+
+class LayoutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Layout
+        fields = ("id", "name", "html", "created_at", "updated_at")
+        read_only_fields = ("id", "created_at", "updated_at")
+
+
+class ContentBlockSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContentBlock
+        fields = ("id", "key", "name", "kind", "html", "created_at", "updated_at")
+        read_only_fields = ("id", "created_at", "updated_at")
+        validators: list[object] = []
+
+
+class PreviewRequestSerializer(serializers.Serializer):
+    subscriber = serializers.IntegerField(
+        required=False, help_text="Render as this subscriber; a sample one when omitted"
+    )
+
+
+class PreviewSerializer(serializers.Serializer):
+    subject = serializers.CharField()
+    preheader = serializers.CharField()
+    html = serializers.CharField()
+    text = serializers.CharField()
+
+
+class TestSendSerializer(serializers.Serializer):
+    to = serializers.ListField(child=serializers.EmailField(), min_length=1, max_length=5)
+    subscriber = serializers.IntegerField(required=False)
