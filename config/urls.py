@@ -15,6 +15,8 @@ urlpatterns = [
     path("blog/", include("postroom.blog.urls")),
     path("", include("postroom.accounts.urls")),
     path("", include("postroom.audience.urls")),
+    path("", include("postroom.content.urls")),
+    path("", include("postroom.campaigns.urls")),
 ]
 
 if settings.SERVE_MEDIA:

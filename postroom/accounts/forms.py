@@ -15,6 +15,14 @@ class WorkspaceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
 
 
+class WorkspaceSettingsForm(WorkspaceForm):
+    campaigns_need_approval = forms.BooleanField(
+        label=_("Campaigns need approval"),
+        required=False,
+        help_text=_("An approver must approve each campaign before it is sent."),
+    )
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)

@@ -28,10 +28,18 @@ def workspace_create_personal(*, user: User) -> Workspace:
 
 
 def workspace_rename(*, actor: Membership, name: str) -> Workspace:
+    return workspace_configure(actor=actor, name=name)
+
+
+def workspace_configure(
+    *, actor: Membership, name: str, campaigns_need_approval: bool | None = None
+) -> Workspace:
     _require(actor, Perm.WORKSPACE_CHANGE)
     workspace = actor.workspace
     workspace.name = name.strip()
-    workspace.save(update_fields=["name", "updated_at"])
+    if campaigns_need_approval is not None:
+        workspace.campaigns_need_approval = campaigns_need_approval
+    workspace.save(update_fields=["name", "campaigns_need_approval", "updated_at"])
     return workspace
 
 

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from postroom.accounts import services
-from postroom.accounts.forms import InvitationForm, ProfileForm, RoleForm, WorkspaceForm
+from postroom.accounts.forms import (
+    InvitationForm,
+    ProfileForm,
+    RoleForm,
+    WorkspaceForm,
+    WorkspaceSettingsForm,
+)
 from postroom.accounts.models import Invitation, Membership
 from postroom.accounts.roles import Perm, Role
 from postroom.accounts.selectors import invitation_open_list, workspace_member_list
@@ -89,9 +95,15 @@ def workspace_switch(request: AuthenticatedRequest) -> HttpResponse:
 
 @workspace_view(Perm.WORKSPACE_CHANGE)
 def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
-    form = WorkspaceForm(request.POST or None, initial={"name": request.workspace.name})
+    form = WorkspaceSettingsForm(
+        request.POST or None,
+        initial={
+            "name": request.workspace.name,
+            "campaigns_need_approval": request.workspace.campaigns_need_approval,
+        },
+    )
     if request.method == "POST" and form.is_valid():
-        services.workspace_rename(actor=request.membership, name=form.cleaned_data["name"])
+        services.workspace_configure(actor=request.membership, **form.cleaned_data)
         messages.success(request, _("Workspace saved."))
         return redirect("workspace_settings")
     return render(request, "accounts/workspace_settings.html", {"form": form})

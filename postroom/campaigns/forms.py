@@ -1,0 +1,98 @@
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from postroom.audience.models import MailingList, Segment
+from postroom.campaigns.models import Campaign
+from postroom.content.models import Message
+
+WEEKDAYS = [
+    (0, _("Mon")),
+    (1, _("Tue")),
+    (2, _("Wed")),
+    (3, _("Thu")),
+    (4, _("Fri")),
+    (5, _("Sat")),
+    (6, _("Sun")),
+]
+_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CampaignForm(forms.ModelForm):
+    """Start and end are entered as wall-clock times in the campaign's own time zone."""
+
+    start_at = forms.DateTimeField(label=_("Start"), widget=_LOCAL)
+    end_at = forms.DateTimeField(label=_("End"), widget=_LOCAL, required=False)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Weekdays"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=[(z, z) for z in sorted(available_timezones())]
+    )
+
+    class Meta:
+        model = Campaign
+        fields = (
+            "name",
+            "message",
+            "lists",
+            "segment",
+            "exclude_lists",
+            "exclude_segment",
+            "time_zone",
+            "start_at",
+            "end_at",
+            "periodicity",
+            "weekdays",
+            "month_day",
+            "send_time",
+            "window_start",
+            "window_end",
+            "priority",
+        )
+        widgets = {
+            "lists": forms.CheckboxSelectMultiple,
+            "exclude_lists": forms.CheckboxSelectMultiple,
+            "send_time": forms.TimeInput(attrs={"type": "time"}),
+            "window_start": forms.TimeInput(attrs={"type": "time"}),
+            "window_end": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def __init__(self, *args: Any, workspace: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["message"].queryset = Message.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        for name in ("lists", "exclude_lists"):
+            self.fields[name].queryset = MailingList.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        for name in ("segment", "exclude_segment"):
+            self.fields[name].queryset = Segment.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        if self.instance.pk:
+            zone = ZoneInfo(self.instance.time_zone or "UTC")
+            for name in ("start_at", "end_at"):
+                value = getattr(self.instance, name)
+                self.initial[name] = value.astimezone(zone).replace(tzinfo=None) if value else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        zone = ZoneInfo(data.get("time_zone") or "UTC")
+        for name in ("start_at", "end_at"):
+            value: dt.datetime | None = data.get(name)
+            if value is not None:
+                data[name] = value.replace(tzinfo=zone)
+        return data
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DisableForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,158 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from postroom.accounts.roles import Perm
+from postroom.accounts.workspace import AuthenticatedRequest, WorkspaceRequest, workspace_view
+from postroom.campaigns import services
+from postroom.campaigns.forms import CampaignForm, DecisionForm, DisableForm
+from postroom.campaigns.models import Campaign
+from postroom.core.tenancy import get_scoped_or_404, scoped
+
+
+@workspace_view()
+def campaign_list(request: WorkspaceRequest) -> HttpResponse:
+    campaigns = scoped(Campaign, request.workspace).select_related("message")
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {"campaigns": campaigns, "can_change": request.membership.has(Perm.CAMPAIGN_CHANGE)},
+    )
+
+
+@workspace_view()
+def campaign_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpResponse:
+    campaign = get_scoped_or_404(Campaign, request.workspace, pk=pk) if pk else None
+    form = CampaignForm(request.POST or None, instance=campaign, workspace=request.workspace)
+    if request.method == "POST":
+        if not request.membership.has(Perm.CAMPAIGN_CHANGE):
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            lists, exclude = data.pop("lists"), data.pop("exclude_lists")
+            try:
+                campaign = services.campaign_save(
+                    actor=request.membership,
+                    campaign=campaign,
+                    lists=lists,
+                    exclude_lists=exclude,
+                    **data,
+                )
+            except ValidationError as exc:
+                for key, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+                    form.add_error(key if key in form.fields else None, errors)
+            else:
+                messages.success(request, _("Campaign saved."))
+                return redirect("campaign_detail", pk=campaign.pk)
+    return render(request, "campaigns/campaign_edit.html", {"campaign": campaign, "form": form})
+
+
+@workspace_view()
+def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    campaign = get_scoped_or_404(
+        Campaign.objects.select_related("message", "segment"), request.workspace, pk=pk
+    )
+    m = request.membership
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "events": campaign.events.select_related("user")[:50],
+            "runs": campaign.runs.all()[:20],
+            "decision_form": DecisionForm(),
+            "can_change": m.has(Perm.CAMPAIGN_CHANGE),
+            "can_send": m.has(Perm.CAMPAIGN_SEND),
+            "can_approve": m.has(Perm.CAMPAIGN_APPROVE),
+        },
+    )
+
+
+@workspace_view()
+@require_POST
+def campaign_action(request: WorkspaceRequest, pk: int, action: str) -> HttpResponse:
+    campaign = get_scoped_or_404(Campaign, request.workspace, pk=pk)
+    actor, comment = request.membership, request.POST.get("comment", "")
+    actions = {
+        "schedule": lambda: services.campaign_schedule(actor=actor, campaign=campaign),
+        "approve": lambda: services.campaign_decide(
+            actor=actor, campaign=campaign, approve=True, comment=comment
+        ),
+        "reject": lambda: services.campaign_decide(
+            actor=actor, campaign=campaign, approve=False, comment=comment
+        ),
+        "pause": lambda: services.campaign_transition(
+            actor=actor, campaign=campaign, action="pause"
+        ),
+        "resume": lambda: services.campaign_transition(
+            actor=actor, campaign=campaign, action="resume"
+        ),
+        "cancel": lambda: services.campaign_transition(
+            actor=actor, campaign=campaign, action="cancel"
+        ),
+        "clone": lambda: services.campaign_clone(actor=actor, campaign=campaign),
+    }
+    if action not in actions:
+        raise PermissionDenied
+    try:
+        result = actions[action]()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("campaign_detail", pk=campaign.pk)
+    messages.success(request, _("Done."))
+    return redirect("campaign_detail", pk=result.pk)
+
+
+@login_required
+@permission_required("campaigns.view_all_campaigns", raise_exception=True)
+def staff_campaign_list(request: HttpRequest) -> HttpResponse:
+    """Every workspace's campaigns for platform managers (read-only, with disable/enable)."""
+    campaigns = Campaign.objects.select_related("workspace", "created_by", "message").order_by(
+        "-id"
+    )
+    if request.GET.get("status"):
+        campaigns = campaigns.filter(status=request.GET["status"])
+    page = Paginator(campaigns, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "campaigns/staff_campaign_list.html", {"page": page, "disable_form": DisableForm()}
+    )
+
+
+@login_required
+@permission_required("campaigns.view_all_campaigns", raise_exception=True)
+def staff_campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Platform staff act across workspaces: the one place a campaign is fetched by id alone.
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("workspace", "message", "created_by"), pk=pk
+    )
+    return render(
+        request,
+        "campaigns/staff_campaign_detail.html",
+        {
+            "campaign": campaign,
+            "events": campaign.events.select_related("user")[:50],
+            "disable_form": DisableForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("campaigns.disable_campaign", raise_exception=True)
+@require_POST
+def staff_campaign_toggle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=pk)
+    try:
+        if request.POST.get("enable"):
+            services.campaign_enable(by=request.user, campaign=campaign)
+        else:
+            services.campaign_disable(
+                by=request.user, campaign=campaign, reason=request.POST.get("reason", "")
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("staff_campaign_detail", pk=campaign.pk)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from postroom.content import views
+
+urlpatterns = [
+    path("app/messages/", views.message_list, name="message_list"),
+    path("app/messages/new/", views.message_edit, name="message_create"),
+    path("app/messages/<int:pk>/", views.message_edit, name="message_edit"),
+    path("app/messages/<int:pk>/preview/", views.message_preview_view, name="message_preview"),
+    path("app/messages/<int:pk>/test/", views.message_test_send_view, name="message_test_send"),
+    path("app/library/", views.library, name="content_library"),
+    path("app/library/<str:kind>/<int:pk>/delete/", views.library_delete, name="library_delete"),
+]

@@ -1,0 +1,161 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from postroom.accounts.roles import Perm
+from postroom.accounts.workspace import WorkspaceRequest, workspace_view
+from postroom.audience.models import Subscriber
+from postroom.content import services
+from postroom.content.forms import BlockForm, LayoutForm, MessageForm, TestSendForm
+from postroom.content.models import ContentBlock, Layout, Message
+from postroom.content.previews import message_preview
+from postroom.content.tasks import message_test_send
+from postroom.content.templating import SecurityError, TemplateError
+from postroom.core.tenancy import get_scoped_or_404, scoped
+
+
+@workspace_view()
+def message_list(request: WorkspaceRequest) -> HttpResponse:
+    return render(
+        request,
+        "content/message_list.html",
+        {
+            "messages_": scoped(Message, request.workspace),
+            "can_change": request.membership.has(Perm.CONTENT_CHANGE),
+        },
+    )
+
+
+@workspace_view()
+def message_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpResponse:
+    message = get_scoped_or_404(Message, request.workspace, pk=pk) if pk else None
+    form = MessageForm(request.POST or None, instance=message, workspace=request.workspace)
+    if request.method == "POST":
+        if not request.membership.has(Perm.CONTENT_CHANGE):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                message = services.message_save(
+                    workspace=request.workspace,
+                    message=message,
+                    user=request.user,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Message saved."))
+                return redirect("message_edit", pk=message.pk)
+    return render(
+        request,
+        "content/message_edit.html",
+        {
+            "message": message,
+            "form": form,
+            "test_form": TestSendForm(),
+            "subscribers": scoped(Subscriber, request.workspace).order_by("-id")[:20],
+            "can_change": request.membership.has(Perm.CONTENT_CHANGE),
+        },
+    )
+
+
+@workspace_view()
+def message_preview_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The rendered message as the chosen subscriber receives it (htmx target)."""
+    message = get_scoped_or_404(Message, request.workspace, pk=pk)
+    chosen = request.GET.get("subscriber", "")
+    subscriber = (
+        get_scoped_or_404(Subscriber, request.workspace, pk=chosen) if chosen.isdigit() else None
+    )
+    context: dict[str, object] = {"width": 375 if request.GET.get("width") == "mobile" else 680}
+    try:
+        context["rendered"] = message_preview(
+            message=message, subscriber=subscriber, base_url=request.build_absolute_uri("/")[:-1]
+        )
+    except (SecurityError, TemplateError) as exc:
+        context["error"] = str(exc)
+    return render(request, "content/_preview.html", context)
+
+
+@workspace_view(Perm.CONTENT_CHANGE)
+@require_POST
+def message_test_send_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    message = get_scoped_or_404(Message, request.workspace, pk=pk)
+    form = TestSendForm(request.POST)
+    if form.is_valid():
+        chosen = request.POST.get("subscriber", "")
+        subscriber_id = (
+            get_scoped_or_404(Subscriber, request.workspace, pk=chosen).pk
+            if chosen.isdigit()
+            else None
+        )
+        base_url, to = request.build_absolute_uri("/")[:-1], form.cleaned_data["to"]
+        transaction.on_commit(lambda: message_test_send(message.pk, to, subscriber_id, base_url))
+        messages.success(request, _("Test message on its way to %(to)s.") % {"to": ", ".join(to)})
+    else:
+        messages.error(request, " ".join(str(e) for e in form.errors.get("to", [])))
+    return redirect("message_edit", pk=message.pk)
+
+
+@workspace_view()
+def library(request: WorkspaceRequest) -> HttpResponse:
+    """Layouts and content blocks of the workspace."""
+    can_change = request.membership.has(Perm.CONTENT_CHANGE)
+    layout_form, block_form = LayoutForm(prefix="layout"), BlockForm(prefix="block")
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        kind = request.POST.get("kind")
+        form = (
+            LayoutForm(request.POST, prefix="layout")
+            if kind == "layout"
+            else BlockForm(request.POST, prefix="block")
+        )
+        if form.is_valid():
+            try:
+                if kind == "layout":
+                    services.layout_save(workspace=request.workspace, **form.cleaned_data)
+                else:
+                    services.block_save(workspace=request.workspace, **form.cleaned_data)
+            except ValidationError as exc:
+                for key, errors in exc.message_dict.items():
+                    form.add_error(key if key in form.fields else None, errors)
+            else:
+                messages.success(request, _("Saved to the library."))
+                return redirect("content_library")
+        if kind == "layout":
+            layout_form = form  # type: ignore[assignment]
+        else:
+            block_form = form  # type: ignore[assignment]
+    return render(
+        request,
+        "content/library.html",
+        {
+            "layouts": scoped(Layout, request.workspace),
+            "blocks": scoped(ContentBlock, request.workspace),
+            "layout_form": layout_form,
+            "block_form": block_form,
+            "can_change": can_change,
+        },
+    )
+
+
+@workspace_view(Perm.CONTENT_CHANGE)
+@require_POST
+def library_delete(request: WorkspaceRequest, kind: str, pk: int) -> HttpResponse:
+    model = Layout if kind == "layout" else ContentBlock
+    get_scoped_or_404(model, request.workspace, pk=pk).delete()
+    messages.success(request, _("Deleted."))
+    return redirect("content_library")
+
+
+def _form_errors(form: MessageForm, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, errors in exc.message_dict.items():
+        form.add_error(key if key in form.fields else None, errors)
