@@ -209,6 +209,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = E.VAR_DIR / "media"
+# Files that must never be served (uploaded imports); shared by web and workers.
+PRIVATE_FILES_ROOT = E.VAR_DIR / "private"
 SERVE_MEDIA = E.SERVE_MEDIA
 
 # --- Security -------------------------------------------------------------------

@@ -62,7 +62,7 @@ class CustomFieldForm(forms.ModelForm):
 
     class Meta:
         model = CustomField
-        fields = ("name", "label", "type", "required")
+        fields = ("name", "label", "type", "required", "default")
 
 
 class SuppressionForm(forms.Form):

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -227,10 +228,19 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+def _private_storage() -> FileSystemStorage:
+    # Outside MEDIA_ROOT: uploaded address lists are never served over HTTP.
+    return FileSystemStorage(location=settings.PRIVATE_FILES_ROOT)
+
+
+def _import_path(instance: "Import", filename: str) -> str:
+    return f"imports/{uuid.uuid4().hex}.csv"
+
+
 class Import(TimeStampedModel):
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    file = models.FileField(upload_to="imports/%Y/%m/")
+    file = models.FileField(upload_to=_import_path, storage=_private_storage, blank=True)
     file_name = models.CharField(max_length=255)
     encoding = models.CharField(max_length=32, blank=True)
     delimiter = models.CharField(max_length=1, blank=True)

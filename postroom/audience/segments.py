@@ -173,11 +173,11 @@ def _attribute_condition(node: dict[str, Any], context: Context, path: str) -> Q
         if op in ("is_empty", "is_not_empty"):
             present = Q(**{f"{key}__isnull": False}) & ~Q(**{key: ""})
             return present if op == "is_not_empty" else ~present
-        return _TEXT_OPS[op](key, value)
+        return _missing_too(_TEXT_OPS[op](key, value), key, op)
     if custom.type == FieldType.BOOLEAN:
         op = _op(node, path, {"is_true", "is_false"})
         q = Q(**{key: True})
-        return q if op == "is_true" else ~q
+        return q if op == "is_true" else (~q | Q(**{f"{key}__isnull": True}))
     op = _op(node, path, {"eq", "neq", "gt", "gte", "lt", "lte", "is_empty", "is_not_empty"})
     if op in ("is_empty", "is_not_empty"):
         present = Q(**{f"{key}__isnull": False})
@@ -189,8 +189,13 @@ def _attribute_condition(node: dict[str, Any], context: Context, path: str) -> Q
     if op == "eq":
         return Q(**{key: value})
     if op == "neq":
-        return ~Q(**{key: value})
+        return ~Q(**{key: value}) | Q(**{f"{key}__isnull": True})
     return Q(**{f"{key}__{_ORDER_OPS[op]}": value})
+
+
+def _missing_too(q: Q, key: str, op: str) -> Q:
+    """A negation also matches subscribers who lack the attribute (SQL NULL is not 'not equal')."""
+    return q | Q(**{f"{key}__isnull": True}) if op in ("neq", "not_contains") else q
 
 
 @condition_type("list")

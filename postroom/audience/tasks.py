@@ -1,4 +1,5 @@
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from postroom.audience.imports.engine import import_run
 
@@ -20,6 +21,13 @@ def subscribers_bulk_process(
 
     workspace = Workspace.objects.get(pk=workspace_id)
     segment = Segment.objects.filter(workspace=workspace, pk=filters.get("segment") or 0).first()
+    if filters.get("segment") and segment is None:
+        return  # the segment is gone: never widen the action to everybody
+    if (
+        filters.get("list")
+        and not MailingList.objects.filter(workspace=workspace, pk=filters["list"]).exists()
+    ):
+        return
     subscribers = subscriber_list(
         workspace=workspace,
         search=filters.get("search", ""),
@@ -28,4 +36,13 @@ def subscribers_bulk_process(
         segment=segment,
     )
     mailing_list = MailingList.objects.filter(workspace=workspace, pk=list_id or 0).first()
+    if list_id and mailing_list is None:
+        return
     subscribers_bulk(subscribers=subscribers, action=action, mailing_list=mailing_list)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def imports_reap() -> None:
+    from postroom.audience.services.imports import imports_reap_stale
+
+    imports_reap_stale()

@@ -37,12 +37,17 @@ def import_run(*, import_id: int, on_progress: Progress | None = None) -> Import
         _run(job, on_progress)
     except CsvError as exc:
         _finish(job, ImportStatus.FAILED, error=str(exc))
-    except Exception:
+    except BaseException:  # also an interrupted CLI or a stopping worker
         logger.exception("import %s failed", job.pk)
         _finish(job, ImportStatus.FAILED, error=_("The import stopped on an unexpected error."))
         raise
     else:
         _finish(job, ImportStatus.FINISHED)
+    finally:
+        # The addresses were only needed for the import; the report stays.
+        if job.file:
+            job.file.delete(save=False)
+            Import.objects.filter(pk=job.pk).update(file="")
     if on_progress:
         on_progress(job)
     return job
@@ -94,6 +99,13 @@ def _run(job: Import, on_progress: Progress | None) -> None:
                 done = writer.submit(batch)
                 _flush(job, done, issues, rows.position, on_progress)
                 batch, issues = [], []
+        for line, reason in rows.errors:
+            job.invalid += 1
+            issues.append(
+                ImportIssue(
+                    import_job=job, line=line, reason=_("Unreadable row: %(e)s") % {"e": reason}
+                )
+            )
         done = writer.submit(batch) if batch else BatchResult()
         _flush(job, _merge(done, writer.drain()), issues, rows.position, on_progress)
 

@@ -73,6 +73,8 @@ class OrmLoader:
             for r in records
             if r.email not in existing
         ]
+        for subscriber, r in zip(new, (r for r in records if r.email not in existing), strict=True):
+            subscriber.attributes = {**r.defaults, **r.attributes}
         Subscriber.objects.bulk_create(new)
         result.created = len(new)
         changed_ids: set[int] = set()
@@ -144,42 +146,39 @@ def _merge(old: Subscriber, r: Record) -> bool:
 
 _STAGE = """
 CREATE TEMP TABLE IF NOT EXISTS postroom_import_stage (
-    email text, full_name text, comment text, time_zone text, language text, attributes jsonb
+    email text, full_name text, comment text, time_zone text, language text,
+    attributes jsonb, defaults jsonb
 ) ON COMMIT DELETE ROWS
 """
 
-_UPSERT_ADD = """
+_INSERT_NEW = """
 INSERT INTO audience_subscriber
     (workspace_id, email, full_name, comment, time_zone, language, attributes, source, status,
      created_at, updated_at)
-SELECT %(ws)s, email, full_name, comment, time_zone, language, attributes, 'import', 'active',
-       %(now)s, %(now)s
+SELECT %(ws)s, email, full_name, comment, time_zone, language, defaults || attributes,
+       'import', 'active', %(now)s, %(now)s
 FROM postroom_import_stage
 ON CONFLICT (workspace_id, email) DO NOTHING
-RETURNING id, true
+RETURNING id
 """
 
 _MERGED = """
-    COALESCE(NULLIF(EXCLUDED.full_name, ''), s.full_name),
-    COALESCE(NULLIF(EXCLUDED.comment, ''), s.comment),
-    COALESCE(NULLIF(EXCLUDED.time_zone, ''), s.time_zone),
-    COALESCE(NULLIF(EXCLUDED.language, ''), s.language),
-    s.attributes || EXCLUDED.attributes
+    COALESCE(NULLIF(st.full_name, ''), s.full_name),
+    COALESCE(NULLIF(st.comment, ''), s.comment),
+    COALESCE(NULLIF(st.time_zone, ''), s.time_zone),
+    COALESCE(NULLIF(st.language, ''), s.language),
+    s.attributes || st.attributes
 """
 
 # Only the constant _MERGED is interpolated; values travel as parameters.
-_UPSERT_UPDATE = f"""
-INSERT INTO audience_subscriber AS s
-    (workspace_id, email, full_name, comment, time_zone, language, attributes, source, status,
-     created_at, updated_at)
-SELECT %(ws)s, email, full_name, comment, time_zone, language, attributes, 'import', 'active',
-       %(now)s, %(now)s
-FROM postroom_import_stage
-ON CONFLICT (workspace_id, email) DO UPDATE SET
+_UPDATE_EXISTING = f"""
+UPDATE audience_subscriber AS s SET
     (full_name, comment, time_zone, language, attributes) = ({_MERGED}),
     updated_at = %(now)s
-WHERE (s.full_name, s.comment, s.time_zone, s.language, s.attributes) IS DISTINCT FROM ({_MERGED})
-RETURNING id, (xmax = 0)
+FROM postroom_import_stage AS st
+WHERE s.workspace_id = %(ws)s AND s.email = st.email
+  AND (s.full_name, s.comment, s.time_zone, s.language, s.attributes) IS DISTINCT FROM ({_MERGED})
+RETURNING s.id
 """  # noqa: S608
 
 _SUBSCRIBE = """
@@ -238,12 +237,15 @@ class PostgresLoader:
                             r.time_zone,
                             r.language,
                             orjson.dumps(r.attributes).decode(),
+                            orjson.dumps(r.defaults).decode(),
                         )
                     )
-            cursor.execute(_UPSERT_UPDATE if t.mode == ImportMode.UPDATE else _UPSERT_ADD, params)
-            rows = cursor.fetchall()
-            created = {i for i, inserted in rows if inserted}
-            updated = {i for i, inserted in rows if not inserted}
+            updated: set[int] = set()
+            if t.mode == ImportMode.UPDATE:
+                cursor.execute(_UPDATE_EXISTING, params)
+                updated = {i for (i,) in cursor.fetchall()}
+            cursor.execute(_INSERT_NEW, params)
+            created = {i for (i,) in cursor.fetchall()}
             touched: set[int] = set()
             if t.list_ids:
                 cursor.execute(_SUBSCRIBE, params)

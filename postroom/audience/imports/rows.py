@@ -25,6 +25,8 @@ class Record:
     time_zone: str
     language: str
     attributes: dict[str, Any]
+    # Field defaults: for new subscribers only, never written over stored values.
+    defaults: dict[str, Any]
 
 
 class RowRefused(Exception):
@@ -75,9 +77,15 @@ class RowParser:
         self._converters = [(f, i, _converter(f)) for f, i in self._attributes]
         # Fields without a column take their default; required ones without one fail every row.
         mapped = {f.name for f, _ in self._attributes}
-        self._defaults = {
-            f.name: f.default for f in fields if f.name not in mapped and f.default is not None
-        }
+        self._defaults = {}
+        for f in fields:
+            if f.default is not None:
+                try:
+                    value = attribute_value_clean(f, f.default)
+                except ValidationError:
+                    continue  # a default that does not fit its field is ignored
+                if value is not None:
+                    self._defaults[f.name] = value
         self._missing_required = [
             f.label for f in fields if f.required and f.name not in mapped and f.default is None
         ]
@@ -105,22 +113,27 @@ class RowParser:
             raise RowRefused(_("The row contains NUL characters."), email_cell)
         if "\ufffd" in joined:
             raise RowRefused(_("The row has characters that could not be decoded."), email_cell)
+        if any("\n" in c for i, c in enumerate(cells) if i != self._others[1]):
+            raise RowRefused(
+                _(
+                    "A quote is not closed: the row runs over several lines (they were not imported)."
+                ),
+                email_cell.split("\n")[0],
+            )
         if not email_cell:
             raise RowRefused(_("No email address."))
         try:
             email = email_normalize_many(email_cell)
         except ValidationError as exc:
             raise RowRefused(exc.messages[0], email_cell) from exc
-        attributes = dict(self._defaults) if self._defaults else {}
+        attributes: dict[str, Any] = {}
         for field, i, convert in self._converters:
             try:
                 value = convert(cells[i]) if i < width else None
             except ValidationError as exc:
                 raise RowRefused(f"{field.label}: {exc.messages[0]}", email_cell) from exc
             if value is None:
-                if field.default is not None:
-                    attributes[field.name] = field.default
-                elif field.required:
+                if field.required and field.name not in self._defaults:
                     raise RowRefused(_("%(f)s is required.") % {"f": field.label}, email_cell)
                 continue
             attributes[field.name] = value
@@ -136,6 +149,7 @@ class RowParser:
             time_zone=time_zone,
             language=cells[language_i].strip()[:16] if 0 <= language_i < width else "",
             attributes=attributes,
+            defaults=self._defaults,
         )
 
 

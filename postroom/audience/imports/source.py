@@ -12,6 +12,8 @@ from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
 
 SAMPLE_BYTES = 256 * 1024
+# Cells longer than this are parser errors, reported per row (not a failed import).
+csv.field_size_limit(1_000_000)
 DELIMITERS = ",;\t"
 # Encodings a spreadsheet or CRM export is likely to be in, besides UTF-8.
 LEGACY_ENCODINGS = ["cp1251", "cp1252", "koi8_r", "latin_1"]
@@ -81,6 +83,7 @@ class CsvRows:
             self._raw, encoding=shape.encoding, errors="replace", newline=""
         )
         self._reader = csv.reader(self._text, delimiter=shape.delimiter)
+        self.errors: list[tuple[int, str]] = []
         next(self._reader, None)
 
     @property
@@ -88,7 +91,15 @@ class CsvRows:
         return self._raw.tell()
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        for cells in self._reader:
+        """Rows with their line numbers; a row the CSV parser refuses is kept in `errors`."""
+        while True:
+            try:
+                cells = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                self.errors.append((self._reader.line_num, str(exc)))
+                continue
             if not cells or not any(c.strip() for c in cells):
                 continue
             yield self._reader.line_num, cells

@@ -67,9 +67,8 @@ def _apply(ids: list[int], action: str, mailing_list: MailingList | None) -> int
             status=SubscriberStatus.BLOCKLISTED, updated_at=now
         )
     if action == BulkAction.REMOVE_FROM_LIST:
-        return Subscription.objects.filter(
-            subscriber_id__in=ids, mailing_list=mailing_list
-        ).delete()[0]
+        # Rows and history stay: a deleted row would let a later import re-subscribe them.
+        action = BulkAction.UNSUBSCRIBE
     if action == BulkAction.ADD_TO_LIST:
         assert mailing_list is not None
         present = set(

@@ -1,5 +1,6 @@
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -89,3 +90,38 @@ def import_start(
     if enqueue:
         transaction.on_commit(lambda: import_process(job.pk))
     return job
+
+
+STALE_AFTER = 30  # minutes without progress before a running import counts as dead
+DRAFT_TTL = 24  # hours an uploaded, never started file is kept
+
+
+def imports_reap_stale(*, now: Any = None) -> int:
+    """Fail imports whose worker died (no progress for STALE_AFTER minutes); drop old drafts."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    stale = Import.objects.filter(
+        status=ImportStatus.RUNNING, updated_at__lt=now - timedelta(minutes=STALE_AFTER)
+    )
+    failed = 0
+    for job in stale:
+        Import.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED,
+            error=_(
+                "The import stopped: its worker went away. Rows imported so far are kept; run the file again to finish (nothing is imported twice)."
+            ),
+            finished_at=now,
+        )
+        if job.file:
+            job.file.delete(save=False)
+        failed += 1
+    for job in Import.objects.filter(
+        status=ImportStatus.DRAFT, created_at__lt=now - timedelta(hours=DRAFT_TTL)
+    ):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+    return failed

@@ -94,11 +94,16 @@ def subscriber_update(
             raise TypeError(f"unknown subscriber field: {name}")
         setattr(subscriber, name, value)
     if attributes is not None:
+        custom_fields = list(CustomField.objects.filter(workspace_id=subscriber.workspace_id))
+        names = {f.name for f in custom_fields}
         merged = {**subscriber.attributes, **attributes}
-        merged = {k: v for k, v in merged.items() if v is not None}
-        subscriber.attributes = attributes_clean(
-            CustomField.objects.filter(workspace_id=subscriber.workspace_id), merged
-        )
+        # Values of fields deleted since stay as they are; only defined fields are checked.
+        orphans = {k: v for k, v in merged.items() if k not in names and k not in attributes}
+        defined = {k: v for k, v in merged.items() if k in names or k in attributes}
+        subscriber.attributes = {
+            **orphans,
+            **attributes_clean(custom_fields, {k: v for k, v in defined.items() if v is not None}),
+        }
     try:
         with transaction.atomic():
             subscriber.save()

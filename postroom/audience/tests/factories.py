@@ -10,7 +10,7 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
 
     workspace = factory.SubFactory(WorkspaceFactory)
     email = factory.Sequence(lambda n: f"subscriber{n}@example.com")
-    full_name = factory.Faker("name")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
 
 
 class MailingListFactory(factory.django.DjangoModelFactory):

@@ -66,3 +66,52 @@ def test_a_row_with_too_many_cells_is_refused(owner):
     job = import_run(import_id=job.pk)
 
     assert job.created == 1 and job.issues.get().line == 3
+
+
+def test_an_unclosed_quote_is_reported_not_swallowed(owner):
+    from postroom.audience.imports.engine import import_run
+
+    job = upload(
+        owner.workspace,
+        b'email,name\nann@example.com,Ann\nbob@example.com,"Bob\ncid@example.com,Cid\n',
+    )
+    import_start(job=job)
+    job = import_run(import_id=job.pk)
+
+    assert job.created == 1 and job.invalid == 1
+    assert "quote is not closed" in job.issues.get().reason
+
+
+def test_a_giant_cell_fails_its_row_only(owner):
+    from postroom.audience.imports.engine import import_run
+    from postroom.audience.models import Subscriber
+
+    giant = b"x" * 2_000_000
+    job = upload(
+        owner.workspace,
+        b"email,name\nann@example.com,Ann\nbob@example.com," + giant + b"\ncid@example.com,Cid\n",
+    )
+    import_start(job=job)
+    job = import_run(import_id=job.pk)
+
+    assert job.status == "finished" and job.invalid == 1
+    assert set(Subscriber.objects.values_list("email", flat=True)) == {
+        "ann@example.com",
+        "cid@example.com",
+    }
+
+
+def test_a_file_with_the_wrong_delimiter_reports_every_row(owner):
+    from postroom.audience.imports.engine import import_run
+
+    job = upload(owner.workspace, b"email|name\nann@example.com|Ann\nbob@example.com|Bob\n")
+
+    from django.core.exceptions import ValidationError as VE
+
+    with pytest.raises(VE, match="email address"):
+        import_start(job=job, mapping={"email|name": "full_name"})
+    job = import_start(job=job, mapping={"email|name": "email"})
+    job = import_run(import_id=job.pk)
+
+    assert job.created == 0 and job.invalid == 2
+    assert "Invalid email address" in job.issues.first().reason

@@ -135,3 +135,45 @@ def test_a_run_claimed_twice_imports_once(owner):
 
     assert import_run(import_id=job.pk) is not None
     assert import_run(import_id=job.pk) is None
+
+
+def test_update_mode_never_writes_defaults_over_stored_values(owner):
+    CustomFieldFactory(
+        workspace=owner.workspace,
+        name="plan",
+        type="choice",
+        choices=["free", "pro"],
+        default="free",
+    )
+    CustomFieldFactory(workspace=owner.workspace, name="score", type="number", default="5")
+    run_import(owner.workspace, b"email,plan\nann@example.com,pro\n")
+    assert Subscriber.objects.get().attributes == {"plan": "pro", "score": 5}
+
+    run_import(
+        owner.workspace, b"email,name\nann@example.com,Ann\nbob@example.com,Bob\n", mode="update"
+    )
+
+    assert Subscriber.objects.get(email="ann@example.com").attributes == {"plan": "pro", "score": 5}
+    assert Subscriber.objects.get(email="bob@example.com").attributes == {
+        "plan": "free",
+        "score": 5,
+    }
+
+
+def test_the_uploaded_file_is_private_and_removed_after_the_import(owner, client, settings):
+    job = import_upload(
+        workspace=owner.workspace,
+        user=None,
+        upload=SimpleUploadedFile("a.csv", b"email\nann@example.com\n"),
+    )
+    path = job.file.path
+    assert not path.startswith(str(settings.MEDIA_ROOT))
+    assert client.get(f"/media/{job.file.name}").status_code == 404
+
+    import_start(job=job)
+    import_run(import_id=job.pk)
+
+    job.refresh_from_db()
+    import os
+
+    assert not job.file and not os.path.exists(path)

@@ -308,3 +308,89 @@ def test_another_workspaces_pages_are_not_found(editor, other_owner, settings, t
         == 302
     )
     assert Subscriber.objects.filter(pk=theirs.pk).exists()
+
+
+def test_bulk_on_all_with_a_foreign_segment_is_refused(
+    editor, owner, other_owner, django_capture_on_commit_callbacks
+):
+    SubscriberFactory(workspace=owner.workspace)
+    theirs = SegmentFactory(workspace=other_owner.workspace)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            reverse("subscriber_bulk"), {"action": "delete", "scope": "all", "segment": theirs.pk}
+        )
+
+    assert response.status_code == 404
+    assert Subscriber.objects.count() == 1
+
+
+def test_a_bulk_job_whose_segment_vanished_does_nothing(owner):
+    from postroom.audience.tasks import subscribers_bulk_process
+
+    SubscriberFactory(workspace=owner.workspace)
+
+    subscribers_bulk_process.call_local(owner.workspace.pk, {"segment": 999999}, "delete", None)
+
+    assert Subscriber.objects.count() == 1
+
+
+def test_removing_from_a_list_keeps_the_row_as_unsubscribed(editor, owner):
+    the_list = MailingListFactory(workspace=owner.workspace)
+    ann = SubscriberFactory(workspace=owner.workspace)
+    subscription_set(subscriber=ann, mailing_list=the_list, status="subscribed", source="admin")
+
+    editor.post(
+        reverse("subscriber_bulk"),
+        {
+            "action": "remove_from_list",
+            "target_list": the_list.pk,
+            "scope": "selected",
+            "selected": [ann.pk],
+        },
+    )
+
+    assert Subscription.objects.get().status == "unsubscribed"
+
+
+def test_a_subscriber_with_a_deleted_fields_value_can_still_be_saved(owner):
+    from postroom.audience.services.subscribers import subscriber_update
+
+    ann = SubscriberFactory(workspace=owner.workspace, attributes={"old_field": "kept"})
+
+    subscriber_update(subscriber=ann, full_name="Ann", attributes={})
+
+    ann.refresh_from_db()
+    assert ann.attributes == {"old_field": "kept"} and ann.full_name == "Ann"
+
+
+def test_a_field_default_must_fit_its_type(api, owner):
+    response = api(owner.user).post(
+        "/api/v1/custom-fields/",
+        {"name": "score", "label": "Score", "type": "number", "default": "abc"},
+        format="json",
+    )
+    duplicate = api(owner.user).post(
+        "/api/v1/custom-fields/", {"name": "x", "label": "X", "type": "text"}, format="json"
+    )
+    again = api(owner.user).post(
+        "/api/v1/custom-fields/", {"name": "x", "label": "X", "type": "text"}, format="json"
+    )
+
+    assert response.status_code == 400 and "default" in response.json()["error"]["fields"]
+    assert duplicate.status_code == 201 and again.status_code == 400
+
+
+def test_suppressed_addresses_and_domains_are_found_by_the_sending_filter(owner):
+    from postroom.audience.selectors import suppressed_q
+    from postroom.audience.services.suppressions import suppression_add
+
+    SubscriberFactory(workspace=owner.workspace, email="ann@ok.example")
+    SubscriberFactory(workspace=owner.workspace, email="bob@spam.example")
+    SubscriberFactory(workspace=owner.workspace, email="cid@ok.example")
+    suppression_add(workspace=owner.workspace, value="@spam.example", reason="manual")
+    suppression_add(workspace=owner.workspace, value="cid@ok.example", reason="hard_bounce")
+
+    sendable = Subscriber.objects.filter(workspace=owner.workspace).exclude(suppressed_q())
+
+    assert list(sendable.values_list("email", flat=True)) == ["ann@ok.example"]

@@ -179,11 +179,18 @@ def test_bad_definitions_name_the_faulty_part(owner, people, definition, path):
 def test_other_apps_can_register_condition_types(owner, people):
     from django.db.models import Q
 
+    from postroom.audience import segments
+
     @condition_type("test_vip_only")
     def _vip(node, context, path):
         return Q(attributes__vip=True)
 
-    assert matching(owner.workspace, {"conditions": [{"type": "test_vip_only"}]}) == ["ann@a.com"]
+    try:
+        assert matching(owner.workspace, {"conditions": [{"type": "test_vip_only"}]}) == [
+            "ann@a.com"
+        ]
+    finally:
+        segments._REGISTRY.pop("test_vip_only")
 
 
 def test_a_list_of_another_workspace_is_refused(owner, other_owner):
@@ -196,3 +203,22 @@ def test_a_list_of_another_workspace_is_refused(owner, other_owner):
         )
 
     assert "conditions[0].list" in caught.value.message_dict
+
+
+def test_negations_include_subscribers_without_the_attribute(owner, people):
+    SubscriberFactory(workspace=owner.workspace, email="dan@d.net", attributes={})
+    ws = owner.workspace
+
+    assert "dan@d.net" in matching(
+        ws, {"conditions": [{"type": "attribute", "name": "city", "op": "neq", "value": "Berlin"}]}
+    )
+    assert "dan@d.net" in matching(
+        ws, {"conditions": [{"type": "attribute", "name": "age", "op": "neq", "value": 7}]}
+    )
+    assert "dan@d.net" in matching(
+        ws, {"conditions": [{"type": "attribute", "name": "vip", "op": "is_false"}]}
+    )
+    assert "dan@d.net" in matching(
+        ws,
+        {"conditions": [{"type": "attribute", "name": "city", "op": "not_contains", "value": "x"}]},
+    )

@@ -7,7 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from postroom.audience.forms import PublicSubscribeForm
-from postroom.audience.models import MailingList, Subscriber, Subscription, SubscriptionStatus
+from postroom.audience.models import (
+    MailingList,
+    Subscriber,
+    Subscription,
+    SubscriptionStatus,
+    Suppression,
+)
 from postroom.audience.services.public import public_confirm, public_subscribe
 from postroom.audience.services.subscribers import subscriber_unsubscribe_all
 from postroom.audience.services.subscriptions import subscription_set
@@ -104,6 +110,12 @@ def public_preferences(request: HttpRequest, token: str) -> HttpResponse:
             current = subscriptions.get(mailing_list.pk)
             on = current is not None and current.status != SubscriptionStatus.UNSUBSCRIBED
             if mailing_list.pk in wanted and not on:
+                # They asked for mail again: "unsubscribed from all" no longer holds.
+                Suppression.objects.filter(
+                    workspace_id=subscriber.workspace_id,
+                    email=subscriber.email,
+                    reason="unsubscribed",
+                ).delete()
                 subscription_set(
                     subscriber=subscriber,
                     mailing_list=mailing_list,

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
 from postroom.audience.forms import CustomFieldForm, SuppressionForm
-from postroom.audience.models import CustomField, FieldType, Suppression
+from postroom.audience.models import CustomField, Suppression
 from postroom.audience.services import suppressions as suppression_services
+from postroom.audience.services.custom_fields import custom_field_save
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
 
@@ -22,17 +23,14 @@ def field_index(request: WorkspaceRequest) -> HttpResponse:
         if not request.membership.has(Perm.AUDIENCE_CHANGE):
             raise PermissionDenied
         if form.is_valid():
-            field = form.save(commit=False)
-            field.workspace = request.workspace
-            field.choices = [
-                c.strip() for c in form.cleaned_data["choices_text"].splitlines() if c.strip()
-            ]
-            if field.type == FieldType.CHOICE and not field.choices:
-                form.add_error("choices_text", _("A choice field needs choices."))
-            elif scoped(CustomField, request.workspace).filter(name=field.name).exists():
-                form.add_error("name", _("A field with this name exists."))
+            data = {k: v for k, v in form.cleaned_data.items() if k != "choices_text"}
+            data["choices"] = form.cleaned_data["choices_text"].splitlines()
+            try:
+                custom_field_save(workspace=request.workspace, **data)
+            except ValidationError as exc:
+                for key, errors in exc.message_dict.items():
+                    form.add_error({"choices": "choices_text"}.get(key, key), errors)
             else:
-                field.save()
                 messages.success(request, _("Field added."))
                 return redirect("field_index")
     return render(

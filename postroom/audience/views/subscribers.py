@@ -75,6 +75,7 @@ def subscriber_bulk(request: WorkspaceRequest) -> HttpResponse:
         messages.error(request, _("Choose a list for this action."))
         return redirect(_back(request))
     chosen = request_filter(request)
+    chosen.queryset(request.workspace)  # 404 for a segment or list of another workspace
     if request.POST.get("scope") == "all":
         workspace_id, list_id = request.workspace.pk, mailing_list.pk if mailing_list else None
         transaction.on_commit(

@@ -1,0 +1,37 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from postroom.accounts.models import Workspace
+from postroom.audience.attributes import attribute_value_clean
+from postroom.audience.models import CustomField, FieldType
+
+
+@transaction.atomic
+def custom_field_save(
+    *, workspace: Workspace, field: CustomField | None = None, **values: Any
+) -> CustomField:
+    """Create or change a custom field; its default must fit its type, its name be unique."""
+    field = field or CustomField(workspace=workspace)
+    for name, value in values.items():
+        setattr(field, name, value)
+    field.choices = [str(c).strip() for c in field.choices or [] if str(c).strip()]
+    if field.type == FieldType.CHOICE and not field.choices:
+        raise ValidationError({"choices": _("A choice field needs choices.")})
+    if (
+        CustomField.objects.filter(workspace=workspace, name=field.name)
+        .exclude(pk=field.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": _("A field with this name exists.")})
+    if field.default not in (None, ""):
+        try:
+            field.default = attribute_value_clean(field, field.default)
+        except ValidationError as exc:
+            raise ValidationError({"default": exc.messages}) from exc
+    else:
+        field.default = None
+    field.save()
+    return field
