@@ -145,3 +145,26 @@ def test_unsubscribing_from_one_list_asks_then_keeps_the_row(client, owner):
 
     assert b'id="unsubscribed"' in response.content
     assert Subscription.objects.get().status == "unsubscribed"
+
+
+def test_the_form_does_not_tell_who_is_already_subscribed(client, owner):
+    the_list = MailingListFactory(workspace=owner.workspace, is_public=True, opt_in="double")
+    ann = SubscriberFactory(workspace=owner.workspace, email="ann@example.com")
+    subscription_set(subscriber=ann, mailing_list=the_list, status="subscribed", source="admin")
+
+    known = _subscribe(client, the_list, email="ann@example.com")
+    unknown = _subscribe(client, the_list, email="zed@example.com")
+
+    assert b'id="check-mail"' in known.content and b'id="check-mail"' in unknown.content
+
+
+def test_the_form_is_rate_limited_per_address(client, owner, django_capture_on_commit_callbacks):
+    the_list = MailingListFactory(workspace=owner.workspace, is_public=True, opt_in="double")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        codes = [
+            _subscribe(client, the_list, email="victim@example.com").status_code for _ in range(5)
+        ]
+
+    assert codes[-1] == 429
+    assert len(mail.outbox) <= 3
