@@ -86,3 +86,23 @@ def public_confirm(*, subscription: Subscription, ip: str | None) -> Subscriptio
         reason="unsubscribed",
     ).delete()
     return subscription_confirm(subscription=subscription, ip=ip)
+
+
+PER_IP_PER_HOUR = 20
+PER_ADDRESS_PER_HOUR = 3
+
+
+def public_form_allowed(*, ip: str | None, email: str) -> bool:
+    """Rate limit of the public forms (shared cache): per visitor address and per email."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    hour = timezone.now().strftime("%Y%m%d%H")
+    for key, limit in (
+        (f"postroom:subscribe:ip:{ip}:{hour}", PER_IP_PER_HOUR),
+        (f"postroom:subscribe:email:{email.strip().lower()}:{hour}", PER_ADDRESS_PER_HOUR),
+    ):
+        cache.add(key, 0, timeout=3600)
+        if cache.incr(key) > limit:
+            return False
+    return True

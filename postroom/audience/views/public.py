@@ -14,7 +14,11 @@ from postroom.audience.models import (
     SubscriptionStatus,
     Suppression,
 )
-from postroom.audience.services.public import public_confirm, public_subscribe
+from postroom.audience.services.public import (
+    public_confirm,
+    public_form_allowed,
+    public_subscribe,
+)
 from postroom.audience.services.subscribers import subscriber_unsubscribe_all
 from postroom.audience.services.subscriptions import subscription_set
 from postroom.audience.tokens import (
@@ -34,12 +38,15 @@ def public_list(request: HttpRequest, public_id: str) -> HttpResponse:
     mailing_list = get_object_or_404(MailingList, public_id=public_id, is_public=True)
     form = PublicSubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not public_form_allowed(ip=_ip(request), email=form.cleaned_data["email"]):
+            context = {"list": mailing_list, "form": form, "throttled": True}
+            return render(request, "audience/public/list.html", context, status=429)
         if form.cleaned_data["website"]:  # a bot filled the hidden field: say yes, do nothing
             return render(
                 request, "audience/public/subscribed.html", {"list": mailing_list, "double": True}
             )
         try:
-            subscription = public_subscribe(
+            public_subscribe(
                 mailing_list=mailing_list,
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
@@ -49,7 +56,9 @@ def public_list(request: HttpRequest, public_id: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("email", exc)
         else:
-            double = subscription.status == SubscriptionStatus.UNCONFIRMED
+            # Double opt-in always answers "check your mail", already subscribed or not,
+            # so the form cannot tell a stranger who is on the list.
+            double = mailing_list.opt_in == "double"
             return render(
                 request, "audience/public/subscribed.html", {"list": mailing_list, "double": double}
             )
