@@ -241,3 +241,6 @@ OPTIN_CONFIRM_MAX_AGE = 7 * 24 * 3600
 # Limits on rendering one customer template for one recipient.
 RENDER_TIMEOUT_MS = 500
 RENDER_MAX_CHARS = 2_000_000
+# Link checker: seconds per request; private addresses are never fetched in production.
+LINK_CHECK_TIMEOUT = 10.0
+LINK_CHECK_ALLOW_PRIVATE = False

@@ -28,3 +28,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file rather than shared memory: the live server's threads then open
     # their own connections, as real web processes do.
     DATABASES["default"]["TEST"] = {"NAME": str(E.VAR_DIR / "test.sqlite3")}  # noqa: F405
+# The link checker is tested against servers on loopback.
+LINK_CHECK_ALLOW_PRIVATE = True
+LINK_CHECK_TIMEOUT = 1.0

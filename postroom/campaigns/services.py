@@ -19,6 +19,7 @@ from postroom.campaigns.models import (
     CampaignStatus,
 )
 from postroom.campaigns.schedule import Schedule, next_occurrence
+from postroom.content.services import message_links_check_start
 
 EDITABLE = (
     CampaignStatus.DRAFT,
@@ -186,6 +187,8 @@ def campaign_schedule(*, actor: Membership, campaign: Campaign) -> Campaign:
     if campaign.workspace.campaigns_need_approval and not approved:
         campaign.status = CampaignStatus.PENDING_APPROVAL
         _event(campaign, ApprovalAction.SUBMITTED, actor.user)
+        if not campaign.message.link_checks.filter(version=campaign.message.version).exists():
+            message_links_check_start(message=campaign.message)
     else:
         _activate(campaign)
     campaign.save()
@@ -206,6 +209,7 @@ def campaign_decide(
     if campaign.status != CampaignStatus.PENDING_APPROVAL:
         raise ValidationError(_("This campaign is not waiting for approval."))
     if approve:
+        _require_links_checked(campaign, comment)
         campaign.approved_fingerprint = campaign_fingerprint(campaign)
         _activate(campaign)
         _event(campaign, ApprovalAction.APPROVED, actor.user, comment)
@@ -216,6 +220,23 @@ def campaign_decide(
         _event(campaign, ApprovalAction.REJECTED, actor.user, comment)
     campaign.save()
     return campaign
+
+
+def _require_links_checked(campaign: Campaign, comment: str) -> None:
+    """Broken links block approval unless the approver gives a reason to override."""
+    check = campaign.message.link_checks.filter(version=campaign.message.version).first()
+    if check is None:
+        message_links_check_start(message=campaign.message)
+        raise ValidationError(_("The links are being checked; approve when the report is ready."))
+    if check.status != check.Status.DONE:
+        raise ValidationError(_("The links are being checked; approve when the report is ready."))
+    if check.broken and not comment.strip():
+        raise ValidationError(
+            {
+                "comment": _("%(n)s links are broken: fix them, or say why you approve anyway.")
+                % {"n": check.broken}
+            }
+        )
 
 
 _TRANSITIONS = {

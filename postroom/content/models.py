@@ -78,3 +78,23 @@ class Message(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LinkCheck(TimeStampedModel):
+    """A link report of one message version."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="link_checks")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
+    results = models.JSONField(default=list)
+    broken = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-id",)
+
+    def __str__(self) -> str:
+        return f"links of {self.message_id} v{self.version}"

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from postroom.accounts.models import Workspace
-from postroom.content.models import ContentBlock, Layout, Message
+from postroom.content.models import ContentBlock, Layout, LinkCheck, Message
 from postroom.content.rendering import SLOT, body_html_source, message_render, sample_context
 from postroom.content.templating import SecurityError, TemplateError, template_problem
 
@@ -95,3 +95,25 @@ def block_save(
         raise ValidationError({"key": _("Another block has this key.")})
     block.save()
     return block
+
+
+def message_links_check_start(*, message: Message) -> LinkCheck:
+    """Queue a link check of the message's current version (a worker does the requests)."""
+    from postroom.content.tasks import message_links_check
+
+    check = LinkCheck.objects.create(message=message, version=message.version)
+    transaction.on_commit(lambda: message_links_check(check.pk))
+    return check
+
+
+def message_links_check_run(*, check_id: int) -> None:
+    from postroom.content.links import links_check, links_extract
+    from postroom.content.rendering import sample_context
+
+    check = LinkCheck.objects.select_related("message__layout").get(pk=check_id)
+    html = message_render(check.message, sample_context(), inline_css=False).html
+    results = links_check(links_extract(html))
+    check.results = results
+    check.broken = sum(1 for r in results if not r["ok"])
+    check.status = LinkCheck.Status.DONE
+    check.save(update_fields=["results", "broken", "status", "updated_at"])

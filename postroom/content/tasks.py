@@ -30,3 +30,10 @@ def message_test_send(
     )
     mail.attach_alternative(rendered.html, "text/html")
     mail.send()
+
+
+@db_task()
+def message_links_check(check_id: int) -> None:
+    from postroom.content.services import message_links_check_run
+
+    message_links_check_run(check_id=check_id)

@@ -159,3 +159,17 @@ def _form_errors(form: MessageForm, exc: ValidationError) -> None:
         return
     for key, errors in exc.message_dict.items():
         form.add_error(key if key in form.fields else None, errors)
+
+
+@workspace_view()
+def message_links(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """GET: the latest link report of the current version (htmx); POST: check the links again."""
+    message = get_scoped_or_404(Message, request.workspace, pk=pk)
+    if request.method == "POST":
+        if not request.membership.has(Perm.CONTENT_CHANGE):
+            raise PermissionDenied
+        services.message_links_check_start(message=message)
+        messages.info(request, _("Checking the links…"))
+        return redirect("message_edit", pk=message.pk)
+    check = message.link_checks.filter(version=message.version).first()
+    return render(request, "content/_links.html", {"message": message, "check": check})

@@ -87,13 +87,14 @@ def test_creating_and_scheduling_a_campaign_in_the_app(login, owner):
     assert campaign.status == CampaignStatus.SCHEDULED and campaign.weekdays == [0, 3]
 
 
-def test_approval_in_the_app(login, owner, member):
+def test_approval_in_the_app(login, owner, member, django_capture_on_commit_callbacks):
     owner.workspace.campaigns_need_approval = True
     owner.workspace.save()
     approver = member(Role.APPROVER, workspace=owner.workspace)
     campaign = CampaignFactory(workspace=owner.workspace)
     campaign.lists.add(MailingListFactory(workspace=owner.workspace))
-    login(owner.user).post(reverse("campaign_action", args=[campaign.pk, "schedule"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        login(owner.user).post(reverse("campaign_action", args=[campaign.pk, "schedule"]))
 
     client = login(approver.user)
     client.post(reverse("workspace_switch"), {"workspace": owner.workspace_id})
@@ -167,3 +168,18 @@ def test_the_owner_sees_why_a_campaign_was_disabled(login, owner):
 
 def test_workspace_owners_cannot_reach_the_staff_campaign_pages(login, owner):
     assert login(owner.user).get(reverse("staff_campaign_list")).status_code == 403
+
+
+def test_the_link_report_is_shown_and_can_be_rerun(
+    login, owner, django_capture_on_commit_callbacks
+):
+    message = MessageFactory(workspace=owner.workspace, body="<p>No links here</p>")
+    client = login(owner.user)
+
+    before = client.get(reverse("message_links", args=[message.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("message_links", args=[message.pk]))
+    after = client.get(reverse("message_links", args=[message.pk]))
+
+    assert b"have not been checked" in before.content
+    assert b"0 links checked" in after.content
