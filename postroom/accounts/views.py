@@ -30,13 +30,14 @@ from postroom.core.tenancy import get_scoped_or_404
 
 @workspace_view()
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
-    from postroom.audience.selectors import audience_summary
+    from postroom.blog.selectors import post_random_published
+    from postroom.core.dashboard import dashboard_stats
 
-    return render(
-        request,
-        "accounts/dashboard.html",
-        {"audience": audience_summary(workspace=request.workspace)},
-    )
+    context = {
+        "stats": dashboard_stats(workspace=request.workspace),
+        "posts": post_random_published(count=3),
+    }
+    return render(request, "accounts/dashboard.html", context)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils import timezone
 from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus
 from postroom.campaigns.schedule import next_occurrence
 from postroom.campaigns.services import campaign_schedule_spec
+from postroom.core.dashboard import dashboard_invalidate
 
 logger = logging.getLogger(__name__)
 
@@ -60,4 +61,5 @@ def _dispatch_one(campaign_id: int, now: datetime) -> CampaignRun | None:
     campaign.next_run_at = following
     campaign.status = CampaignStatus.RUNNING if following else CampaignStatus.FINISHED
     campaign.save(update_fields=["next_run_at", "status", "updated_at"])
+    dashboard_invalidate(workspace_id=campaign.workspace_id)
     return run

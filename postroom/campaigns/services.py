@@ -20,6 +20,7 @@ from postroom.campaigns.models import (
 )
 from postroom.campaigns.schedule import Schedule, next_occurrence
 from postroom.content.services import message_links_check_start
+from postroom.core.dashboard import dashboard_invalidate
 
 EDITABLE = (
     CampaignStatus.DRAFT,
@@ -63,6 +64,10 @@ def campaign_fingerprint(campaign: Campaign) -> str:
         ],
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _changed(campaign: Campaign) -> None:
+    dashboard_invalidate(workspace_id=campaign.workspace_id)
 
 
 def _event(campaign: Campaign, action: str, user: User | None, comment: str = "") -> None:
@@ -130,6 +135,7 @@ def campaign_save(
                 raise ValidationError({name: _("Unknown list.")})
             getattr(campaign, name).set(chosen)
     campaign_recheck_approval(campaign=campaign, user=actor.user)
+    _changed(campaign)
     return campaign
 
 
@@ -192,6 +198,7 @@ def campaign_schedule(*, actor: Membership, campaign: Campaign) -> Campaign:
     else:
         _activate(campaign)
     campaign.save()
+    _changed(campaign)
     return campaign
 
 
@@ -219,6 +226,7 @@ def campaign_decide(
         campaign.status = CampaignStatus.DRAFT
         _event(campaign, ApprovalAction.REJECTED, actor.user, comment)
     campaign.save()
+    _changed(campaign)
     return campaign
 
 
@@ -276,6 +284,7 @@ def campaign_transition(*, actor: Membership, campaign: Campaign, action: str) -
         if target == CampaignStatus.CANCELLED:
             campaign.next_run_at = None
     campaign.save()
+    _changed(campaign)
     return campaign
 
 
@@ -303,6 +312,7 @@ def campaign_clone(*, actor: Membership, campaign: Campaign) -> Campaign:
     clone.save()
     clone.lists.set(lists)
     clone.exclude_lists.set(exclude)
+    _changed(clone)
     return clone
 
 

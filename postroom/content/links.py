@@ -8,6 +8,7 @@ the server's own network) unless LINK_CHECK_ALLOW_PRIVATE is on.
 
 import asyncio
 import ipaddress
+from concurrent.futures import ThreadPoolExecutor
 import socket
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
@@ -128,5 +129,8 @@ def links_check(
     """Check `urls` concurrently; one result per URL, in the same order."""
     if not urls:
         return []
-    results = asyncio.run(_check_all(urls, timeout or settings.LINK_CHECK_TIMEOUT, concurrency))
+    coroutine = _check_all(urls, timeout or settings.LINK_CHECK_TIMEOUT, concurrency)
+    # A thread of its own: callers may already run an event loop (async code, some workers).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        results = pool.submit(asyncio.run, coroutine).result()
     return [asdict(r) for r in results]

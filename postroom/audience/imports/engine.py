@@ -15,6 +15,7 @@ from postroom.audience.imports.loaders import BatchResult, Target, loader_for
 from postroom.audience.imports.rows import Record, RowParser, RowRefused
 from postroom.audience.imports.source import CsvError, CsvRows, csv_shape
 from postroom.audience.models import CustomField, Import, ImportIssue, ImportStatus
+from postroom.core.dashboard import dashboard_invalidate
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[Import], None]
@@ -190,6 +191,7 @@ def _flush(
 
 
 def _finish(job: Import, status: str, *, error: str = "") -> None:
+    dashboard_invalidate(workspace_id=job.workspace_id)
     job.status, job.error, job.finished_at = status, error, timezone.now()
     Import.objects.filter(pk=job.pk).update(
         status=status, error=error, finished_at=job.finished_at, updated_at=job.finished_at

@@ -8,6 +8,7 @@ from postroom.audience.models import (
     SubscriptionEvent,
     SubscriptionStatus,
 )
+from postroom.core.dashboard import dashboard_invalidate
 
 
 @transaction.atomic
@@ -48,6 +49,7 @@ def subscription_set(
         subscription.unsubscribed_at = now
     subscription.save()
     SubscriptionEvent.objects.create(subscription=subscription, status=status, source=source, ip=ip)
+    dashboard_invalidate(workspace_id=subscription.workspace_id)
     return subscription
 
 
