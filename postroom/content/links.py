@@ -8,8 +8,8 @@ the server's own network) unless LINK_CHECK_ALLOW_PRIVATE is on.
 
 import asyncio
 import ipaddress
-from concurrent.futures import ThreadPoolExecutor
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from typing import Any
