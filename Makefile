@@ -24,7 +24,6 @@ run: export DEBUG ?= true
 run: install var/secret_key
 	@export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"; \
 	$(RUN) python manage.py migrate --noinput && \
-	$(RUN) python manage.py createcachetable && \
 	$(RUN) python manage.py ensure_admin && \
 	echo "Postroom on http://127.0.0.1:$(PORT)/ (Ctrl+C stops the web server and the worker)" && \
 	exec $(RUN) honcho start --no-prefix -f Procfile web worker
