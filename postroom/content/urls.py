@@ -10,5 +10,6 @@ urlpatterns = [
     path("app/messages/<int:pk>/test/", views.message_test_send_view, name="message_test_send"),
     path("app/messages/<int:pk>/links/", views.message_links, name="message_links"),
     path("app/library/", views.library, name="content_library"),
+    path("app/library/<str:kind>/<int:pk>/", views.library_edit, name="library_edit"),
     path("app/library/<str:kind>/<int:pk>/delete/", views.library_delete, name="library_delete"),
 ]

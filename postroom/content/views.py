@@ -144,6 +144,38 @@ def library(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
+@workspace_view()
+def library_edit(request: WorkspaceRequest, kind: str, pk: int) -> HttpResponse:
+    """Change one layout or block; messages using it pick the change up on their next render."""
+    model, form_class, save = (
+        (Layout, LayoutForm, services.layout_save)
+        if kind == "layout"
+        else (ContentBlock, BlockForm, services.block_save)
+    )
+    item = get_scoped_or_404(model, request.workspace, pk=pk)
+    form = form_class(request.POST or None, instance=item)
+    if request.method == "POST":
+        if not request.membership.has(Perm.CONTENT_CHANGE):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                if isinstance(item, Layout):
+                    services.layout_save(
+                        workspace=request.workspace, layout=item, **form.cleaned_data
+                    )
+                else:
+                    services.block_save(
+                        workspace=request.workspace, block=item, **form.cleaned_data
+                    )
+            except ValidationError as exc:
+                for key, errors in exc.message_dict.items():
+                    form.add_error(key if key in form.fields else None, errors)
+            else:
+                messages.success(request, _("Saved to the library."))
+                return redirect("content_library")
+    return render(request, "content/library_edit.html", {"form": form, "item": item, "kind": kind})
+
+
 @workspace_view(Perm.CONTENT_CHANGE)
 @require_POST
 def library_delete(request: WorkspaceRequest, kind: str, pk: int) -> HttpResponse:

@@ -183,3 +183,24 @@ def test_the_link_report_is_shown_and_can_be_rerun(
 
     assert b"have not been checked" in before.content
     assert b"0 links checked" in after.content
+
+
+def test_layouts_and_blocks_are_edited_in_the_library(login, owner):
+    from postroom.content.models import ContentBlock
+    from postroom.content.tests.factories import ContentBlockFactory
+
+    block = ContentBlockFactory(workspace=owner.workspace, key="footer", html="<p>Old</p>")
+    client = login(owner.user)
+
+    page = client.get(reverse("library_edit", args=["block", block.pk]))
+    broken = client.post(
+        reverse("library_edit", args=["block", block.pk]),
+        {"key": "footer", "name": "Footer", "kind": "footer", "html": "{% if %}"},
+    )
+    client.post(
+        reverse("library_edit", args=["block", block.pk]),
+        {"key": "footer", "name": "Footer", "kind": "footer", "html": "<p>New</p>"},
+    )
+
+    assert page.status_code == 200 and broken.status_code == 200
+    assert ContentBlock.objects.get().html == "<p>New</p>"
