@@ -147,25 +147,26 @@ def library(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view()
 def library_edit(request: WorkspaceRequest, kind: str, pk: int) -> HttpResponse:
     """Change one layout or block; messages using it pick the change up on their next render."""
-    model, form_class, save = (
-        (Layout, LayoutForm, services.layout_save)
-        if kind == "layout"
-        else (ContentBlock, BlockForm, services.block_save)
-    )
-    item = get_scoped_or_404(model, request.workspace, pk=pk)
-    form = form_class(request.POST or None, instance=item)
+    if kind == "layout":
+        layout = get_scoped_or_404(Layout, request.workspace, pk=pk)
+        form: LayoutForm | BlockForm = LayoutForm(request.POST or None, instance=layout)
+        item: Layout | ContentBlock = layout
+    else:
+        block = get_scoped_or_404(ContentBlock, request.workspace, pk=pk)
+        form = BlockForm(request.POST or None, instance=block)
+        item = block
     if request.method == "POST":
         if not request.membership.has(Perm.CONTENT_CHANGE):
             raise PermissionDenied
         if form.is_valid():
             try:
-                if isinstance(item, Layout):
+                if kind == "layout":
                     services.layout_save(
-                        workspace=request.workspace, layout=item, **form.cleaned_data
+                        workspace=request.workspace, layout=layout, **form.cleaned_data
                     )
                 else:
                     services.block_save(
-                        workspace=request.workspace, block=item, **form.cleaned_data
+                        workspace=request.workspace, block=block, **form.cleaned_data
                     )
             except ValidationError as exc:
                 for key, errors in exc.message_dict.items():
