@@ -11,7 +11,6 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("HUEY_IMMEDIATE", "true")
 os.environ.setdefault("POSTROOM_VAR_DIR", tempfile.mkdtemp(prefix="postroom-test-var-"))
-os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
 from config.settings import *  # noqa: F403
 

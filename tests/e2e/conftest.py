@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -51,4 +53,16 @@ def page(browser, live_server):
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
+    # Stop the page (htmx polls) and let the server finish its requests before the
+    # test database is flushed underneath them.
+    page.goto("about:blank")
     context.close()
+    _wait_for_requests()
+
+
+def _wait_for_requests(timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any("process_request_thread" in t.name for t in threading.enumerate()):
+            return
+        time.sleep(0.05)
