@@ -19,6 +19,7 @@ import httpx
 from django.conf import settings
 
 MAX_REDIRECTS = 10
+MAX_LINKS = 200  # per check: a template cannot turn the checker into a request cannon
 HEAD_REFUSED = {403, 405, 501}
 
 
@@ -42,7 +43,7 @@ def links_extract(html: str) -> list[str]:
     """The distinct http(s) links and images of `html`, in order of appearance."""
     parser = _Links()
     parser.feed(html)
-    return list(dict.fromkeys(parser.urls))
+    return list(dict.fromkeys(parser.urls))[:MAX_LINKS]
 
 
 @dataclass
@@ -63,12 +64,9 @@ def _private(host: str) -> bool:
         return False  # unresolvable: the request itself will say so
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
-        if (
-            address.is_private
-            or address.is_loopback
-            or address.is_link_local
-            or address.is_reserved
-        ):
+        # Only addresses routable on the internet: no private, loopback, link-local,
+        # shared (100.64/10, cloud metadata), multicast or reserved ranges.
+        if not address.is_global or address.is_multicast:
             return True
     return False
 
@@ -81,6 +79,8 @@ async def _check(client: httpx.AsyncClient, url: str) -> LinkResult:
     try:
         for _ in range(MAX_REDIRECTS + 1):
             host = urlsplit(current).hostname or ""
+            if not host:
+                raise ValueError("no host")
             if not settings.LINK_CHECK_ALLOW_PRIVATE and await loop.run_in_executor(
                 None, _private, host
             ):
@@ -104,6 +104,8 @@ async def _check(client: httpx.AsyncClient, url: str) -> LinkResult:
         result.error = "timeout"
     except httpx.HTTPError as exc:
         result.error = type(exc).__name__
+    except (ValueError, UnicodeError, OSError) as exc:  # malformed URLs and host names
+        result.error = f"invalid link ({type(exc).__name__})"
     result.seconds = round(loop.time() - started, 3)
     return result
 

@@ -76,6 +76,37 @@ def layout_save(*, workspace: Workspace, layout: Layout | None = None, **fields:
     return layout
 
 
+def _includes(source: str) -> set[str]:
+    from jinja2 import nodes
+
+    from postroom.content.templating import environment
+
+    try:
+        ast = environment().parse(source)
+    except TemplateError:
+        return set()
+    return {
+        n.template.value
+        for n in ast.find_all(nodes.Include)
+        if isinstance(n.template, nodes.Const) and isinstance(n.template.value, str)
+    }
+
+
+def _include_cycle(start: str, blocks: dict[str, str]) -> bool:
+    """Whether `start` reaches itself through includes."""
+    seen: set[str] = set()
+    pending = list(_includes(blocks.get(start, "")))
+    while pending:
+        key = pending.pop()
+        if key == start:
+            return True
+        if key in seen:
+            continue
+        seen.add(key)
+        pending.extend(_includes(blocks.get(key, "")))
+    return False
+
+
 def block_save(
     *, workspace: Workspace, block: ContentBlock | None = None, **fields: Any
 ) -> ContentBlock:
@@ -84,9 +115,11 @@ def block_save(
         setattr(block, name, value)
     others = _blocks(workspace.pk)
     others.pop(block.key, None)
-    problem = template_problem(block.html, blocks=others)
+    problem = template_problem(block.html, blocks={**others, block.key: block.html})
     if problem:
         raise problem.as_error("html")
+    if _include_cycle(block.key, {**others, block.key: block.html}):
+        raise ValidationError({"html": _("The blocks would include each other in a cycle.")})
     if (
         ContentBlock.objects.filter(workspace=workspace, key=block.key)
         .exclude(pk=block.pk)
@@ -101,6 +134,11 @@ def message_links_check_start(*, message: Message) -> LinkCheck:
     """Queue a link check of the message's current version (a worker does the requests)."""
     from postroom.content.tasks import message_links_check
 
+    running = message.link_checks.filter(
+        version=message.version, status=LinkCheck.Status.RUNNING
+    ).first()
+    if running is not None:
+        return running  # one check at a time per message version
     check = LinkCheck.objects.create(message=message, version=message.version)
     transaction.on_commit(lambda: message_links_check(check.pk))
     return check
@@ -111,9 +149,17 @@ def message_links_check_run(*, check_id: int) -> None:
     from postroom.content.rendering import sample_context
 
     check = LinkCheck.objects.select_related("message__layout").get(pk=check_id)
-    html = message_render(check.message, sample_context(), inline_css=False).html
-    results = links_check(links_extract(html))
-    check.results = results
-    check.broken = sum(1 for r in results if not r["ok"])
-    check.status = LinkCheck.Status.DONE
-    check.save(update_fields=["results", "broken", "status", "updated_at"])
+    results: list[dict[str, Any]] = []
+    try:
+        html = message_render(check.message, sample_context(), inline_css=False).html
+        results = links_check(links_extract(html))
+    except Exception as exc:
+        # A report that says what went wrong beats one that stays "running" forever.
+        failure = {"url": "", "ok": False, "status": None, "final_url": "", "chain": []}
+        results = [{**failure, "error": str(exc), "seconds": 0}]
+        raise
+    finally:
+        check.results = results
+        check.broken = sum(1 for r in results if not r["ok"])
+        check.status = LinkCheck.Status.DONE
+        check.save(update_fields=["results", "broken", "status", "updated_at"])

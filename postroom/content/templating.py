@@ -8,6 +8,7 @@ arithmetic that could build huge values. The context holds plain data only
 """
 
 import contextvars
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -50,10 +51,12 @@ def _sized(value: Any) -> int:
 
 
 class LimitedEnvironment(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _tick()
+        if operator == "%" and isinstance(left, str):
+            raise SecurityError(_("String formatting with % is not available in messages."))
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
             raise RenderLimitExceeded(_("The exponent is too large."))
         if operator == "*":
@@ -82,6 +85,33 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         return super().getitem(obj, argument)
 
 
+_MAX_WIDTH = 1_000
+
+
+def _width_limited(name: str, filter_: Any, *positions: int, keys: tuple[str, ...] = ()) -> Any:
+    """A built-in filter whose size arguments are capped (they allocate before any check runs)."""
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        values = [args[i] for i in positions if i < len(args)] + [
+            kwargs[k] for k in keys if k in kwargs
+        ]
+        if any(isinstance(v, int) and abs(v) > _MAX_WIDTH for v in values):
+            raise RenderLimitExceeded(
+                _("%(f)s: the size is limited to %(n)s.") % {"f": name, "n": _MAX_WIDTH}
+            )
+        return filter_(*args, **kwargs)
+
+    guarded.__name__ = name
+    return guarded
+
+
+def _refused(name: str) -> Any:
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise SecurityError(_("The “%(f)s” filter is not available in messages.") % {"f": name})
+
+    return refused
+
+
 def environment(
     *, blocks: Mapping[str, str] | None = None, autoescape: bool = True
 ) -> LimitedEnvironment:
@@ -93,6 +123,14 @@ def environment(
         auto_reload=False,
     )
     env.globals = {"range": _limited_range}
+    f = env.filters
+    f["center"] = _width_limited("center", f["center"], 1, keys=("width",))
+    f["indent"] = _width_limited("indent", f["indent"], 1, keys=("width",))
+    f["wordwrap"] = _width_limited("wordwrap", f["wordwrap"], 2, keys=("width",))
+    f["slice"] = _width_limited("slice", f["slice"], 1, keys=("slices",))
+    f["batch"] = _width_limited("batch", f["batch"], 1, keys=("linecount",))
+    # printf-style formatting can build strings of any width before anything checks.
+    f["format"] = _refused("format")
     return env
 
 
@@ -129,6 +167,17 @@ def template_problem(
     except TemplateSyntaxError as exc:
         line = exc.lineno or 1
         return TemplateProblem(line, _column(source, line), exc.message or str(exc))
+    for node in ast.find_all((nodes.Macro, nodes.CallBlock)):
+        line = node.lineno
+        return TemplateProblem(
+            line, _column(source, line), _("Macros are not available in messages.")
+        )
+    for loop in ast.find_all(nodes.For):
+        if loop.recursive:
+            line = loop.lineno
+            return TemplateProblem(
+                line, _column(source, line), _("Recursive loops are not available in messages.")
+            )
     for include in ast.find_all(nodes.Include):
         if isinstance(include.template, nodes.Const) and include.template.value not in (
             blocks or {}
@@ -142,10 +191,26 @@ def template_problem(
     return None
 
 
+def _template_tracer(frame: Any, event: str, arg: Any) -> Any:
+    # Only frames of compiled templates are traced line by line: a loop over any
+    # iterable, however it was built, checks the deadline on every iteration.
+    if frame.f_code.co_filename == "<template>":
+        return _line_tick
+    return None
+
+
+def _line_tick(frame: Any, event: str, arg: Any) -> Any:
+    if event == "line":
+        _tick()
+    return _line_tick
+
+
 def render_limited(template: Any, context: Mapping[str, Any]) -> str:
     """Render with the time and size caps of RENDER_TIMEOUT_MS and RENDER_MAX_CHARS."""
     limit = settings.RENDER_MAX_CHARS
     token = _deadline.set(time.monotonic() + settings.RENDER_TIMEOUT_MS / 1000)
+    previous_trace = sys.gettrace()
+    sys.settrace(_template_tracer)
     try:
         parts: list[str] = []
         size = 0
@@ -158,7 +223,10 @@ def render_limited(template: Any, context: Mapping[str, Any]) -> str:
             parts.append(chunk)
             _tick()
         return "".join(parts)
+    except (RecursionError, MemoryError) as exc:
+        raise RenderLimitExceeded(_("The template is too deep or too large to render.")) from exc
     finally:
+        sys.settrace(previous_trace)
         _deadline.reset(token)
 
 

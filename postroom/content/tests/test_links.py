@@ -120,3 +120,29 @@ def test_a_message_link_report(owner, server, django_capture_on_commit_callbacks
 
     check = LinkCheck.objects.get()
     assert check.status == "done" and check.broken == 1
+
+
+@pytest.mark.parametrize(
+    "host", ["100.100.100.200", "169.254.169.254", "10.0.0.1", "[::1]", "224.0.0.1"]
+)
+def test_non_public_addresses_are_never_fetched(host, settings):
+    settings.LINK_CHECK_ALLOW_PRIVATE = False
+
+    [result] = links_check([f"http://{host}/"])
+
+    assert result["error"] == "private address, not checked"
+
+
+def test_a_redirect_to_a_private_address_is_not_followed(server, settings):
+    settings.LINK_CHECK_ALLOW_PRIVATE = False
+
+    [result] = links_check([f"{server}/ok"])
+
+    assert not result["ok"]
+
+
+@pytest.mark.parametrize("url", ["http://[::1/", "http://a..b/", "http:///nohost"])
+def test_malformed_links_are_reported_not_crashing(url):
+    [result] = links_check([url])
+
+    assert not result["ok"] and result["error"]

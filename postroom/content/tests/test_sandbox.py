@@ -126,3 +126,64 @@ def test_a_saved_message_renders_for_a_recipient(owner):
     assert 'style="color: red' in rendered.html
     assert "Hello Bo Ek" in rendered.text
     assert "https://x.test/u/1" in rendered.html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% set l = [1] * 100000 %}{% for a in l %}{% for b in l %}{% endfor %}{% endfor %}",
+        "{% for x in [1, 2, 3] | slice(100000000) %}{% endfor %}",
+        "{{ '' | center(999999999) }}",
+        "{{ 'x' | indent(999999999) }}",
+    ],
+)
+def test_loops_over_any_iterable_and_sized_filters_are_stopped(source, settings):
+    settings.RENDER_TIMEOUT_MS = 300
+
+    started = __import__("time").monotonic()
+    with pytest.raises(RenderLimitExceeded):
+        render(source)
+    assert __import__("time").monotonic() - started < 3
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["{{ '%999999999d' % 1 }}", "{{ '%s' | format('x') }}"],
+)
+def test_string_formatting_is_refused(source):
+    with pytest.raises(SecurityError):
+        render(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% macro f(s) %}{{ f(s ~ s) }}{% endmacro %}{{ f('a') }}",
+        "{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
+    ],
+)
+def test_macros_and_recursive_loops_are_refused_at_save(owner, source):
+    with pytest.raises(ValidationError):
+        message_save(
+            workspace=owner.workspace,
+            name="x",
+            subject="Hi",
+            from_email="a@example.com",
+            body=source,
+        )
+
+
+def test_include_cycles_between_blocks_are_refused(owner):
+    from postroom.content.services import block_save
+
+    block_save(workspace=owner.workspace, key="a", name="A", html="<p>A</p>")
+    block_save(workspace=owner.workspace, key="b", name="B", html='{% include "a" %}')
+
+    with pytest.raises(ValidationError, match="cycle"):
+        block_save(
+            workspace=owner.workspace,
+            block=__import__(
+                "postroom.content.models", fromlist=["ContentBlock"]
+            ).ContentBlock.objects.get(key="a"),
+            html='{% include "b" %}',
+        )
