@@ -51,6 +51,12 @@ def _dispatch_one(campaign_id: int, now: datetime) -> CampaignRun | None:
     )
     if campaign is None or campaign.next_run_at is None:
         return None
+    if campaign.end_at is not None and now > campaign.end_at:
+        # The scheduler was down past the end: a run now would be outside the window.
+        campaign.next_run_at = None
+        campaign.status = CampaignStatus.FINISHED
+        campaign.save(update_fields=["next_run_at", "status", "updated_at"])
+        return None
     try:
         with transaction.atomic():
             run = CampaignRun.objects.create(campaign=campaign, scheduled_for=campaign.next_run_at)

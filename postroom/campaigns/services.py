@@ -17,6 +17,7 @@ from postroom.campaigns.models import (
     Campaign,
     CampaignEvent,
     CampaignStatus,
+    RunStatus,
 )
 from postroom.campaigns.schedule import Schedule, next_occurrence
 from postroom.content.services import message_links_check_start
@@ -45,8 +46,25 @@ def campaign_schedule_spec(campaign: Campaign) -> Schedule:
 
 def campaign_fingerprint(campaign: Campaign) -> str:
     """What an approver approved: content (message version), audience and schedule."""
+    from postroom.content.models import ContentBlock
+    from postroom.content.rendering import body_html_source
+
+    message = campaign.message
+    blocks = sorted(
+        ContentBlock.objects.filter(workspace_id=campaign.workspace_id).values_list("key", "html")
+    )
+    content = [
+        message.subject,
+        message.preheader,
+        message.from_email,
+        message.from_name,
+        message.reply_to,
+        body_html_source(message),
+        message.text_body,
+        blocks,
+    ]
     data = {
-        "message": [campaign.message_id, campaign.message.version],
+        "message": [campaign.message_id, hashlib.sha256(json.dumps(content).encode()).hexdigest()],
         "lists": sorted(campaign.lists.values_list("id", flat=True)),
         "exclude_lists": sorted(campaign.exclude_lists.values_list("id", flat=True)),
         "segment": campaign.segment_id,
@@ -97,7 +115,10 @@ def _validate(campaign: Campaign) -> None:
         errors["time_zone"] = _("Unknown time zone.")
     if campaign.end_at and campaign.end_at <= campaign.start_at:
         errors["end_at"] = _("The end must be after the start.")
-    if campaign.periodicity == "weekly" and any(d not in range(7) for d in campaign.weekdays or []):
+    weekdays = campaign.weekdays or []
+    if not isinstance(weekdays, list) or any(
+        not isinstance(d, int) or d not in range(7) for d in weekdays
+    ):
         errors["weekdays"] = _("Weekdays are 0 (Monday) to 6 (Sunday).")
     if campaign.month_day is not None and not 1 <= campaign.month_day <= 31:
         errors["month_day"] = _("A day of the month is 1 to 31.")
@@ -118,6 +139,10 @@ def campaign_save(
 ) -> Campaign:
     """Create or change a campaign; a change after approval sends it back for approval."""
     _require(actor, Perm.CAMPAIGN_CHANGE, campaign)
+    if campaign is not None:
+        # A form opened before a manager disabled the campaign must not revive it.
+        current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign.status, campaign.disabled_reason = current.status, current.disabled_reason
     if campaign is not None and campaign.status not in EDITABLE:
         raise ValidationError(
             _("A %(status)s campaign cannot be changed.")
@@ -135,6 +160,9 @@ def campaign_save(
                 raise ValidationError({name: _("Unknown list.")})
             getattr(campaign, name).set(chosen)
     campaign_recheck_approval(campaign=campaign, user=actor.user)
+    if campaign.status == CampaignStatus.SCHEDULED:
+        _activate(campaign)  # a new start or schedule moves the next run
+        campaign.save(update_fields=["next_run_at", "status", "updated_at"])
     _changed(campaign)
     return campaign
 
@@ -146,17 +174,28 @@ def campaign_recheck_approval(*, campaign: Campaign, user: User | None) -> None:
     if campaign_fingerprint(campaign) == campaign.approved_fingerprint:
         return
     campaign.approved_fingerprint = ""
-    if campaign.status in (CampaignStatus.SCHEDULED, CampaignStatus.PAUSED):
+    if campaign.status in (CampaignStatus.SCHEDULED, CampaignStatus.PAUSED, CampaignStatus.RUNNING):
         campaign.status = CampaignStatus.PENDING_APPROVAL
         campaign.next_run_at = None
     campaign.save(update_fields=["approved_fingerprint", "status", "next_run_at", "updated_at"])
     _event(campaign, ApprovalAction.RESET, user)
 
 
+LIVE = (*EDITABLE, CampaignStatus.RUNNING)
+
+
 def campaigns_recheck_for_message(*, message_id: int, user: User | None) -> None:
+    for campaign in Campaign.objects.filter(message_id=message_id, status__in=LIVE).select_related(
+        "workspace", "message__layout"
+    ):
+        campaign_recheck_approval(campaign=campaign, user=user)
+
+
+def campaigns_recheck_for_workspace(*, workspace_id: int, user: User | None) -> None:
+    """After a layout or block changed: campaigns whose rendered content changed need approval again."""
     for campaign in Campaign.objects.filter(
-        message_id=message_id, status__in=EDITABLE
-    ).select_related("workspace", "message"):
+        workspace_id=workspace_id, status__in=LIVE
+    ).select_related("workspace", "message__layout"):
         campaign_recheck_approval(campaign=campaign, user=user)
 
 
@@ -170,6 +209,9 @@ def _activate(campaign: Campaign) -> None:
         )
     else:
         first = next_occurrence(spec, now - dt.timedelta(seconds=1))
+        inside = campaign.start_at <= now and (campaign.end_at is None or now < campaign.end_at)
+        if inside and not campaign.runs.exists():
+            first = now  # created while its window is open: the first run is now
     if first is None:
         raise ValidationError(_("The campaign has no run left before its end."))
     campaign.next_run_at = first
@@ -179,7 +221,7 @@ def _activate(campaign: Campaign) -> None:
 @transaction.atomic
 def campaign_schedule(*, actor: Membership, campaign: Campaign) -> Campaign:
     """Ask for the campaign to be sent: scheduled, or pending when it needs approval."""
-    _require(actor, Perm.CAMPAIGN_CHANGE, campaign)
+    _require(actor, Perm.CAMPAIGN_SEND, campaign)
     campaign = (
         Campaign.objects.select_for_update()
         .select_related("workspace", "message")
@@ -283,6 +325,7 @@ def campaign_transition(*, actor: Membership, campaign: Campaign, action: str) -
         campaign.status = target
         if target == CampaignStatus.CANCELLED:
             campaign.next_run_at = None
+            campaign.runs.filter(status=RunStatus.DUE).update(status=RunStatus.CANCELLED)
     campaign.save()
     _changed(campaign)
     return campaign
@@ -294,6 +337,8 @@ def campaign_clone(*, actor: Membership, campaign: Campaign) -> Campaign:
     from postroom.content.models import Message
 
     _require(actor, Perm.CAMPAIGN_CHANGE, campaign)
+    if campaign.status == CampaignStatus.DISABLED:
+        raise ValidationError(_("A disabled campaign cannot be cloned."))
     message = Message.objects.get(pk=campaign.message_id)
     message.pk = None
     message.name = _("%(name)s (copy)") % {"name": message.name}
@@ -326,6 +371,7 @@ def campaign_disable(*, by: User, campaign: Campaign, reason: str) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     campaign.status = CampaignStatus.DISABLED
     campaign.next_run_at = None
+    campaign.runs.filter(status=RunStatus.DUE).update(status=RunStatus.CANCELLED)
     campaign.disabled_reason = reason.strip()
     campaign.save()
     _event(campaign, ApprovalAction.DISABLED, by, reason)

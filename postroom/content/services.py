@@ -73,6 +73,7 @@ def layout_save(*, workspace: Workspace, layout: Layout | None = None, **fields:
     if problem:
         raise problem.as_error("html")
     layout.save()
+    _recheck_campaigns(workspace.pk)
     return layout
 
 
@@ -127,7 +128,14 @@ def block_save(
     ):
         raise ValidationError({"key": _("Another block has this key.")})
     block.save()
+    _recheck_campaigns(workspace.pk)
     return block
+
+
+def _recheck_campaigns(workspace_id: int) -> None:
+    from postroom.campaigns.services import campaigns_recheck_for_workspace
+
+    campaigns_recheck_for_workspace(workspace_id=workspace_id, user=None)
 
 
 def message_links_check_start(*, message: Message) -> LinkCheck:
