@@ -562,6 +562,14 @@ RU = {
     "Saved to the library.": "Сохранено в библиотеке.",
     "Deleted.": "Удалено.",
     "Checking the links…": "Проверяем ссылки…",
+    "A disabled campaign cannot be cloned.": "Отключённую рассылку нельзя дублировать.",
+    "The blocks would include each other in a cycle.": "Блоки включали бы друг друга по кругу.",
+    "String formatting with % is not available in messages.": "Форматирование строк через % в письмах недоступно.",
+    "%(f)s: the size is limited to %(n)s.": "%(f)s: размер ограничен значением %(n)s.",
+    "The “%(f)s” filter is not available in messages.": "Фильтр «%(f)s» в письмах недоступен.",
+    "Macros are not available in messages.": "Макросы в письмах недоступны.",
+    "Recursive loops are not available in messages.": "Рекурсивные циклы в письмах недоступны.",
+    "The template is too deep or too large to render.": "Шаблон слишком глубокий или слишком большой для отрисовки.",
 }
 
 RU_PLURAL = {
