@@ -564,7 +564,7 @@ RU = {
     "Checking the links…": "Проверяем ссылки…",
     "A disabled campaign cannot be cloned.": "Отключённую рассылку нельзя дублировать.",
     "The blocks would include each other in a cycle.": "Блоки включали бы друг друга по кругу.",
-    "String formatting with % is not available in messages.": "Форматирование строк через % в письмах недоступно.",
+    "Percent-style string formatting is not available in messages.": "Форматирование строк через знак процента в письмах недоступно.",
     "%(f)s: the size is limited to %(n)s.": "%(f)s: размер ограничен значением %(n)s.",
     "The “%(f)s” filter is not available in messages.": "Фильтр «%(f)s» в письмах недоступен.",
     "Macros are not available in messages.": "Макросы в письмах недоступны.",

@@ -56,7 +56,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _tick()
         if operator == "%" and isinstance(left, str):
-            raise SecurityError(_("String formatting with % is not available in messages."))
+            raise SecurityError(_("Percent-style string formatting is not available in messages."))
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
             raise RenderLimitExceeded(_("The exponent is too large."))
         if operator == "*":
