@@ -2,7 +2,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,6 +18,7 @@ from postroom.content.previews import message_preview
 from postroom.content.serializers import (
     ContentBlockSerializer,
     LayoutSerializer,
+    LinkCheckSerializer,
     MessageSerializer,
     PreviewRequestSerializer,
     PreviewSerializer,
@@ -64,11 +66,14 @@ class MessageApi(_ContentViewSet):
             **serializer.validated_data,
         )
 
-    @extend_schema(request=PreviewRequestSerializer, responses=PreviewSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        parameters=[OpenApiParameter("subscriber", int, description="render as this subscriber")],
+        responses=PreviewSerializer,
+    )
+    @action(detail=True, methods=["get"])
     def preview(self, request: Request, pk: str) -> Response:
         """The message rendered as a subscriber (or a sample one) receives it, CSS inlined."""
-        data = PreviewRequestSerializer(data=request.data)
+        data = PreviewRequestSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         subscriber = None
         if data.validated_data.get("subscriber"):
@@ -84,6 +89,23 @@ class MessageApi(_ContentViewSet):
         except (SecurityError, TemplateError) as exc:
             raise DjangoValidationError({"body": str(exc)}) from exc
         return Response(rendered.__dict__)
+
+    @extend_schema(request=None, responses={202: None})
+    @action(detail=True, methods=["post"], url_path="check-links")
+    def check_links(self, request: Request, pk: str) -> Response:
+        """Check every link of the current version in the background; see `links`."""
+        services.message_links_check_start(message=self.get_object())
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=LinkCheckSerializer)
+    @action(detail=True, methods=["get"])
+    def links(self, request: Request, pk: str) -> Response:
+        """The latest link report of the current version (404 before the first check)."""
+        message = self.get_object()
+        check = message.link_checks.filter(version=message.version).first()
+        if check is None:
+            raise Http404
+        return Response(LinkCheckSerializer(check).data)
 
     @extend_schema(request=TestSendSerializer, responses={202: None})
     @action(detail=True, methods=["post"], url_path="test-send")

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from postroom.content.models import ContentBlock, Layout, Message
+from postroom.content.models import ContentBlock, Layout, LinkCheck, Message
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -60,3 +60,9 @@ class PreviewSerializer(serializers.Serializer):
 class TestSendSerializer(serializers.Serializer):
     to = serializers.ListField(child=serializers.EmailField(), min_length=1, max_length=5)
     subscriber = serializers.IntegerField(required=False)
+
+
+class LinkCheckSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LinkCheck
+        fields = ("id", "version", "status", "broken", "results", "created_at", "updated_at")

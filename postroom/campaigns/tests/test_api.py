@@ -22,9 +22,7 @@ def test_a_message_is_created_previewed_as_a_subscriber_and_refused_when_broken(
     ann = SubscriberFactory(workspace=owner.workspace, full_name="Ann Lee")
 
     created = client.post("/api/v1/messages/", MESSAGE, format="json")
-    preview = client.post(
-        f"/api/v1/messages/{created.json()['id']}/preview/", {"subscriber": ann.pk}, format="json"
-    )
+    preview = client.get(f"/api/v1/messages/{created.json()['id']}/preview/?subscriber={ann.pk}")
     broken = client.post("/api/v1/messages/", {**MESSAGE, "body": "{% if %}"}, format="json")
 
     assert created.status_code == 201
@@ -121,3 +119,18 @@ def test_a_viewer_cannot_create_or_change_campaigns(api, owner, member):
     )
     assert client.post(f"/api/v1/campaigns/{campaign.pk}/cancel/").status_code == 403
     assert client.post("/api/v1/messages/", MESSAGE, format="json").status_code == 403
+
+
+def test_a_viewer_can_preview_and_read_link_reports(
+    api, owner, member, django_capture_on_commit_callbacks
+):
+    viewer = member(Role.VIEWER, workspace=owner.workspace)
+    message = MessageFactory(workspace=owner.workspace)
+    editor_client = api(owner.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(f"/api/v1/messages/{message.pk}/check-links/").status_code == 202
+    client = api(viewer.user, workspace=owner.workspace)
+
+    assert client.get(f"/api/v1/messages/{message.pk}/preview/").status_code == 200
+    assert client.get(f"/api/v1/messages/{message.pk}/links/").json()["status"] == "done"
+    assert client.post(f"/api/v1/messages/{message.pk}/check-links/").status_code == 403
