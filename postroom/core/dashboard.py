@@ -36,21 +36,20 @@ def dashboard_stats(*, workspace: Any) -> dict[str, Any]:
 
 
 def _compute(workspace: Any) -> dict[str, Any]:
-    from django.db.models import Exists, OuterRef
+    from django.db.models import Q
 
-    from postroom.audience.models import Subscriber, Subscription, SubscriptionStatus
+    from postroom.audience.models import Subscriber
     from postroom.audience.selectors import audience_summary
     from postroom.campaigns.models import Campaign, CampaignStatus
+    from postroom.campaigns.selectors import campaign_audience_q
 
     campaigns = Campaign.objects.filter(workspace=workspace)
     active = campaigns.filter(status__in=(CampaignStatus.SCHEDULED, CampaignStatus.RUNNING))
-    on_campaign_lists = Subscription.objects.filter(
-        subscriber=OuterRef("pk"),
-        status=SubscriptionStatus.SUBSCRIBED,
-        mailing_list__in=Campaign.lists.through.objects.filter(
-            campaign__workspace=workspace
-        ).values("mailinglist_id"),
-    )
+    audiences = Q(pk__in=[])
+    for campaign in campaigns.exclude(status=CampaignStatus.DRAFT).select_related(
+        "segment", "exclude_segment"
+    ):
+        audiences |= campaign_audience_q(campaign)
     upcoming = list(
         active.exclude(next_run_at=None)
         .order_by("next_run_at")
@@ -60,8 +59,6 @@ def _compute(workspace: Any) -> dict[str, Any]:
         **audience_summary(workspace=workspace),
         "campaigns": campaigns.count(),
         "active_campaigns": active.count(),
-        "recipients": Subscriber.objects.filter(workspace=workspace)
-        .filter(Exists(on_campaign_lists))
-        .count(),
+        "recipients": Subscriber.objects.filter(workspace=workspace).filter(audiences).count(),
         "upcoming": upcoming,
     }

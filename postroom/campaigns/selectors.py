@@ -1,0 +1,47 @@
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from postroom.audience.models import Subscriber, SubscriberStatus, Subscription, SubscriptionStatus
+from postroom.audience.segments import segment_q
+from postroom.audience.selectors import suppressed_q
+from postroom.campaigns.models import Campaign
+
+
+def _on_lists(list_ids: list[int]) -> Q:
+    return Q(
+        Exists(
+            Subscription.objects.filter(
+                subscriber=OuterRef("pk"),
+                mailing_list_id__in=list_ids,
+                status=SubscriptionStatus.SUBSCRIBED,
+            )
+        )
+    )
+
+
+def campaign_audience_q(campaign: Campaign) -> Q:
+    """Who a campaign is for, as one condition over Subscriber.
+
+    Subscribed to any of its lists (narrowed by its segment when it has both, or
+    the segment alone), minus its exclusion lists and segment; never anyone
+    blocklisted or suppressed.
+    """
+    list_ids = list(campaign.lists.values_list("id", flat=True))
+    include = _on_lists(list_ids) if list_ids else Q()
+    if campaign.segment is not None:
+        include &= segment_q(campaign.segment.definition, workspace_id=campaign.workspace_id)
+    if not list_ids and campaign.segment is None:
+        return Q(pk__in=[])
+    excluded = list(campaign.exclude_lists.values_list("id", flat=True))
+    if excluded:
+        include &= ~_on_lists(excluded)
+    if campaign.exclude_segment is not None:
+        include &= ~segment_q(
+            campaign.exclude_segment.definition, workspace_id=campaign.workspace_id
+        )
+    return include & Q(status=SubscriberStatus.ACTIVE) & ~suppressed_q()
+
+
+def campaign_audience(campaign: Campaign) -> QuerySet[Subscriber]:
+    return Subscriber.objects.filter(workspace_id=campaign.workspace_id).filter(
+        campaign_audience_q(campaign)
+    )

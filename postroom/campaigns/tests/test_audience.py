@@ -1,0 +1,50 @@
+import pytest
+
+from postroom.audience.services.subscriptions import subscription_set
+from postroom.audience.services.suppressions import suppression_add
+from postroom.audience.tests.factories import MailingListFactory, SegmentFactory, SubscriberFactory
+from postroom.campaigns.selectors import campaign_audience
+from postroom.campaigns.tests.factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_audience_is_lists_narrowed_by_segment_minus_exclusions_and_suppressions(owner):
+    ws = owner.workspace
+    news, vip, staff = (MailingListFactory(workspace=ws) for _ in range(3))
+    people = {
+        name: SubscriberFactory(workspace=ws, email=f"{name}@example.com")
+        for name in ("ann", "bob", "cid", "dan", "eve", "fay")
+    }
+    for name in ("ann", "bob", "cid", "dan", "eve"):
+        subscription_set(
+            subscriber=people[name], mailing_list=news, status="subscribed", source="admin"
+        )
+    subscription_set(
+        subscriber=people["fay"], mailing_list=news, status="unsubscribed", source="admin"
+    )
+    subscription_set(
+        subscriber=people["bob"], mailing_list=staff, status="subscribed", source="admin"
+    )
+    people["cid"].status = "blocklisted"
+    people["cid"].save()
+    suppression_add(workspace=ws, value="dan@example.com", reason="hard_bounce")
+    not_eve = SegmentFactory(
+        workspace=ws,
+        definition={
+            "conditions": [
+                {"type": "field", "field": "email", "op": "neq", "value": "eve@example.com"}
+            ]
+        },
+    )
+    campaign = CampaignFactory(workspace=ws, segment=not_eve)
+    campaign.lists.add(news, vip)
+    campaign.exclude_lists.add(staff)
+
+    assert list(campaign_audience(campaign).values_list("email", flat=True)) == ["ann@example.com"]
+
+
+def test_a_campaign_without_lists_or_segment_reaches_nobody(owner):
+    SubscriberFactory(workspace=owner.workspace)
+
+    assert not campaign_audience(CampaignFactory(workspace=owner.workspace)).exists()
