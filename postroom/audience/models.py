@@ -67,7 +67,12 @@ class Subscriber(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["workspace", "-id"], name="subscriber_ws_recent"),
-            models.Index(fields=["workspace", "status"], name="subscriber_ws_status"),
+            # Only the rare statuses are worth an index; "active" is nearly everybody.
+            models.Index(
+                fields=["workspace"],
+                condition=~Q(status="active"),
+                name="subscriber_ws_not_active",
+            ),
             models.Index(fields=["workspace", "created_at"], name="subscriber_ws_created"),
         ]
 
@@ -149,7 +154,11 @@ class Subscription(TimeStampedModel):
 class SubscriptionEvent(models.Model):
     """Append-only history of a subscription's status changes."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="events")
+    # An append-only log written by the million during imports: no constraint check
+    # per row (Django still deletes the events of a deleted subscription).
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="events", db_constraint=False
+    )
     status = models.CharField(max_length=12, choices=SubscriptionStatus.choices)
     source = models.CharField(max_length=8, choices=SubscriptionSource.choices)
     ip = models.GenericIPAddressField(null=True, blank=True)
