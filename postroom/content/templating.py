@@ -47,7 +47,14 @@ def _limited_range(*args: int) -> Iterator[int]:
 
 
 def _sized(value: Any) -> int:
-    return len(value) if isinstance(value, (str, list, tuple)) else 0
+    """The number of characters a value stands for (strings inside sequences count in full)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (list, tuple)):
+        return sum(len(v) if isinstance(v, str) else 1 for v in value[:MAX_SEQUENCE]) + max(
+            0, len(value) - MAX_SEQUENCE
+        )
+    return 0
 
 
 class LimitedEnvironment(ImmutableSandboxedEnvironment):
@@ -105,6 +112,22 @@ def _width_limited(name: str, filter_: Any, *positions: int, keys: tuple[str, ..
     return guarded
 
 
+def _size_checked(name: str, filter_: Any) -> Any:
+    """A filter refused when its input already stands for more than the output cap."""
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        value = args[1] if len(args) > 1 else None  # (eval_context, value, ...)
+        if isinstance(value, (list, tuple)) and _sized(value) > settings.RENDER_MAX_CHARS:
+            raise RenderLimitExceeded(_("The value would be too large."))
+        return filter_(*args, **kwargs)
+
+    guarded.__name__ = name
+    for attr in ("jinja_pass_arg",):
+        if hasattr(filter_, attr):
+            setattr(guarded, attr, getattr(filter_, attr))
+    return guarded
+
+
 def _refused(name: str) -> Any:
     def refused(*args: Any, **kwargs: Any) -> Any:
         raise SecurityError(_("The “%(f)s” filter is not available in messages.") % {"f": name})
@@ -129,6 +152,7 @@ def environment(
     f["wordwrap"] = _width_limited("wordwrap", f["wordwrap"], 2, keys=("width",))
     f["slice"] = _width_limited("slice", f["slice"], 1, keys=("slices",))
     f["batch"] = _width_limited("batch", f["batch"], 1, keys=("linecount",))
+    f["join"] = _size_checked("join", f["join"])
     # printf-style formatting can build strings of any width before anything checks.
     f["format"] = _refused("format")
     return env

@@ -187,3 +187,18 @@ def test_include_cycles_between_blocks_are_refused(owner):
             ).ContentBlock.objects.get(key="a"),
             html='{% include "b" %}',
         )
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["{{ (['a' * 100000] * 100000) | join }}", "{{ (['a' * 50000] * 50) | join }}{{ 'b' * 1 }}"],
+)
+def test_huge_joins_are_refused_before_they_allocate(source, settings):
+    settings.RENDER_MAX_CHARS = 1_000_000
+
+    with pytest.raises(RenderLimitExceeded):
+        render(source)
+
+
+def test_ordinary_joins_still_work():
+    assert render("{{ ['a', 'b'] | join(', ') }}") == "a, b"
