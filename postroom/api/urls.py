@@ -22,6 +22,7 @@ router.register("messages", content_apis.MessageApi, basename="message")
 router.register("layouts", content_apis.LayoutApi, basename="layout")
 router.register("blocks", content_apis.ContentBlockApi, basename="block")
 router.register("campaigns", campaign_apis.CampaignApi, basename="campaign")
+router.register("staff/campaigns", campaign_apis.StaffCampaignApi, basename="staff-campaign")
 
 urlpatterns = [
     path("auth/token/", accounts_apis.TokenObtainApi.as_view(), name="api_token"),

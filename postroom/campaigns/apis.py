@@ -3,13 +3,13 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from postroom.accounts.roles import Perm
-from postroom.api.workspace import WorkspaceViewSet, api_membership
+from postroom.api.workspace import WorkspaceViewSet, api_membership, request_user
 from postroom.campaigns import services
 from postroom.campaigns.models import Campaign
 from postroom.campaigns.serializers import (
@@ -17,6 +17,7 @@ from postroom.campaigns.serializers import (
     CampaignRunSerializer,
     CampaignSerializer,
     DecisionSerializer,
+    DisableSerializer,
 )
 
 
@@ -134,3 +135,45 @@ class CampaignApi(
     def runs(self, request: Request, pk: str) -> Response:
         page = self.paginate_queryset(self.get_object().runs.all())
         return self.get_paginated_response(CampaignRunSerializer(page, many=True).data)
+
+
+class _HasPlatformPerm(permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        needed = (
+            "campaigns.disable_campaign"
+            if request.method == "POST"
+            else "campaigns.view_all_campaigns"
+        )
+        return bool(user and user.is_authenticated and user.has_perm(needed))
+
+
+class StaffCampaignApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Every workspace's campaigns, for platform managers: read, disable, enable; never edit."""
+
+    serializer_class = CampaignSerializer
+    permission_classes = (permissions.IsAuthenticated, _HasPlatformPerm)
+    # Platform staff act across workspaces: the one API that is not workspace-scoped.
+    queryset = (
+        Campaign.objects.select_related("message")
+        .prefetch_related("lists", "exclude_lists")
+        .order_by("-id")
+    )
+
+    @extend_schema(request=DisableSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def disable(self, request: Request, pk: str) -> Response:
+        data = DisableSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = services.campaign_disable(
+            by=request_user(request),
+            campaign=self.get_object(),
+            reason=data.validated_data["reason"],
+        )
+        return Response(CampaignSerializer(campaign).data)
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def enable(self, request: Request, pk: str) -> Response:
+        campaign = services.campaign_enable(by=request_user(request), campaign=self.get_object())
+        return Response(CampaignSerializer(campaign).data)

@@ -72,3 +72,7 @@ class CampaignRunSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DisableSerializer(serializers.Serializer):
+    reason = serializers.CharField()

@@ -134,3 +134,35 @@ def test_a_viewer_can_preview_and_read_link_reports(
     assert client.get(f"/api/v1/messages/{message.pk}/preview/").status_code == 200
     assert client.get(f"/api/v1/messages/{message.pk}/links/").json()["status"] == "done"
     assert client.post(f"/api/v1/messages/{message.pk}/check-links/").status_code == 403
+
+
+def test_a_platform_manager_disables_any_campaign_through_the_api(api, owner, other_owner):
+    from django.contrib.auth.models import Group
+
+    from postroom.accounts.tests.factories import UserFactory
+
+    manager = UserFactory()
+    manager.groups.add(Group.objects.get(name="Manager"))
+    theirs = CampaignFactory(workspace=other_owner.workspace)
+
+    listing = api(manager).get("/api/v1/staff/campaigns/")
+    disabled = api(manager).post(
+        f"/api/v1/staff/campaigns/{theirs.pk}/disable/", {"reason": "Phishing"}, format="json"
+    )
+    edit = api(manager).patch(f"/api/v1/staff/campaigns/{theirs.pk}/", {"name": "x"}, format="json")
+
+    assert listing.json()["count"] == 1
+    assert disabled.json()["status"] == "disabled"
+    assert edit.status_code == 405
+
+
+def test_workspace_owners_cannot_use_the_staff_api(api, owner):
+    campaign = CampaignFactory(workspace=owner.workspace)
+
+    assert api(owner.user).get("/api/v1/staff/campaigns/").status_code == 403
+    assert (
+        api(owner.user)
+        .post(f"/api/v1/staff/campaigns/{campaign.pk}/disable/", {"reason": "x"}, format="json")
+        .status_code
+        == 403
+    )
