@@ -3,9 +3,8 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch, QuerySet
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -14,6 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from postroom.accounts import selectors, services
+from postroom.accounts.invitations import invitation_accept_url
 from postroom.accounts.models import Invitation, Membership, User, Workspace
 from postroom.accounts.roles import Perm
 from postroom.accounts.serializers import (
@@ -26,8 +26,8 @@ from postroom.accounts.serializers import (
     WorkspaceSerializer,
 )
 from postroom.api.throttling import EmailRateThrottle
-from postroom.api.workspace import WorkspacePermission, api_membership, request_user
-from postroom.core.tenancy import get_scoped_or_404, scoped
+from postroom.api.workspace import WorkspaceViewSet, api_membership, request_user
+from postroom.core.tenancy import get_scoped_or_404
 
 
 class TokenObtainApi(APIView):
@@ -118,23 +118,19 @@ class WorkspaceApi(
 
 
 class MemberApi(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, WorkspaceViewSet
 ):
-    """Members of the request's workspace (`X-Workspace`)."""
+    """Members of the request's workspace (`X-Workspace`).
 
+    Any member may read and leave; the services decide who may change or remove others.
+    """
+
+    model = Membership
     serializer_class = MemberSerializer
-    permission_classes = (IsAuthenticated, WorkspacePermission)
+    read_perm = write_perm = Perm.WORKSPACE_VIEW
 
-    def get_queryset(self) -> QuerySet[Membership]:
-        if getattr(self, "swagger_fake_view", False):
-            return Membership.objects.none()
-        return scoped(
-            selectors.workspace_member_list(workspace=api_membership(self.request).workspace),
-            api_membership(self.request).workspace,
-        )
+    def base_queryset(self) -> QuerySet[Membership]:
+        return Membership.objects.select_related("user").order_by("user__email")
 
     @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -142,7 +138,7 @@ class MemberApi(
         data.is_valid(raise_exception=True)
         membership = services.membership_change_role(
             actor=api_membership(request),
-            membership=get_scoped_or_404(Membership, api_membership(request).workspace, pk=pk),
+            membership=self.get_object(),
             role=data.validated_data["role"],
         )
         return Response(MemberSerializer(membership).data)
@@ -152,40 +148,26 @@ class MemberApi(
 
 
 class InvitationApi(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, WorkspaceViewSet
 ):
     """Open invitations of the request's workspace; creating one mails a signed link."""
 
+    model = Invitation
     serializer_class = InvitationSerializer
-    permission_classes = (IsAuthenticated, WorkspacePermission)
-    workspace_perms = {"*": Perm.MEMBERS_MANAGE}
+    read_perm = write_perm = Perm.MEMBERS_MANAGE
 
-    def get_queryset(self) -> QuerySet[Invitation]:
-        if getattr(self, "swagger_fake_view", False):
-            return Invitation.objects.none()
-        return (
-            scoped(Invitation, api_membership(self.request).workspace)
-            .filter(accepted_at=None, revoked_at=None)
-            .select_related("invited_by")
+    def base_queryset(self) -> QuerySet[Invitation]:
+        return Invitation.objects.filter(accepted_at=None, revoked_at=None).select_related(
+            "invited_by"
         )
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        accept_url = self.request.build_absolute_uri(
-            reverse("invitation_accept", args=["TOKEN"])
-        ).replace("TOKEN", "{token}")
         serializer.instance = services.invitation_create(
             actor=api_membership(self.request),
             email=serializer.validated_data["email"],
             role=serializer.validated_data["role"],
-            accept_url=accept_url,
+            accept_url=invitation_accept_url(self.request),
         )
 
     def perform_destroy(self, instance: Invitation) -> None:
         services.invitation_revoke(actor=api_membership(self.request), invitation=instance)
-
-    def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
-        super().destroy(request, *args, **kwargs)
-        return Response(status=status.HTTP_204_NO_CONTENT)

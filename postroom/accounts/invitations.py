@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.core import signing
+from django.http import HttpRequest
+from django.urls import reverse
 
 from postroom.accounts.models import Invitation
 
@@ -26,3 +28,10 @@ def invitation_from_token(token: str) -> Invitation | None:
     if invitation is None or not invitation.is_open:
         return None
     return invitation
+
+
+def invitation_accept_url(request: HttpRequest) -> str:
+    """The absolute acceptance URL with `{token}` where each invitation's token goes."""
+    return request.build_absolute_uri(reverse("invitation_accept", args=["TOKEN"])).replace(
+        "TOKEN", "{token}"
+    )

@@ -79,10 +79,6 @@ class User(AbstractUser):
     def is_blocked(self) -> bool:
         return self.blocked_at is not None
 
-    @property
-    def display_name(self) -> str:
-        return self.get_full_name() or self.email
-
 
 class Workspace(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)

@@ -1,7 +1,6 @@
 """Every write to users, workspaces, memberships and invitations."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from postroom.accounts.models import Invitation, Membership, User, Workspace
 from postroom.accounts.roles import Perm, Role, role_can_grant
+from postroom.core.ratelimit import hourly_limit_exceeded
 
 
 @transaction.atomic
@@ -99,9 +99,7 @@ INVITATIONS_PER_HOUR = 50
 
 def _invitation_rate_check(actor: Membership) -> None:
     """At most INVITATIONS_PER_HOUR invitation mails per workspace (the relay is no spam cannon)."""
-    key = f"postroom:invitations:{actor.workspace_id}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    if cache.incr(key) > INVITATIONS_PER_HOUR:
+    if hourly_limit_exceeded(f"invitations:{actor.workspace_id}", INVITATIONS_PER_HOUR):
         raise ValidationError(_("Too many invitations this hour; try again later."))
 
 

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -16,6 +15,7 @@ from postroom.accounts.forms import (
     WorkspaceForm,
     WorkspaceSettingsForm,
 )
+from postroom.accounts.invitations import invitation_accept_url
 from postroom.accounts.models import Invitation, Membership
 from postroom.accounts.roles import Perm, Role
 from postroom.accounts.selectors import invitation_open_list, workspace_member_list
@@ -120,9 +120,7 @@ def member_list(request: WorkspaceRequest) -> HttpResponse:
             raise PermissionDenied
         invite_form = InvitationForm(request.POST, granter_role=actor.role)
         if invite_form.is_valid():
-            accept_url = request.build_absolute_uri(
-                reverse("invitation_accept", args=["TOKEN"])
-            ).replace("TOKEN", "{token}")
+            accept_url = invitation_accept_url(request)
             try:
                 services.invitation_create(
                     actor=actor, accept_url=accept_url, **invite_form.cleaned_data

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
@@ -134,9 +134,7 @@ class MailingListApi(_AudienceModelViewSet):
     serializer_class = MailingListSerializer
 
     def base_queryset(self) -> QuerySet[MailingList]:
-        return MailingList.objects.annotate(
-            subscribed=Count("subscriptions", filter=Q(subscriptions__status="subscribed"))
-        ).order_by("name", "id")
+        return selectors.mailing_lists_counted(MailingList.objects.all())
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = list_services.mailing_list_create(

@@ -18,10 +18,6 @@ def email_normalize(raw: str) -> str:
     return result.normalized.lower()
 
 
-def email_domain(email: str) -> str:
-    return email.rpartition("@")[2].lower()
-
-
 class EmailDomain(Func):
     """SQL: the part of an email column after the last '@'."""
 

@@ -8,7 +8,6 @@ from postroom.audience.models import (
     FieldType,
     ImportMode,
     MailingList,
-    OptIn,
     SubscriberStatus,
     SubscriptionStatus,
     SuppressionReason,
@@ -124,6 +123,3 @@ class PublicSubscribeForm(forms.Form):
     website = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
     )
-
-
-OPTIN_CHOICES = OptIn.choices

@@ -78,6 +78,11 @@ def segment_q(definition: dict[str, Any], *, workspace_id: int) -> Q:
     return _group(definition, context, "", 0)
 
 
+def segment_error_text(exc: ValidationError) -> str:
+    """One line naming each faulty part of a definition, for people editing it."""
+    return "; ".join(f"{path}: {' '.join(messages)}" for path, messages in exc.message_dict.items())
+
+
 def _fail(path: str, message: str) -> ValidationError:
     return ValidationError({path or "definition": message})
 

@@ -1,11 +1,18 @@
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from postroom.accounts.models import Workspace
 from postroom.audience.emails import EmailDomain
-from postroom.audience.models import MailingList, Segment, Subscriber, Subscription, Suppression
+from postroom.audience.models import (
+    MailingList,
+    Segment,
+    Subscriber,
+    Subscription,
+    SubscriptionStatus,
+    Suppression,
+)
 from postroom.audience.segments import segment_q
 from postroom.core.tenancy import scoped
 
@@ -91,3 +98,16 @@ def audience_summary(*, workspace: Workspace) -> dict[str, Any]:
         "subscribers_exact": exact,
         "lists": scoped(MailingList, workspace).count(),
     }
+
+
+def mailing_lists_counted(lists: QuerySet[MailingList]) -> QuerySet[MailingList]:
+    """Lists with their subscribed, unconfirmed and unsubscribed counts, ordered by name."""
+    by_status = {
+        name: Count("subscriptions", filter=Q(subscriptions__status=status))
+        for name, status in (
+            ("subscribed", SubscriptionStatus.SUBSCRIBED),
+            ("unconfirmed", SubscriptionStatus.UNCONFIRMED),
+            ("unsubscribed", SubscriptionStatus.UNSUBSCRIBED),
+        )
+    }
+    return lists.annotate(**by_status).order_by("name", "id")

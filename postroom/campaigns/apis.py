@@ -73,29 +73,25 @@ class CampaignApi(
         """Send as scheduled (or submit for approval when the workspace requires it)."""
         return self._do(request, lambda m, c: services.campaign_schedule(actor=m, campaign=c))
 
-    @extend_schema(request=DecisionSerializer, responses=CampaignSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str) -> Response:
+    def _decide(self, request: Request, *, approve: bool) -> Response:
         comment = DecisionSerializer(data=request.data)
         comment.is_valid(raise_exception=True)
         return self._do(
             request,
             lambda m, c: services.campaign_decide(
-                actor=m, campaign=c, approve=True, comment=comment.validated_data["comment"]
+                actor=m, campaign=c, approve=approve, comment=comment.validated_data["comment"]
             ),
         )
 
     @extend_schema(request=DecisionSerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        return self._decide(request, approve=True)
+
+    @extend_schema(request=DecisionSerializer, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
-        comment = DecisionSerializer(data=request.data)
-        comment.is_valid(raise_exception=True)
-        return self._do(
-            request,
-            lambda m, c: services.campaign_decide(
-                actor=m, campaign=c, approve=False, comment=comment.validated_data["comment"]
-            ),
-        )
+        return self._decide(request, approve=False)
 
     @extend_schema(request=None, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])

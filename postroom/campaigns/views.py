@@ -12,6 +12,7 @@ from postroom.accounts.workspace import AuthenticatedRequest, WorkspaceRequest, 
 from postroom.campaigns import services
 from postroom.campaigns.forms import CampaignForm, DecisionForm, DisableForm
 from postroom.campaigns.models import Campaign
+from postroom.core.forms import form_add_service_error
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
 
@@ -44,8 +45,7 @@ def campaign_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespo
                     **data,
                 )
             except ValidationError as exc:
-                for key, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-                    form.add_error(key if key in form.fields else None, errors)
+                form_add_service_error(form, exc)
             else:
                 messages.success(request, _("Campaign saved."))
                 return redirect("campaign_detail", pk=campaign.pk)

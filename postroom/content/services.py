@@ -132,6 +132,13 @@ def block_save(
     return block
 
 
+def library_item_delete(*, item: Layout | ContentBlock) -> None:
+    """Delete a layout or block; campaigns whose rendered content changes need approval again."""
+    workspace_id = item.workspace_id
+    item.delete()
+    _recheck_campaigns(workspace_id)
+
+
 def _recheck_campaigns(workspace_id: int) -> None:
     from postroom.campaigns.services import campaigns_recheck_for_workspace
 

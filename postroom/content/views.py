@@ -15,6 +15,7 @@ from postroom.content.models import ContentBlock, Layout, Message
 from postroom.content.previews import message_preview
 from postroom.content.tasks import message_test_send
 from postroom.content.templating import SecurityError, TemplateError
+from postroom.core.forms import form_add_service_error
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
 
@@ -46,7 +47,7 @@ def message_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_add_service_error(form, exc)
             else:
                 messages.success(request, _("Message saved."))
                 return redirect("message_edit", pk=message.pk)
@@ -122,8 +123,7 @@ def library(request: WorkspaceRequest) -> HttpResponse:
                 else:
                     services.block_save(workspace=request.workspace, **form.cleaned_data)
             except ValidationError as exc:
-                for key, errors in exc.message_dict.items():
-                    form.add_error(key if key in form.fields else None, errors)
+                form_add_service_error(form, exc)
             else:
                 messages.success(request, _("Saved to the library."))
                 return redirect("content_library")
@@ -169,8 +169,7 @@ def library_edit(request: WorkspaceRequest, kind: str, pk: int) -> HttpResponse:
                         workspace=request.workspace, block=block, **form.cleaned_data
                     )
             except ValidationError as exc:
-                for key, errors in exc.message_dict.items():
-                    form.add_error(key if key in form.fields else None, errors)
+                form_add_service_error(form, exc)
             else:
                 messages.success(request, _("Saved to the library."))
                 return redirect("content_library")
@@ -180,18 +179,14 @@ def library_edit(request: WorkspaceRequest, kind: str, pk: int) -> HttpResponse:
 @workspace_view(Perm.CONTENT_CHANGE)
 @require_POST
 def library_delete(request: WorkspaceRequest, kind: str, pk: int) -> HttpResponse:
-    model = Layout if kind == "layout" else ContentBlock
-    get_scoped_or_404(model, request.workspace, pk=pk).delete()
+    item: Layout | ContentBlock = (
+        get_scoped_or_404(Layout, request.workspace, pk=pk)
+        if kind == "layout"
+        else get_scoped_or_404(ContentBlock, request.workspace, pk=pk)
+    )
+    services.library_item_delete(item=item)
     messages.success(request, _("Deleted."))
     return redirect("content_library")
-
-
-def _form_errors(form: MessageForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, errors in exc.message_dict.items():
-        form.add_error(key if key in form.fields else None, errors)
 
 
 @workspace_view()

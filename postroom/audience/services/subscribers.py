@@ -12,7 +12,6 @@ from postroom.audience.models import (
     CustomField,
     MailingList,
     Subscriber,
-    SubscriberStatus,
     SubscriptionSource,
     SubscriptionStatus,
     SuppressionReason,
@@ -134,9 +133,3 @@ def subscriber_unsubscribe_all(
         value=subscriber.email,
         reason=SuppressionReason.UNSUBSCRIBED,
     )
-
-
-def subscriber_blocklist(*, subscriber: Subscriber) -> Subscriber:
-    subscriber.status = SubscriberStatus.BLOCKLISTED
-    subscriber.save(update_fields=["status", "updated_at"])
-    return subscriber

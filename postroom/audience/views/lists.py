@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,27 +9,14 @@ from django.views.decorators.http import require_POST
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
 from postroom.audience.forms import MailingListForm
-from postroom.audience.models import MailingList, SubscriptionStatus
+from postroom.audience.models import MailingList
+from postroom.audience.selectors import mailing_lists_counted
 from postroom.audience.services import lists as services
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
 
 def _with_counts(workspace: object) -> QuerySet[MailingList]:
-    return (
-        scoped(MailingList, workspace)
-        .annotate(
-            subscribed=Count(
-                "subscriptions", filter=Q(subscriptions__status=SubscriptionStatus.SUBSCRIBED)
-            ),
-            unconfirmed=Count(
-                "subscriptions", filter=Q(subscriptions__status=SubscriptionStatus.UNCONFIRMED)
-            ),
-            unsubscribed=Count(
-                "subscriptions", filter=Q(subscriptions__status=SubscriptionStatus.UNSUBSCRIBED)
-            ),
-        )
-        .order_by("name", "id")
-    )
+    return mailing_lists_counted(scoped(MailingList, workspace))
 
 
 @workspace_view(Perm.AUDIENCE_VIEW)

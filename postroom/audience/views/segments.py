@@ -11,7 +11,7 @@ from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
 from postroom.audience.forms import SegmentForm
 from postroom.audience.models import CustomField, MailingList, Segment, Subscriber
-from postroom.audience.segments import SUBSCRIBER_FIELDS, segment_q
+from postroom.audience.segments import SUBSCRIBER_FIELDS, segment_error_text, segment_q
 from postroom.audience.selectors import count_bounded
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
@@ -55,9 +55,7 @@ def segment_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
             try:
                 segment_q(form.cleaned_data["definition"], workspace_id=request.workspace.pk)
             except ValidationError as exc:
-                form.add_error(
-                    None, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-                )
+                form.add_error(None, segment_error_text(exc))
             else:
                 segment = segment or Segment(workspace=request.workspace)
                 segment.name = form.cleaned_data["name"]
@@ -96,7 +94,7 @@ def segment_preview(request: WorkspaceRequest) -> HttpResponse:
     except ValueError:
         context["error"] = _("The definition is not valid JSON.")
     except ValidationError as exc:
-        context["error"] = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        context["error"] = segment_error_text(exc)
     else:
         matching = scoped(Subscriber, request.workspace).filter(q).order_by("-id")
         context["count"], context["exact"] = count_bounded(matching)

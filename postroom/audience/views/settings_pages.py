@@ -13,6 +13,7 @@ from postroom.audience.forms import CustomFieldForm, SuppressionForm
 from postroom.audience.models import CustomField, Suppression
 from postroom.audience.services import suppressions as suppression_services
 from postroom.audience.services.custom_fields import custom_field_save
+from postroom.core.forms import form_add_service_error
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
 
@@ -28,8 +29,9 @@ def field_index(request: WorkspaceRequest) -> HttpResponse:
             try:
                 custom_field_save(workspace=request.workspace, **data)
             except ValidationError as exc:
-                for key, errors in exc.message_dict.items():
-                    form.add_error({"choices": "choices_text"}.get(key, key), errors)
+                form_add_service_error(
+                    form, exc, field_for=lambda k: {"choices": "choices_text"}.get(k, k)
+                )
             else:
                 messages.success(request, _("Field added."))
                 return redirect("field_index")

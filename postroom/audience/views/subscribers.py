@@ -18,6 +18,7 @@ from postroom.audience.services.bulk import BulkAction, subscribers_bulk
 from postroom.audience.services.subscriptions import subscription_set
 from postroom.audience.tasks import subscribers_bulk_process
 from postroom.audience.views.filters import request_filter
+from postroom.core.forms import form_add_service_error
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
 PAGE = 50
@@ -123,7 +124,7 @@ def subscriber_create(request: WorkspaceRequest) -> HttpResponse:
                 workspace=request.workspace, attributes=form.attributes(), lists=chosen, **data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_service_error(form, exc, field_for=lambda k: k.replace("attributes.", "attr_"))
         else:
             messages.success(request, _("Subscriber added."))
             return redirect("subscriber_detail", pk=subscriber.pk)
@@ -155,7 +156,9 @@ def subscriber_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
                     subscriber=subscriber, attributes=form.attributes(), **data
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_add_service_error(
+                    form, exc, field_for=lambda k: k.replace("attributes.", "attr_")
+                )
             else:
                 messages.success(request, _("Subscriber saved."))
                 return redirect("subscriber_detail", pk=subscriber.pk)
@@ -195,12 +198,3 @@ def subscriber_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
     services.subscriber_delete(subscriber=subscriber)
     messages.success(request, _("Subscriber deleted."))
     return redirect("subscriber_list")
-
-
-def _form_errors(form: SubscriberForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, errors in exc.message_dict.items():
-        field = key.replace("attributes.", "attr_")
-        form.add_error(field if field in form.fields else None, errors)
