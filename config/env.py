@@ -60,3 +60,13 @@ POSTROOM_ADMIN_PASSWORD: str = env.str("POSTROOM_ADMIN_PASSWORD", default="")
 
 # Largest CSV file accepted for import, in megabytes.
 IMPORT_MAX_MB: int = env.int("IMPORT_MAX_MB", default=500)
+
+# The address people reach this installation at: unsubscribe and preference links in mail.
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Key for secrets stored in the database (relay passwords, DKIM keys); derived
+# from SECRET_KEY when empty, so changing SECRET_KEY then means re-entering them.
+FIELD_ENCRYPTION_KEY: str = env.str("FIELD_ENCRYPTION_KEY", default="")
+# Envelope sender domain for bounces (Return-Path); the From address's domain when empty.
+BOUNCE_DOMAIN: str = env.str("BOUNCE_DOMAIN", default="")
+# Retry a temporarily refused delivery for this many hours, then fail it.
+DELIVERY_RETRY_HOURS: int = env.int("DELIVERY_RETRY_HOURS", default=48)

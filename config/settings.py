@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "postroom.audience",
     "postroom.content",
     "postroom.campaigns",
+    "postroom.delivery",
     "postroom.api",
 ]
 
@@ -244,3 +245,30 @@ RENDER_MAX_CHARS = 2_000_000
 # Link checker: seconds per request; private addresses are never fetched in production.
 LINK_CHECK_TIMEOUT = 10.0
 LINK_CHECK_ALLOW_PRIVATE = False
+
+# --- Delivery (see postroom/delivery and the README's "Sending") -----------------
+SITE_URL = E.SITE_URL
+FIELD_ENCRYPTION_KEY = E.FIELD_ENCRYPTION_KEY
+BOUNCE_DOMAIN = E.BOUNCE_DOMAIN
+SANDBOX_DIR = E.VAR_DIR / "sandbox"
+# Recipients a worker claims at once, and how long it holds them before the reaper may take them back.
+DELIVERY_BATCH_SIZE = 200
+DELIVERY_LEASE_SECONDS = 300
+# Results are written every this many messages: at most this many can be sent twice after a crash.
+DELIVERY_FLUSH_EVERY = 50
+# A job sends for at most this long, then hands the rest to a fresh job.
+DELIVERY_JOB_SECONDS = 60
+DELIVERY_SMTP_TIMEOUT = 30.0
+# Backoff after a temporary failure: base * 2^(attempt-1) seconds with jitter, capped.
+DELIVERY_BACKOFF_BASE = 60
+DELIVERY_BACKOFF_CAP = 3600
+DELIVERY_RETRY_HORIZON = E.DELIVERY_RETRY_HOURS * 3600
+# Relay trouble in a row that opens its circuit breaker, and how long it stays open before a probe.
+RELAY_BREAKER_THRESHOLD = 5
+RELAY_BREAKER_OPEN_SECONDS = 60
+# A run pauses itself when this share of at least DELIVERY_PAUSE_MIN_ATTEMPTS attempts failed.
+DELIVERY_PAUSE_ERROR_RATE = 0.5
+DELIVERY_PAUSE_MIN_ATTEMPTS = 50
+# The installation's relay (EMAIL_URL) when a workspace has none; the sandbox when it is not SMTP.
+DELIVERY_DEFAULT_RELAY_URL = E.EMAIL_URL
+DELIVERY_DEFAULT_RELAY_CONNECTIONS = 2

@@ -57,6 +57,27 @@ def _dispatch_one(campaign_id: int, now: datetime) -> CampaignRun | None:
         campaign.status = CampaignStatus.FINISHED
         campaign.save(update_fields=["next_run_at", "status", "updated_at"])
         return None
+    return _run_create(campaign, now)
+
+
+def campaign_dispatch_now(campaign: Campaign) -> CampaignRun:
+    """ "Send now": a run at this instant; the schedule goes on from now. Caller holds the lock."""
+    now = timezone.now()
+    campaign.next_run_at = now
+    run = _run_create(campaign, now)
+    if run is None:
+        raise IntegrityError("a run at this instant exists already")
+    return run
+
+
+def _run_create(campaign: Campaign, now: datetime) -> CampaignRun | None:
+    """The run of the campaign's current occurrence, launched once the transaction commits.
+
+    The campaign stays running until its last run has finished sending
+    (`postroom.delivery.outcomes.campaign_finish_if_done`).
+    """
+    run: CampaignRun | None
+    assert campaign.next_run_at is not None
     try:
         with transaction.atomic():
             run = CampaignRun.objects.create(campaign=campaign, scheduled_for=campaign.next_run_at)
@@ -65,7 +86,12 @@ def _dispatch_one(campaign_id: int, now: datetime) -> CampaignRun | None:
         run = None
     following = next_occurrence(campaign_schedule_spec(campaign), now)
     campaign.next_run_at = following
-    campaign.status = CampaignStatus.RUNNING if following else CampaignStatus.FINISHED
+    campaign.status = CampaignStatus.RUNNING
     campaign.save(update_fields=["next_run_at", "status", "updated_at"])
     dashboard_invalidate(workspace_id=campaign.workspace_id)
+    if run is not None:
+        from postroom.delivery.tasks import run_launch_job
+
+        run_id = run.pk
+        transaction.on_commit(lambda: run_launch_job(run_id))
     return run

@@ -55,6 +55,8 @@ class Campaign(TimeStampedModel):
     next_run_at = models.DateTimeField(null=True, blank=True, db_index=True)
     approved_fingerprint = models.CharField(max_length=64, blank=True)
     disabled_reason = models.TextField(blank=True)
+    # Why sending stopped by itself (too many errors); cleared on resume.
+    paused_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -86,6 +88,8 @@ class CampaignRun(TimeStampedModel):
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.DUE)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Deliveries created at launch.
+    recipients = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("-scheduled_for",)
@@ -106,6 +110,9 @@ class ApprovalAction(models.TextChoices):
     RESET = "reset", _("Changed after approval")
     DISABLED = "disabled", _("Disabled by the platform")
     ENABLED = "enabled", _("Enabled by the platform")
+    AUTOPAUSED = "autopaused", _("Paused: too many errors")
+    SENT_NOW = "sent_now", _("Sent now")
+    RETRIED = "retried", _("Failed recipients retried")
 
 
 class CampaignEvent(models.Model):

@@ -17,7 +17,6 @@ from postroom.campaigns.models import (
     Campaign,
     CampaignEvent,
     CampaignStatus,
-    RunStatus,
 )
 from postroom.campaigns.schedule import Schedule, next_occurrence
 from postroom.content.services import message_links_check_start
@@ -319,13 +318,30 @@ def campaign_transition(*, actor: Membership, campaign: Campaign, action: str) -
         raise ValidationError(
             _("Not possible while the campaign is %(s)s.") % {"s": campaign.get_status_display()}
         )
+    from postroom.delivery.controls import ACTIVE_RUNS, deliveries_cancel, runs_kick
+
     if action == "resume":
-        _activate(campaign)
+        campaign.paused_reason = ""
+        if campaign.runs.exists():
+            # Started already: carry on with the open runs, never send a one-off twice.
+            campaign.status = CampaignStatus.RUNNING
+            if campaign.periodicity != "once":
+                campaign.next_run_at = next_occurrence(
+                    campaign_schedule_spec(campaign), timezone.now()
+                )
+            if (
+                not campaign.runs.filter(status__in=ACTIVE_RUNS).exists()
+                and not campaign.next_run_at
+            ):
+                campaign.status = CampaignStatus.FINISHED
+            runs_kick(campaign)
+        else:
+            _activate(campaign)
     else:
         campaign.status = target
         if target == CampaignStatus.CANCELLED:
             campaign.next_run_at = None
-            campaign.runs.filter(status=RunStatus.DUE).update(status=RunStatus.CANCELLED)
+            deliveries_cancel(campaign)
     campaign.save()
     _changed(campaign)
     return campaign
@@ -371,7 +387,9 @@ def campaign_disable(*, by: User, campaign: Campaign, reason: str) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     campaign.status = CampaignStatus.DISABLED
     campaign.next_run_at = None
-    campaign.runs.filter(status=RunStatus.DUE).update(status=RunStatus.CANCELLED)
+    from postroom.delivery.controls import deliveries_cancel
+
+    deliveries_cancel(campaign)
     campaign.disabled_reason = reason.strip()
     campaign.save()
     _event(campaign, ApprovalAction.DISABLED, by, reason)

@@ -103,7 +103,13 @@ def message_render(
     message: Message, context: Mapping[str, Any], *, inline_css: bool = True
 ) -> Rendered:
     """Subject, HTML (CSS inlined, as sent) and text of `message` for one recipient."""
-    compiled = message_compile(message)
+    return compiled_render(message_compile(message), context, inline_css=inline_css)
+
+
+def compiled_render(
+    compiled: CompiledMessage, context: Mapping[str, Any], *, inline_css: bool = True
+) -> Rendered:
+    """`message_render` for callers that compiled once for many recipients (the sender)."""
     html = render_limited(compiled.html, context)
     if inline_css:
         html = css_inline.inline(html)

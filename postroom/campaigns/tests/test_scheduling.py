@@ -39,7 +39,9 @@ def test_a_campaign_inside_its_window_starts_right_away(owner, campaign):
     assert [r.scheduled_for for r in runs] == [at(2026, 6, 1, 12)]
 
 
-def test_a_future_campaign_starts_by_itself_at_its_time(owner, campaign):
+def test_a_future_campaign_starts_by_itself_at_its_time(
+    owner, campaign, django_capture_on_commit_callbacks
+):
     c = campaign(start_at=at(2026, 6, 5, 9))
     with time_machine.travel(at(2026, 6, 1), tick=False):
         campaign_schedule(actor=owner, campaign=c)
@@ -47,21 +49,30 @@ def test_a_future_campaign_starts_by_itself_at_its_time(owner, campaign):
     with time_machine.travel(at(2026, 6, 5, 8, 59), tick=False):
         assert campaigns_dispatch_due() == []
     with time_machine.travel(at(2026, 6, 5, 9, 0, 30), tick=False):
-        runs = campaigns_dispatch_due()
+        with django_capture_on_commit_callbacks() as launches:
+            runs = campaigns_dispatch_due()
+        c.refresh_from_db()
+        assert [r.scheduled_for for r in runs] == [at(2026, 6, 5, 9)]
+        # Running until its run has sent (here to nobody: the list is empty).
+        assert c.status == CampaignStatus.RUNNING
+        for launch in launches:
+            launch()
 
     c.refresh_from_db()
-    assert [r.scheduled_for for r in runs] == [at(2026, 6, 5, 9)]
     assert c.status == CampaignStatus.FINISHED
 
 
-def test_a_daily_campaign_runs_each_day_until_its_end(owner, campaign):
+def test_a_daily_campaign_runs_each_day_until_its_end(
+    owner, campaign, django_capture_on_commit_callbacks
+):
     c = campaign(start_at=at(2026, 6, 1, 9), end_at=at(2026, 6, 3, 23), periodicity="daily")
     with time_machine.travel(at(2026, 5, 31), tick=False):
         campaign_schedule(actor=owner, campaign=c)
 
     for day in range(1, 6):
         with time_machine.travel(at(2026, 6, day, 9, 0, 10), tick=False):
-            campaigns_dispatch_due()
+            with django_capture_on_commit_callbacks(execute=True):
+                campaigns_dispatch_due()
 
     c.refresh_from_db()
     assert list(

@@ -1,0 +1,96 @@
+"""Claiming deliveries with a lease: SKIP LOCKED on PostgreSQL, one atomic UPDATE on SQLite."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from postroom.delivery.models import Delivery, DeliveryStatus
+
+_TABLE = Delivery._meta.db_table
+
+
+@dataclass
+class Claimed:
+    id: int
+    subscriber_id: int | None
+    email: str
+    attempts: int
+    first_attempt_at: dt.datetime | None
+
+
+def _param(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def deliveries_claim(
+    *, run_id: int, owner: str, size: int, lease_seconds: int, now: dt.datetime | None = None
+) -> list[Claimed]:
+    """Take up to `size` due deliveries of a run for `owner`; nobody else gets them until the lease ends."""
+    now = now or timezone.now()
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    sql = (
+        f"UPDATE {_TABLE} SET status = %s, lease_owner = %s, lease_until = %s "  # noqa: S608
+        f"WHERE id IN (SELECT id FROM {_TABLE} WHERE run_id = %s AND status IN (%s, %s) "
+        f"AND next_attempt_at <= %s LIMIT %s{lock}) "
+        "RETURNING id, subscriber_id, email, attempts, first_attempt_at"
+    )
+    params: list[Any] = [
+        DeliveryStatus.SENDING,
+        owner,
+        _param(now + dt.timedelta(seconds=lease_seconds)),
+        run_id,
+        DeliveryStatus.QUEUED,
+        DeliveryStatus.DEFERRED,
+        _param(now),
+        size,
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    claimed = [Claimed(*row) for row in rows]
+    for item in claimed:  # raw rows: SQLite hands back text or naive UTC datetimes
+        first = item.first_attempt_at
+        if isinstance(first, str):
+            first = dt.datetime.fromisoformat(first)
+        if first is not None and first.tzinfo is None:
+            first = first.replace(tzinfo=dt.UTC)
+        item.first_attempt_at = first
+    return sorted(claimed, key=lambda c: c.id)
+
+
+def deliveries_release(*, owner: str, ids: list[int], not_before: dt.datetime | None = None) -> int:
+    """Hand claimed, unattempted deliveries back (no attempt is counted)."""
+    if not ids:
+        return 0
+    when = not_before or timezone.now()
+    queued = Delivery.objects.filter(lease_owner=owner, pk__in=ids, status=DeliveryStatus.SENDING)
+    done = queued.filter(attempts=0).update(
+        status=DeliveryStatus.QUEUED, lease_owner="", lease_until=None, next_attempt_at=when
+    )
+    return done + queued.update(
+        status=DeliveryStatus.DEFERRED, lease_owner="", lease_until=None, next_attempt_at=when
+    )
+
+
+def leases_renew(*, owner: str, lease_seconds: int) -> None:
+    Delivery.objects.filter(lease_owner=owner, status=DeliveryStatus.SENDING).update(
+        lease_until=timezone.now() + dt.timedelta(seconds=lease_seconds)
+    )
+
+
+def leases_reclaim(*, now: dt.datetime | None = None) -> int:
+    """Deliveries whose worker vanished go back to the queue, marked as possibly sent once."""
+    from django.db.models import F
+
+    now = now or timezone.now()
+    expired = Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_until__lt=now)
+    return expired.update(
+        status=DeliveryStatus.DEFERRED,
+        lease_owner="",
+        lease_until=None,
+        next_attempt_at=now,
+        reclaimed=F("reclaimed") + 1,
+    )

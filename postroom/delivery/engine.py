@@ -1,0 +1,310 @@
+"""A worker's job: claim a batch, re-check, render, send over a pooled connection, record in bulk.
+
+The Delivery rows are the truth. A delivery is marked sent right after the
+relay's 250; results are written every DELIVERY_FLUSH_EVERY messages, so a
+worker killed in between can at worst send that many twice, and the reaper
+marks those deliveries as reclaimed (counted as possible duplicates).
+"""
+
+import datetime as dt
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus, RunStatus
+from postroom.delivery.claims import Claimed, deliveries_claim, deliveries_release, leases_renew
+from postroom.delivery.limits import CircuitBreaker, ConnectionSlots, RateLimiter
+from postroom.delivery.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
+from postroom.delivery.outcomes import run_auto_pause, run_finish_if_done, suppress_hard_bounces
+from postroom.delivery.prepare import PreparedRun, RecipientData, prepare_run, recipients_load
+from postroom.delivery.relays import RelayConfig, relay_for_workspace
+from postroom.delivery.sandbox import SandboxTransport
+from postroom.delivery.smtp import POOL, SendResult, SmtpTransport
+
+logger = logging.getLogger(__name__)
+SENDABLE_CAMPAIGN = (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED, CampaignStatus.FINISHED)
+
+
+@dataclass
+class JobReport:
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+    skipped: int = 0
+    released: int = 0
+    stopped: str = ""  # why the job ended before the run's due work did
+    more: bool = False  # due work is left for another job
+
+    @property
+    def attempts(self) -> int:
+        return self.sent + self.deferred + self.failed
+
+
+@dataclass
+class _Result:
+    claimed: Claimed
+    result: SendResult | None  # None: skipped before any attempt
+    at: dt.datetime
+    reason: str = ""
+
+
+@dataclass
+class _Job:
+    run: CampaignRun
+    relay: RelayConfig
+    owner: str
+    transport: SmtpTransport | SandboxTransport
+    prepared: PreparedRun
+    breaker: CircuitBreaker
+    limiter: RateLimiter
+    report: JobReport = field(default_factory=JobReport)
+    pending: list[_Result] = field(default_factory=list)
+    errors: int = 0
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next try after `attempts` tries: exponential, capped, with jitter."""
+    ceiling = min(
+        settings.DELIVERY_BACKOFF_CAP, settings.DELIVERY_BACKOFF_BASE * 2 ** (attempts - 1)
+    )
+    return ceiling * random.uniform(0.5, 1.0)
+
+
+def run_send(
+    run_id: int,
+    *,
+    seconds: float | None = None,
+    on_progress: Callable[[JobReport], None] | None = None,
+) -> JobReport:
+    """Send the run's due deliveries for up to `seconds` (DELIVERY_JOB_SECONDS)."""
+    report = JobReport()
+    run = CampaignRun.objects.select_related("campaign__message__layout").filter(pk=run_id).first()
+    if run is None or run.status != RunStatus.SENDING:
+        return report
+    if run.campaign.status not in SENDABLE_CAMPAIGN:
+        report.stopped = run.campaign.status
+        return report
+    relay = relay_for_workspace(run.campaign.workspace_id)
+    owner = uuid.uuid4().hex
+    breaker = CircuitBreaker(relay)
+    if not breaker.allows():
+        report.stopped = "breaker"
+        return report
+    lease = settings.DELIVERY_LEASE_SECONDS
+    slots = ConnectionSlots(relay, owner=owner, lease=lease)
+    slot = slots.acquire()
+    if slot is None:
+        report.stopped = "connections"
+        report.more = True
+        return report
+    transport: SmtpTransport | SandboxTransport = (
+        SandboxTransport(run.campaign.workspace_id)
+        if relay.is_sandbox
+        else POOL.take(relay, slot, timeout=settings.DELIVERY_SMTP_TIMEOUT)
+    )
+    job = _Job(
+        run=run,
+        relay=relay,
+        owner=owner,
+        transport=transport,
+        prepared=prepare_run(run),
+        breaker=breaker,
+        limiter=RateLimiter(relay),
+        report=report,
+    )
+    deadline = time.monotonic() + (seconds or settings.DELIVERY_JOB_SECONDS)
+    try:
+        while not report.stopped:
+            if time.monotonic() >= deadline:
+                report.more = True
+                break
+            if not _campaign_sendable(run):
+                break
+            batch = deliveries_claim(
+                run_id=run.pk, owner=owner, size=settings.DELIVERY_BATCH_SIZE, lease_seconds=lease
+            )
+            if not batch:
+                break
+            _send_batch(job, batch)
+            slots.renew()
+            if on_progress is not None:
+                on_progress(report)
+    finally:
+        _flush(job)
+        if isinstance(transport, SmtpTransport):
+            POOL.give_back(transport, slot)
+        slots.release()
+    run_finish_if_done(run.pk)
+    return report
+
+
+def _campaign_sendable(run: CampaignRun) -> bool:
+    status = Campaign.objects.filter(pk=run.campaign_id).values_list("status", flat=True).first()
+    return status in SENDABLE_CAMPAIGN
+
+
+def _send_batch(job: _Job, batch: list[Claimed]) -> None:
+    recipients = recipients_load(job.prepared, [c.subscriber_id for c in batch if c.subscriber_id])
+    for index, claimed in enumerate(batch):
+        if job.report.stopped:
+            _release(job, batch[index:])
+            return
+        data = recipients.get(claimed.subscriber_id or 0)
+        if data is None:
+            job.pending.append(
+                _Result(claimed, None, timezone.now(), "unsubscribed or suppressed since launch")
+            )
+        else:
+            _send_one(job, claimed, data)
+        if len(job.pending) >= settings.DELIVERY_FLUSH_EVERY:
+            _flush(job)
+            if _campaign_sendable(job.run) is False:
+                job.report.stopped = "paused"
+                _release(job, batch[index + 1 :])
+                return
+
+
+def _send_one(job: _Job, claimed: Claimed, data: RecipientData) -> None:
+    at = timezone.now()
+    try:
+        message = job.prepared.build(claimed.id, data)
+    except Exception as exc:  # a template that fails for this recipient's data
+        result = SendResult(AttemptOutcome.FAILED, None, f"rendering failed: {exc}"[:500], "render")
+        job.pending.append(_Result(claimed, result, at))
+        return
+    wait = job.limiter.acquire()
+    while 0 < wait <= 1.0:
+        time.sleep(wait)
+        wait = job.limiter.acquire()
+    if wait > 1.0:
+        job.report.stopped = "rate limit"
+        _release(job, [claimed], not_before=at + dt.timedelta(seconds=wait))
+        return
+    if isinstance(job.transport, SandboxTransport):
+        job.transport.delivery_id = claimed.id
+    result = job.transport.send(message.sender, claimed.email, message.data)
+    job.pending.append(_Result(claimed, result, at))
+    if result.relay_trouble:
+        if job.breaker.trouble(result.response or result.outcome):
+            logger.warning("relay %s: circuit breaker open (%s)", job.relay.name, result.response)
+            job.report.stopped = "breaker"
+    else:
+        job.breaker.success()
+        if result.outcome != AttemptOutcome.SENT:
+            job.errors += 1
+
+
+def _release(job: _Job, claimed: list[Claimed], not_before: dt.datetime | None = None) -> None:
+    if not claimed:
+        return
+    if not_before is None and job.report.stopped == "breaker":
+        not_before = timezone.now() + dt.timedelta(seconds=job.breaker.retry_after())
+    job.report.released += deliveries_release(
+        owner=job.owner, ids=[c.id for c in claimed], not_before=not_before
+    )
+
+
+def _flush(job: _Job) -> None:
+    """Write the attempts and final states of everything sent since the last flush, in bulk."""
+    results, job.pending = job.pending, []
+    if not results:
+        return
+    now = timezone.now()
+    horizon = dt.timedelta(seconds=settings.DELIVERY_RETRY_HORIZON)
+    attempts, updates, hard = [], [], []
+    for item in results:
+        claimed, result = item.claimed, item.result
+        delivery = Delivery(
+            pk=claimed.id,
+            lease_owner="",
+            lease_until=None,
+            attempts=claimed.attempts,
+            first_attempt_at=claimed.first_attempt_at or item.at,
+            sent_at=None,
+            next_attempt_at=now,
+        )
+        if result is None:
+            delivery.status = DeliveryStatus.SKIPPED
+            delivery.last_code = None
+            delivery.last_response = item.reason
+            job.report.skipped += 1
+            updates.append(delivery)
+            continue
+        delivery.attempts += 1
+        delivery.last_code = result.code
+        delivery.last_response = result.response
+        attempts.append(
+            DeliveryAttempt(
+                delivery_id=claimed.id,
+                at=item.at,
+                duration_ms=result.duration_ms,
+                outcome=result.outcome,
+                smtp_code=result.code,
+                enhanced_code=result.enhanced,
+                response=result.response,
+                phase=result.phase,
+                relay=job.relay.name[:120],
+            )
+        )
+        if result.outcome == AttemptOutcome.SENT:
+            delivery.status = DeliveryStatus.SENT
+            delivery.sent_at = item.at
+            job.report.sent += 1
+        elif result.outcome == AttemptOutcome.DEFERRED:
+            retry_at = now + dt.timedelta(seconds=backoff(delivery.attempts))
+            if result.relay_trouble and job.report.stopped == "breaker":
+                retry_at = max(retry_at, now + dt.timedelta(seconds=job.breaker.retry_after()))
+            assert delivery.first_attempt_at is not None
+            if retry_at - delivery.first_attempt_at > horizon:
+                delivery.status = DeliveryStatus.FAILED
+                delivery.last_response = (
+                    f"gave up after {delivery.attempts} attempts: {result.response}"
+                )[:500]
+                job.report.failed += 1
+            else:
+                delivery.status = DeliveryStatus.DEFERRED
+                delivery.next_attempt_at = retry_at
+                job.report.deferred += 1
+        else:
+            delivery.status = DeliveryStatus.FAILED
+            job.report.failed += 1
+            if result.hard_bounce:
+                hard.append(claimed.email)
+        updates.append(delivery)
+    with transaction.atomic():
+        DeliveryAttempt.objects.bulk_create(attempts)
+        Delivery.objects.filter(lease_owner=job.owner).bulk_update(
+            updates,
+            [
+                "status",
+                "lease_owner",
+                "lease_until",
+                "attempts",
+                "first_attempt_at",
+                "sent_at",
+                "next_attempt_at",
+                "last_code",
+                "last_response",
+            ],
+        )
+        if hard:
+            suppress_hard_bounces(workspace_id=job.run.campaign.workspace_id, emails=hard)
+        if isinstance(job.transport, SandboxTransport):
+            job.transport.commit()
+        leases_renew(owner=job.owner, lease_seconds=settings.DELIVERY_LEASE_SECONDS)
+    if job.report.attempts >= settings.DELIVERY_PAUSE_MIN_ATTEMPTS and (
+        job.errors / job.report.attempts >= settings.DELIVERY_PAUSE_ERROR_RATE
+    ):
+        run_auto_pause(
+            run=job.run,
+            reason=f"{job.errors} of {job.report.attempts} attempts were refused; "
+            f"last answer: {results[-1].result.response if results[-1].result else ''}",
+        )
+        job.report.stopped = "paused"

@@ -1,0 +1,154 @@
+"""The outbox: relays, one Delivery per run and recipient, and every attempt to send it."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from postroom.core.models import TimeStampedModel
+
+
+class TlsMode(models.TextChoices):
+    NONE = "none", _("None")
+    STARTTLS = "starttls", _("STARTTLS")
+    IMPLICIT = "implicit", _("Implicit TLS (SMTPS)")
+
+
+class SmtpRelay(TimeStampedModel):
+    """A workspace's mail server. Secrets are stored encrypted (see `postroom.delivery.crypto`)."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=120)
+    host = models.CharField(_("host"), max_length=253)
+    port = models.PositiveIntegerField(_("port"), default=587)
+    tls = models.CharField(
+        _("TLS"), max_length=8, choices=TlsMode.choices, default=TlsMode.STARTTLS
+    )
+    username = models.CharField(_("username"), max_length=254, blank=True)
+    password_encrypted = models.TextField(blank=True)
+    max_connections = models.PositiveSmallIntegerField(_("max connections"), default=2)
+    rate_per_second = models.PositiveIntegerField(_("per second"), null=True, blank=True)
+    rate_per_minute = models.PositiveIntegerField(_("per minute"), null=True, blank=True)
+    rate_per_hour = models.PositiveIntegerField(_("per hour"), null=True, blank=True)
+    dkim_domain = models.CharField(_("DKIM domain"), max_length=253, blank=True)
+    dkim_selector = models.CharField(_("DKIM selector"), max_length=63, blank=True)
+    dkim_key_encrypted = models.TextField(blank=True)
+    is_default = models.BooleanField(_("use for campaigns"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ("-is_default", "name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DEFERRED = "deferred", _("Deferred")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Waiting for a worker; everything else is final (or in a worker's hands).
+PENDING = (DeliveryStatus.QUEUED, DeliveryStatus.DEFERRED)
+OPEN = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.DEFERRED)
+
+
+class Delivery(models.Model):
+    """One message to one recipient in one run: the source of truth of the sending pipeline.
+
+    Created in bulk at launch, claimed by workers with a lease, final once sent,
+    failed, skipped or cancelled. Its address is a snapshot, so the record of
+    whom a run reached survives the subscriber's deletion.
+    """
+
+    run = models.ForeignKey("campaigns.CampaignRun", on_delete=models.CASCADE, related_name="+")
+    # Integrity is kept by the set-based launch; no per-row FK check on a million inserts.
+    subscriber = models.ForeignKey(
+        "audience.Subscriber",
+        null=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        related_name="+",
+    )
+    email = models.CharField(max_length=254)
+    status = models.CharField(
+        max_length=9, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    # When it may be tried next: the send window at launch, the backoff after a deferral.
+    next_attempt_at = models.DateTimeField()
+    lease_owner = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Taken back from a worker that died: it may have been sent once already.
+    reclaimed = models.PositiveSmallIntegerField(default=0)
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_code = models.SmallIntegerField(null=True, blank=True)
+    last_response = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "subscriber"], name="delivery_unique_recipient")
+        ]
+        indexes = [
+            models.Index(fields=["run", "status", "next_attempt_at"], name="delivery_claim"),
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(status="sending"),
+                name="delivery_leased",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.status})"
+
+
+class AttemptOutcome(models.TextChoices):
+    SENT = "sent", _("Sent")
+    DEFERRED = "deferred", _("Deferred")
+    FAILED = "failed", _("Failed")
+
+
+class DeliveryAttempt(models.Model):
+    """One try to hand a delivery to a relay, with the server's answer (append-only)."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=8, choices=AttemptOutcome.choices)
+    smtp_code = models.SmallIntegerField(null=True, blank=True)
+    enhanced_code = models.CharField(max_length=16, blank=True)
+    response = models.CharField(max_length=500, blank=True)
+    phase = models.CharField(max_length=8, blank=True)
+    relay = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ("at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}: {self.outcome} {self.smtp_code}"
+
+
+class SandboxMessage(models.Model):
+    """A message the sandbox sink kept instead of delivering (no relay configured)."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sender = models.CharField(max_length=254)
+    recipient = models.CharField(max_length=254)
+    subject = models.CharField(max_length=255, blank=True)
+    path = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-id",)
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.subject}"

@@ -1,0 +1,150 @@
+"""What a job computes once per run (compiled templates, MIME skeleton, link prefixes) and per batch."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from postroom.audience.models import Subscriber, SubscriberStatus, Subscription, SubscriptionStatus
+from postroom.audience.selectors import suppressed_q
+from postroom.audience.tokens import preferences_token_make, unsubscribe_token_make
+from postroom.campaigns.models import CampaignRun
+from postroom.content.rendering import (
+    CompiledMessage,
+    compiled_render,
+    message_compile,
+    recipient_context,
+)
+from postroom.delivery.mime import MessageSkeleton, Recipient, html_with_preheader
+from postroom.delivery.tokens import message_id, return_path
+
+
+@dataclass
+class RecipientData:
+    subscriber_id: int
+    email: str
+    full_name: str
+    attributes: dict[str, Any]
+    language: str
+    time_zone: str
+    unsubscribe_list: int  # the list a one-click unsubscribe leaves; 0: everything
+
+
+@dataclass
+class Built:
+    sender: str  # envelope (Return-Path)
+    data: bytes
+
+
+def _url_parts(name: str) -> tuple[str, str]:
+    """The absolute URL of a token page around its token, reversed once per run."""
+    placeholder = "TOKEN"
+    before, after = reverse(name, args=[placeholder]).split(placeholder)
+    return settings.SITE_URL + before, after
+
+
+class PreparedRun:
+    def __init__(self, run: CampaignRun) -> None:
+        campaign = run.campaign
+        message = campaign.message
+        self.run = run
+        self.workspace_id = campaign.workspace_id
+        self.list_ids = list(campaign.lists.values_list("id", flat=True))
+        self.excluded_list_ids = list(campaign.exclude_lists.values_list("id", flat=True))
+        self.compiled: CompiledMessage = message_compile(message)
+        self.from_email = message.from_email
+        host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        self.skeleton = MessageSkeleton(
+            from_name=message.from_name,
+            from_email=message.from_email,
+            reply_to=message.reply_to,
+            list_id=f"{campaign.name} <campaign-{campaign.pk}.{self.workspace_id}.{host}>",
+        )
+        self.unsubscribe_url = _url_parts("public_unsubscribe")
+        self.preferences_url = _url_parts("public_preferences")
+        domain = settings.BOUNCE_DOMAIN or message.from_email.rpartition("@")[2]
+        self.mailto_unsubscribe = f"unsubscribe@{domain}"
+        self.campaign_vars = {"name": campaign.name, "id": campaign.pk}
+
+    def build(self, delivery_id: int, data: RecipientData) -> Built:
+        subscriber_id = data.subscriber_id
+        token = unsubscribe_token_make(subscriber_id=subscriber_id, list_id=data.unsubscribe_list)
+        unsubscribe = token.join(self.unsubscribe_url)
+        context = recipient_context(
+            email=data.email,
+            full_name=data.full_name,
+            attributes=data.attributes,
+            language=data.language,
+            time_zone=data.time_zone,
+            urls={
+                "unsubscribe": unsubscribe,
+                "preferences": preferences_token_make(subscriber_id=subscriber_id).join(
+                    self.preferences_url
+                ),
+            },
+            campaign=self.campaign_vars,
+        )
+        rendered = compiled_render(self.compiled, context)
+        data_bytes = self.skeleton.build(
+            Recipient(
+                email=data.email,
+                name=data.full_name,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=html_with_preheader(rendered.html, rendered.preheader),
+                message_id=message_id(delivery_id, self.from_email),
+                date=timezone.now(),
+                list_unsubscribe=f"<{unsubscribe}>, <mailto:{self.mailto_unsubscribe}?subject=unsubscribe-{token}>",
+            )
+        )
+        return Built(return_path(delivery_id, self.from_email), data_bytes)
+
+
+def prepare_run(run: CampaignRun) -> PreparedRun:
+    return PreparedRun(run)
+
+
+def recipients_load(prepared: PreparedRun, subscriber_ids: list[int]) -> dict[int, RecipientData]:
+    """The batch's recipients who may still be sent to: active, not suppressed, still on a list.
+
+    Two queries per batch; whoever unsubscribed, was suppressed or blocklisted
+    since the launch is simply absent.
+    """
+    if not subscriber_ids:
+        return {}
+    subscribers = Subscriber.objects.filter(
+        pk__in=subscriber_ids, workspace_id=prepared.workspace_id, status=SubscriberStatus.ACTIVE
+    ).exclude(suppressed_q())
+    on_lists: dict[int, int] = {}
+    if prepared.list_ids or prepared.excluded_list_ids:
+        rows = Subscription.objects.filter(
+            subscriber_id__in=subscriber_ids,
+            mailing_list_id__in=prepared.list_ids + prepared.excluded_list_ids,
+            status=SubscriptionStatus.SUBSCRIBED,
+        ).values_list("subscriber_id", "mailing_list_id")
+        excluded: set[int] = set()
+        for subscriber_id, list_id in rows:
+            if list_id in prepared.excluded_list_ids:
+                excluded.add(subscriber_id)
+            elif subscriber_id not in on_lists or list_id < on_lists[subscriber_id]:
+                on_lists[subscriber_id] = list_id
+        subscribers = subscribers.exclude(pk__in=excluded)
+        if prepared.list_ids:
+            subscribers = subscribers.filter(pk__in=list(on_lists))
+    result = {}
+    for row in subscribers.values_list(
+        "pk", "email", "full_name", "attributes", "language", "time_zone"
+    ):
+        pk, email, full_name, attributes, language, time_zone = row
+        result[pk] = RecipientData(
+            subscriber_id=pk,
+            email=email,
+            full_name=full_name,
+            attributes=attributes or {},
+            language=language,
+            time_zone=time_zone,
+            unsubscribe_list=on_lists.get(pk, 0),
+        )
+    return result

@@ -1,0 +1,84 @@
+"""Which relay a workspace sends through: its own, the installation's default, or the sandbox."""
+
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+
+from postroom.delivery.crypto import secret_decrypt
+from postroom.delivery.models import SmtpRelay, TlsMode
+
+SANDBOX_KEY = "sandbox"
+
+
+@dataclass(frozen=True)
+class RelayConfig:
+    """Everything a worker needs to talk to one relay; `key` names it in shared limits."""
+
+    key: str
+    name: str
+    host: str = ""
+    port: int = 25
+    tls: str = TlsMode.NONE
+    username: str = ""
+    password: str = ""
+    max_connections: int = 2
+    rate_per_second: int | None = None
+    rate_per_minute: int | None = None
+    rate_per_hour: int | None = None
+    dkim_domain: str = ""
+    dkim_selector: str = ""
+    dkim_key: str = ""
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.key == SANDBOX_KEY
+
+
+SANDBOX = RelayConfig(key=SANDBOX_KEY, name="sandbox", max_connections=4)
+
+
+def relay_config(relay: SmtpRelay) -> RelayConfig:
+    return RelayConfig(
+        key=f"relay-{relay.pk}",
+        name=relay.name,
+        host=relay.host,
+        port=relay.port,
+        tls=relay.tls,
+        username=relay.username,
+        password=secret_decrypt(relay.password_encrypted),
+        max_connections=max(1, relay.max_connections),
+        rate_per_second=relay.rate_per_second,
+        rate_per_minute=relay.rate_per_minute,
+        rate_per_hour=relay.rate_per_hour,
+        dkim_domain=relay.dkim_domain,
+        dkim_selector=relay.dkim_selector,
+        dkim_key=secret_decrypt(relay.dkim_key_encrypted),
+    )
+
+
+def default_relay_config(url: str | None = None) -> RelayConfig:
+    """The installation's relay from EMAIL_URL (`smtp://`, `smtp+tls://`, `smtp+ssl://`), else the sandbox."""
+    parts = urlsplit(url if url is not None else settings.DELIVERY_DEFAULT_RELAY_URL)
+    tls = {"smtp": TlsMode.NONE, "smtp+tls": TlsMode.STARTTLS, "smtp+ssl": TlsMode.IMPLICIT}
+    if parts.scheme not in tls or not parts.hostname:
+        return SANDBOX
+    return RelayConfig(
+        key="default",
+        name=parts.hostname,
+        host=parts.hostname,
+        port=parts.port or {"smtp+ssl": 465, "smtp+tls": 587}.get(parts.scheme, 25),
+        tls=tls[parts.scheme],
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        max_connections=settings.DELIVERY_DEFAULT_RELAY_CONNECTIONS,
+    )
+
+
+def relay_for_workspace(workspace_id: int) -> RelayConfig:
+    relay = (
+        SmtpRelay.objects.filter(workspace_id=workspace_id, is_active=True)
+        .order_by("-is_default", "pk")
+        .first()
+    )
+    return relay_config(relay) if relay is not None else default_relay_config()

@@ -1,0 +1,262 @@
+"""Talking to relays: persistent connections, and every answer classified.
+
+`SmtpTransport.send()` never raises for what a server does: it returns a
+`SendResult` saying whether the message was accepted, is to be retried
+(4xx, timeouts, refused or dropped connections, answers that are not SMTP) or
+failed for good (5xx), and whether the trouble was the relay's rather than the
+recipient's (those feed the circuit breaker, not the recipient's record).
+"""
+
+import re
+import smtplib
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass, field
+
+import dkim
+
+from postroom.delivery.models import AttemptOutcome, TlsMode
+from postroom.delivery.relays import RelayConfig
+
+_ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})\b")
+IDLE_SECONDS = 30.0
+
+
+@dataclass
+class SendResult:
+    outcome: str
+    code: int | None = None
+    response: str = ""
+    phase: str = ""
+    duration_ms: int = 0
+    relay_trouble: bool = False
+
+    @property
+    def enhanced(self) -> str:
+        match = _ENHANCED.match(self.response)
+        return ".".join(match.groups()) if match else ""
+
+    @property
+    def hard_bounce(self) -> bool:
+        """5.1.x: the address itself is bad (no such user, bad domain)."""
+        return self.outcome == AttemptOutcome.FAILED and self.enhanced.startswith("5.1.")
+
+
+def _text(message: bytes | str) -> str:
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    return " ".join(message.split())[:500]
+
+
+def classify(code: int, message: bytes | str, phase: str) -> SendResult:
+    """The result of an SMTP reply that is not a success."""
+    text = _text(message)
+    if 400 <= code < 500:
+        # 421: the server is closing the channel; its trouble, not the recipient's.
+        return SendResult(
+            AttemptOutcome.DEFERRED, code, text, phase, relay_trouble=code == 421 or phase == "auth"
+        )
+    if 500 <= code < 600:
+        if phase in ("auth", "connect", "mail"):
+            # Refused log-in or sender: the relay's configuration, retried once it is fixed.
+            return SendResult(AttemptOutcome.DEFERRED, code, text, phase, relay_trouble=True)
+        return SendResult(AttemptOutcome.FAILED, code, text, phase)
+    # Not an SMTP reply at all (smtplib reports -1): a lying server; retry elsewhere in time.
+    return SendResult(
+        AttemptOutcome.DEFERRED,
+        code if 0 <= code < 1000 else None,
+        text or "garbage reply",
+        phase,
+        relay_trouble=True,
+    )
+
+
+class RelayError(Exception):
+    def __init__(self, result: SendResult) -> None:
+        super().__init__(result.response)
+        self.result = result
+
+
+@dataclass
+class _Connection:
+    smtp: smtplib.SMTP
+    last_used: float = field(default_factory=time.monotonic)
+
+
+class SmtpTransport:
+    """Sends over one persistent connection to a relay, reconnecting when needed."""
+
+    def __init__(self, relay: RelayConfig, *, timeout: float) -> None:
+        self.relay = relay
+        self.timeout = timeout
+        self._connection: _Connection | None = None
+
+    # -- connection -------------------------------------------------------------
+    def _open(self) -> smtplib.SMTP:
+        relay = self.relay
+        try:
+            if relay.tls == TlsMode.IMPLICIT:
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    relay.host,
+                    relay.port,
+                    timeout=self.timeout,
+                    context=ssl.create_default_context(),
+                )
+            else:
+                smtp = smtplib.SMTP(relay.host, relay.port, timeout=self.timeout)
+            code, message = smtp.ehlo()
+            if code != 250:
+                code, message = smtp.helo()
+                if code != 250:
+                    raise RelayError(classify(code, message, "connect"))
+            if relay.tls == TlsMode.STARTTLS:
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if relay.username:
+                try:
+                    smtp.login(relay.username, relay.password)
+                except smtplib.SMTPAuthenticationError as exc:
+                    raise RelayError(classify(exc.smtp_code, exc.smtp_error, "auth")) from exc
+            return smtp
+        except RelayError:
+            raise
+        except smtplib.SMTPResponseException as exc:
+            raise RelayError(classify(exc.smtp_code, exc.smtp_error, "connect")) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise RelayError(_trouble(exc, "connect")) from exc
+
+    def _session(self) -> smtplib.SMTP:
+        connection = self._connection
+        if connection is not None and time.monotonic() - connection.last_used > IDLE_SECONDS:
+            self.close()
+            connection = None
+        if connection is None:
+            connection = self._connection = _Connection(self._open())
+        return connection.smtp
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                connection.smtp.close()
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.smtp.close()
+
+    # -- sending ----------------------------------------------------------------
+    def send(self, sender: str, recipient: str, data: bytes) -> SendResult:
+        started = time.monotonic()
+        result = self._send(sender, recipient, self._signed(data))
+        result.duration_ms = int((time.monotonic() - started) * 1000)
+        if self._connection is not None:
+            self._connection.last_used = time.monotonic()
+        return result
+
+    def _signed(self, data: bytes) -> bytes:
+        relay = self.relay
+        if not (relay.dkim_key and relay.dkim_domain and relay.dkim_selector):
+            return data
+        signature = dkim.sign(
+            data,
+            relay.dkim_selector.encode(),
+            relay.dkim_domain.encode(),
+            relay.dkim_key.encode(),
+            include_headers=[
+                b"from",
+                b"to",
+                b"subject",
+                b"date",
+                b"message-id",
+                b"list-unsubscribe",
+            ],
+        )
+        return signature + data
+
+    def _send(self, sender: str, recipient: str, data: bytes) -> SendResult:
+        phase = "connect"
+        try:
+            smtp = self._session()
+            phase = "mail"
+            code, message = smtp.mail(sender)
+            if code != 250:
+                return self._refused(code, message, phase)
+            phase = "rcpt"
+            code, message = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                return self._refused(code, message, phase)
+            phase = "data"
+            code, message = smtp.data(data)
+            if code != 250:
+                return self._refused(code, message, phase)
+            return SendResult(AttemptOutcome.SENT, code, _text(message), phase)
+        except RelayError as exc:
+            self._drop()
+            return exc.result
+        except (OSError, smtplib.SMTPException) as exc:
+            self._drop()
+            return _trouble(exc, phase)
+
+    def _refused(self, code: int, message: bytes, phase: str) -> SendResult:
+        result = classify(code, message, phase)
+        if code == 421 or code < 0:
+            self._drop()
+            return result
+        try:
+            reset, _ = self._connection.smtp.rset() if self._connection else (0, b"")
+            if reset != 250:
+                self._drop()
+        except (OSError, smtplib.SMTPException):
+            self._drop()
+        return result
+
+
+def _trouble(exc: BaseException, phase: str) -> SendResult:
+    """A timeout, refused or dropped connection: temporary, and the relay's trouble."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return classify(exc.smtp_code, exc.smtp_error, phase)
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        text = "timed out"
+    elif isinstance(exc, smtplib.SMTPServerDisconnected):
+        text = f"connection lost: {exc}" if str(exc) else "connection lost"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return SendResult(AttemptOutcome.DEFERRED, None, text[:500], phase, relay_trouble=True)
+
+
+class TransportPool:
+    """Idle transports of this process, one per relay slot, reused across jobs."""
+
+    def __init__(self) -> None:
+        self._idle: dict[tuple[str, int], SmtpTransport] = {}
+        self._lock = threading.Lock()
+
+    def take(self, relay: RelayConfig, slot: int, *, timeout: float) -> SmtpTransport:
+        with self._lock:
+            transport = self._idle.pop((relay.key, slot), None)
+        if transport is None or transport.relay != relay:
+            if transport is not None:
+                transport.close()
+            transport = SmtpTransport(relay, timeout=timeout)
+        return transport
+
+    def give_back(self, transport: SmtpTransport, slot: int) -> None:
+        with self._lock:
+            previous = self._idle.pop((transport.relay.key, slot), None)
+            self._idle[(transport.relay.key, slot)] = transport
+        if previous is not None and previous is not transport:
+            previous.close()
+
+    def close_all(self) -> None:
+        with self._lock:
+            transports, self._idle = list(self._idle.values()), {}
+        for transport in transports:
+            transport.close()
+
+
+POOL = TransportPool()

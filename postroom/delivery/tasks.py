@@ -1,0 +1,45 @@
+"""Jobs carry ids only; the Delivery rows say what is left, so a lost or doubled job loses nothing."""
+
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
+
+from postroom.delivery.engine import run_send
+from postroom.delivery.launch import run_launch
+from postroom.delivery.maintenance import deliveries_maintain
+from postroom.delivery.relays import relay_for_workspace
+
+
+def run_send_enqueue(run_id: int, workspace_id: int) -> None:
+    """As many send jobs as the relay takes connections (and the worker has threads)."""
+    relay = relay_for_workspace(workspace_id)
+    for _ in range(max(1, min(relay.max_connections, settings.HUEY["consumer"]["workers"]))):
+        run_send_job(run_id)
+
+
+@db_task()
+def run_launch_job(run_id: int) -> None:
+    from postroom.campaigns.models import CampaignRun
+
+    run_launch(run_id)
+    run = CampaignRun.objects.select_related("campaign").filter(pk=run_id).first()
+    if run is not None and run.status == "sending":
+        run_send_enqueue(run.pk, run.campaign.workspace_id)
+
+
+@db_task()
+def run_send_job(run_id: int) -> None:
+    report = run_send(run_id)
+    # Inline (immediate mode) a follow-up would recurse; the periodic tick picks the rest up.
+    if report.more and not HUEY.immediate:
+        run_send_job(run_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("deliveries-tick")
+def deliveries_tick() -> None:
+    for run_id, workspace_id, launch in deliveries_maintain():
+        if launch:
+            run_launch_job(run_id)
+        else:
+            run_send_enqueue(run_id, workspace_id)

@@ -1,0 +1,23 @@
+from collections.abc import Iterator
+
+import pytest
+
+from postroom.delivery.smtp import POOL
+from postroom.delivery.tests.faultsmtp import FaultServer
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[FaultServer]:
+    server = FaultServer().start()
+    yield server
+    POOL.close_all()
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fast_delivery(settings):  # type: ignore[no-untyped-def]
+    settings.DELIVERY_SMTP_TIMEOUT = 2.0
+    settings.DELIVERY_FLUSH_EVERY = 10
+    settings.DELIVERY_BATCH_SIZE = 50
+    yield
+    POOL.close_all()
