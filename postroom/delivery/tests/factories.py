@@ -35,7 +35,9 @@ def audience(workspace, count: int, *, prefix: str = "person"):  # type: ignore[
     """A list with `count` subscribed people at example.com (and their subscriber rows)."""
     mailing_list = MailingListFactory(workspace=workspace)
     subscribers = [
-        SubscriberFactory(workspace=workspace, email=f"{prefix}{i}@example.com", full_name=f"Pat {i}")
+        SubscriberFactory(
+            workspace=workspace, email=f"{prefix}{i}@example.com", full_name=f"Pat {i}"
+        )
         for i in range(count)
     ]
     Subscription.objects.bulk_create(

@@ -98,7 +98,9 @@ class _Handler:
         return status
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        status = await self._apply(server, self._rule("data", envelope.rcpt_tos), "250 2.0.0 Queued")
+        status = await self._apply(
+            server, self._rule("data", envelope.rcpt_tos), "250 2.0.0 Queued"
+        )
         if status.startswith("250") and not server.transport.is_closing():
             with self.state.lock:
                 for recipient in envelope.rcpt_tos:
@@ -116,10 +118,14 @@ class FaultServer:
         self.port = 0
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
-        ok = isinstance(auth_data, LoginPassword) and (
-            auth_data.login.decode(),
-            auth_data.password.decode(),
-        ) == self._credentials
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and (
+                auth_data.login.decode(),
+                auth_data.password.decode(),
+            )
+            == self._credentials
+        )
         return AuthResult(success=ok, handled=False)
 
     def start(self) -> "FaultServer":

@@ -1,0 +1,161 @@
+"""Send now, pause, resume, cancel and retry-failed, as the outbox sees them."""
+
+import random
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from postroom.accounts.roles import Role
+from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
+from postroom.campaigns.services import campaign_transition
+from postroom.campaigns.tests.factories import CampaignFactory
+from postroom.delivery.controls import campaign_retry_failed, campaign_send_now
+from postroom.delivery.engine import run_send
+from postroom.delivery.models import Delivery, DeliveryAttempt, DeliveryStatus
+from postroom.delivery.tests.factories import audience, launched_run, relay_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_send_now_launches_and_sends_a_draft(
+    owner, smtp_server, django_capture_on_commit_callbacks
+):
+    relay_for(smtp_server, owner.workspace)
+    mailing_list, _ = audience(owner.workspace, 5)
+    campaign = CampaignFactory(workspace=owner.workspace)
+    campaign.lists.add(mailing_list)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = campaign_send_now(actor=owner, campaign=campaign)
+
+    run.refresh_from_db()
+    campaign.refresh_from_db()
+    assert run.status == RunStatus.FINISHED and run.recipients == 5
+    assert campaign.status == CampaignStatus.FINISHED
+    assert len(smtp_server.received) == 5
+    assert campaign.events.filter(action="sent_now").exists()
+    with pytest.raises(ValidationError):
+        campaign_send_now(actor=owner, campaign=campaign)
+
+
+def test_send_now_needs_the_send_permission_and_the_same_workspace(owner, member, other_owner):
+    campaign = CampaignFactory(workspace=owner.workspace)
+    viewer = member(Role.VIEWER, workspace=owner.workspace)
+    for actor in (viewer, other_owner):
+        with pytest.raises(PermissionDenied):
+            campaign_send_now(actor=actor, campaign=campaign)
+
+
+def test_a_campaign_needing_approval_is_submitted_not_sent(owner):
+    owner.workspace.campaigns_need_approval = True
+    owner.workspace.save()
+    mailing_list, _ = audience(owner.workspace, 1)
+    campaign = CampaignFactory(workspace=owner.workspace)
+    campaign.lists.add(mailing_list)
+
+    with pytest.raises(ValidationError):
+        campaign_send_now(actor=owner, campaign=campaign)
+    assert not CampaignRun.objects.exists()
+
+
+def test_pause_stops_sending_and_resume_carries_on_without_a_second_run(
+    owner, smtp_server, django_capture_on_commit_callbacks
+):
+    relay_for(smtp_server, owner.workspace)
+    campaign, run, _ = launched_run(owner.workspace, 30)
+    campaign_transition(actor=owner, campaign=campaign, action="pause")
+
+    assert run_send(run.pk).attempts == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_transition(actor=owner, campaign=campaign, action="resume")
+
+    assert CampaignRun.objects.filter(campaign=campaign).count() == 1
+    assert len(smtp_server.received) == 30
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.FINISHED
+
+
+def test_cancel_cancels_what_waits(owner, smtp_server):
+    relay_for(smtp_server, owner.workspace)
+    campaign, run, _ = launched_run(owner.workspace, 8)
+
+    campaign_transition(actor=owner, campaign=campaign, action="cancel")
+
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.CANCELLED}
+    run.refresh_from_db()
+    assert run.status == RunStatus.CANCELLED
+    assert run_send(run.pk).attempts == 0
+    assert smtp_server.received == []
+
+
+def test_retry_failed_sends_to_the_failed_only(
+    owner, smtp_server, django_capture_on_commit_callbacks
+):
+    relay_for(smtp_server, owner.workspace)
+    campaign, run, _ = launched_run(owner.workspace, 4)
+    smtp_server.on("person2@example.com", "data", reply="554 5.7.1 Not today", times=1)
+    run_send(run.pk)
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.FINISHED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert campaign_retry_failed(actor=owner, campaign=campaign) == 1
+
+    assert sorted(r.recipient for r in smtp_server.received) == [
+        f"person{i}@example.com" for i in (0, 1, 2, 3)
+    ]
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert DeliveryAttempt.objects.filter(delivery__email="person2@example.com").count() == 2
+    with pytest.raises(ValidationError):
+        campaign_retry_failed(actor=owner, campaign=campaign)
+
+
+def test_under_random_faults_every_recipient_ends_once_and_nobody_gets_two(
+    owner, smtp_server, settings
+):
+    """The engine's invariant, over a mix of every fault the server can produce."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    settings.DELIVERY_SMTP_TIMEOUT = 0.3
+    settings.RELAY_BREAKER_THRESHOLD = 1000
+    settings.DELIVERY_PAUSE_MIN_ATTEMPTS = 10_000
+    relay_for(smtp_server, owner.workspace)
+    campaign, run, people = launched_run(owner.workspace, 60)
+    rng = random.Random(7)
+    faults = [
+        ("rcpt", {"reply": "550 5.1.1 No such user"}),
+        ("rcpt", {"reply": "451 4.3.0 Later", "times": 2}),
+        ("data", {"reply": "452 4.2.2 Full", "times": 1}),
+        ("data", {"reply": "554 5.7.1 No"}),
+        ("mail", {"reply": "421 4.3.2 Bye", "times": 1}),
+        ("data", {"action": "drop", "times": 1}),
+        ("data", {"action": "garbage", "times": 1}),
+        ("rcpt", {"action": "hang", "times": 1}),
+        ("data", {"action": "slow", "seconds": 0.05}),
+    ]
+    for person in people:
+        if rng.random() < 0.6:
+            phase, rule = rng.choice(faults)
+            smtp_server.on(person.email, phase, **rule)
+
+    moment = timezone.now()
+    for _ in range(12):
+        run_send(run.pk)
+        moment += dt.timedelta(hours=2)
+        with time_machine.travel(moment):
+            run_send(run.pk)
+        if not Delivery.objects.filter(status__in=("queued", "deferred", "sending")).exists():
+            break
+
+    deliveries = list(Delivery.objects.filter(run=run))
+    assert len(deliveries) == 60
+    assert {d.status for d in deliveries} <= {DeliveryStatus.SENT, DeliveryStatus.FAILED}
+    received = [r.recipient for r in smtp_server.received]
+    assert len(received) == len(set(received))  # nobody twice
+    sent = {d.email for d in deliveries if d.status == DeliveryStatus.SENT}
+    assert set(received) == sent  # every "sent" arrived, no "failed" did
+    for delivery in deliveries:
+        assert delivery.attempts == DeliveryAttempt.objects.filter(delivery=delivery).count()
