@@ -43,7 +43,8 @@ def _fold(name: str, value: str) -> str:
     """Fold an ASCII value at spaces so lines stay near 78 characters (never inside a word)."""
     if len(name) + len(value) < 76:
         return value
-    lines, line = [], ""
+    lines: list[str] = []
+    line = ""
     for word in value.split(" "):
         if line and len(line) + len(word) + (len(name) + 2 if not lines else 1) >= 78:
             lines.append(line)

@@ -70,9 +70,11 @@ def test_a_daily_campaign_runs_each_day_until_its_end(
         campaign_schedule(actor=owner, campaign=c)
 
     for day in range(1, 6):
-        with time_machine.travel(at(2026, 6, day, 9, 0, 10), tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                campaigns_dispatch_due()
+        with (
+            time_machine.travel(at(2026, 6, day, 9, 0, 10), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            campaigns_dispatch_due()
 
     c.refresh_from_db()
     assert list(

@@ -15,7 +15,7 @@ def smtp_server() -> Iterator[FaultServer]:
 
 
 @pytest.fixture(autouse=True)
-def _fast_delivery(settings):  # type: ignore[no-untyped-def]
+def _fast_delivery(settings):
     settings.DELIVERY_SMTP_TIMEOUT = 2.0
     settings.DELIVERY_FLUSH_EVERY = 10
     settings.DELIVERY_BATCH_SIZE = 50

@@ -22,7 +22,7 @@ class SmtpRelayFactory(factory.django.DjangoModelFactory):
     max_connections = 2
 
 
-def relay_for(server, workspace, **fields) -> SmtpRelay:  # type: ignore[no-untyped-def]
+def relay_for(server, workspace, **fields) -> SmtpRelay:
     password = fields.pop("password", "")
     relay = SmtpRelayFactory(workspace=workspace, port=server.port, **fields)
     if password:
@@ -31,7 +31,7 @@ def relay_for(server, workspace, **fields) -> SmtpRelay:  # type: ignore[no-unty
     return relay
 
 
-def audience(workspace, count: int, *, prefix: str = "person"):  # type: ignore[no-untyped-def]
+def audience(workspace, count: int, *, prefix: str = "person"):
     """A list with `count` subscribed people at example.com (and their subscriber rows)."""
     mailing_list = MailingListFactory(workspace=workspace)
     subscribers = [
@@ -54,7 +54,7 @@ def audience(workspace, count: int, *, prefix: str = "person"):  # type: ignore[
     return mailing_list, subscribers
 
 
-def launched_run(workspace, count: int, **campaign_fields) -> tuple[Campaign, CampaignRun, list]:  # type: ignore[no-untyped-def]
+def launched_run(workspace, count: int, **campaign_fields) -> tuple[Campaign, CampaignRun, list]:
     """A running campaign to `count` people with its run launched (deliveries queued)."""
     mailing_list, subscribers = audience(workspace, count)
     campaign = CampaignFactory(

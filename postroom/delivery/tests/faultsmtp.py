@@ -70,7 +70,7 @@ class _Handler:
                 return rule
         return None
 
-    async def _apply(self, server, rule: Rule | None, default: str) -> str:  # type: ignore[no-untyped-def]
+    async def _apply(self, server, rule: Rule | None, default: str) -> str:
         if rule is None:
             return default
         if rule.action == "slow":
@@ -85,19 +85,19 @@ class _Handler:
             return rule.reply or "hello? this is not SMTP"
         return rule.reply
 
-    async def handle_MAIL(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
+    async def handle_MAIL(self, server, session, envelope, address, options):
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return await self._apply(server, self._rule("mail", []), "250 OK")
 
-    async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
+    async def handle_RCPT(self, server, session, envelope, address, options):
         rule = self._rule("rcpt", [address])
         status = await self._apply(server, rule, "250 OK")
         if status.startswith("250"):
             envelope.rcpt_tos.append(address)
         return status
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope):
         status = await self._apply(
             server, self._rule("data", envelope.rcpt_tos), "250 2.0.0 Queued"
         )
@@ -117,7 +117,7 @@ class FaultServer:
         self._controller: Controller | None = None
         self.port = 0
 
-    def _authenticate(self, server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
         ok = (
             isinstance(auth_data, LoginPassword)
             and (
@@ -151,7 +151,7 @@ class FaultServer:
             self._controller = None
 
     def on(self, recipient: str, phase: str, **rule: object) -> Rule:
-        made = Rule(recipient, phase, **rule)  # type: ignore[arg-type]
+        made = Rule(recipient, phase, **rule)
         with self.state.lock:
             self.state.rules.append(made)
         return made

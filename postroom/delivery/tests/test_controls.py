@@ -123,7 +123,7 @@ def test_under_random_faults_every_recipient_ends_once_and_nobody_gets_two(
     settings.RELAY_BREAKER_THRESHOLD = 1000
     settings.DELIVERY_PAUSE_MIN_ATTEMPTS = 10_000
     relay_for(smtp_server, owner.workspace)
-    campaign, run, people = launched_run(owner.workspace, 60)
+    _campaign, run, people = launched_run(owner.workspace, 60)
     rng = random.Random(7)
     faults = [
         ("rcpt", {"reply": "550 5.1.1 No such user"}),

@@ -25,7 +25,7 @@ from postroom.delivery.tokens import return_path_token_read
 pytestmark = pytest.mark.django_db
 
 
-def statuses(run):  # type: ignore[no-untyped-def]
+def statuses(run):
     return dict(Delivery.objects.filter(run=run).values_list("email", "status"))
 
 
@@ -61,7 +61,7 @@ def test_every_recipient_gets_one_personalized_message_with_list_headers(owner, 
 
 def test_the_one_click_unsubscribe_link_in_the_headers_unsubscribes(owner, smtp_server, client):
     relay_for(smtp_server, owner.workspace)
-    campaign, run, subscribers = launched_run(owner.workspace, 1)
+    _campaign, run, subscribers = launched_run(owner.workspace, 1)
     run_send(run.pk)
     header = smtp_server.received[0].message["List-Unsubscribe"]
     url = header.split("<", 1)[1].split(">", 1)[0]
@@ -92,7 +92,7 @@ def test_each_refusal_ends_in_its_state_with_the_answer_logged(
     owner, smtp_server, phase, reply, status, suppressed
 ):
     relay_for(smtp_server, owner.workspace)
-    campaign, run, _ = launched_run(owner.workspace, 3)
+    _campaign, run, _ = launched_run(owner.workspace, 3)
     smtp_server.on("person1@example.com", phase, reply=reply)
 
     run_send(run.pk)
@@ -129,7 +129,7 @@ def test_each_refusal_ends_in_its_state_with_the_answer_logged(
 def test_a_lying_server_defers_and_the_retry_delivers_once(owner, smtp_server, settings, action):
     settings.DELIVERY_SMTP_TIMEOUT = 0.5
     relay_for(smtp_server, owner.workspace)
-    campaign, run, _ = launched_run(owner.workspace, 3)
+    _campaign, run, _ = launched_run(owner.workspace, 3)
     smtp_server.on("person1@example.com", "data", action=action, times=1)
 
     run_send(run.pk)
@@ -150,7 +150,7 @@ def test_a_lying_server_defers_and_the_retry_delivers_once(owner, smtp_server, s
 
 def test_a_slow_server_is_waited_for(owner, smtp_server):
     relay_for(smtp_server, owner.workspace)
-    campaign, run, _ = launched_run(owner.workspace, 2)
+    _campaign, run, _ = launched_run(owner.workspace, 2)
     smtp_server.on("person0@example.com", "data", action="slow", seconds=0.5)
 
     run_send(run.pk)
@@ -162,7 +162,7 @@ def test_a_slow_server_is_waited_for(owner, smtp_server):
 def test_temporary_failures_give_up_after_the_horizon(owner, smtp_server, settings):
     settings.DELIVERY_RETRY_HORIZON = 3600
     relay_for(smtp_server, owner.workspace)
-    campaign, run, _ = launched_run(owner.workspace, 1)
+    _campaign, run, _ = launched_run(owner.workspace, 1)
     smtp_server.on("*", "rcpt", reply="451 4.3.0 Try later")
     start = timezone.now()
 
@@ -179,7 +179,7 @@ def test_temporary_failures_give_up_after_the_horizon(owner, smtp_server, settin
 def test_relay_trouble_opens_the_breaker_and_spends_no_attempts(owner, smtp_server, settings):
     settings.RELAY_BREAKER_THRESHOLD = 3
     relay = relay_for(smtp_server, owner.workspace)
-    campaign, run, _ = launched_run(owner.workspace, 10)
+    _campaign, run, _ = launched_run(owner.workspace, 10)
     smtp_server.on("*", "mail", reply="421 4.3.2 Service shutting down")
 
     report = run_send(run.pk)
@@ -212,7 +212,7 @@ def test_a_refused_login_is_relay_trouble_not_the_recipients_fault(owner, settin
     server = FaultServer(username="user", password="right").start()
     try:
         relay_for(server, owner.workspace, username="user", password="wrong")
-        campaign, run, _ = launched_run(owner.workspace, 4)
+        _campaign, run, _ = launched_run(owner.workspace, 4)
         report = run_send(run.pk)
     finally:
         POOL.close_all()
@@ -232,7 +232,7 @@ def test_a_refused_connection_leaves_deliveries_queued_not_failed(owner, setting
     server = FaultServer().start()
     server.stop()  # nothing listens on its port now
     relay_for(server, owner.workspace)
-    campaign, run, _ = launched_run(owner.workspace, 5)
+    _campaign, run, _ = launched_run(owner.workspace, 5)
 
     run_send(run.pk)
 
@@ -242,7 +242,7 @@ def test_a_refused_connection_leaves_deliveries_queued_not_failed(owner, setting
 
 def test_who_unsubscribed_or_was_suppressed_since_launch_is_skipped(owner, smtp_server):
     relay_for(smtp_server, owner.workspace)
-    campaign, run, subscribers = launched_run(owner.workspace, 4)
+    _campaign, run, subscribers = launched_run(owner.workspace, 4)
     Subscription.objects.filter(subscriber=subscribers[0]).update(
         status=SubscriptionStatus.UNSUBSCRIBED
     )

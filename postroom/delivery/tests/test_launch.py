@@ -17,7 +17,7 @@ from postroom.delivery.tests.factories import audience
 pytestmark = pytest.mark.django_db
 
 
-def make_run(workspace, mailing_list, **fields):  # type: ignore[no-untyped-def]
+def make_run(workspace, mailing_list, **fields):
     campaign = CampaignFactory(workspace=workspace, status=CampaignStatus.RUNNING, **fields)
     campaign.lists.add(mailing_list)
     return CampaignRun.objects.create(campaign=campaign, scheduled_for=timezone.now())
