@@ -7,6 +7,7 @@ from postroom.api.errors import not_found
 from postroom.audience import apis as audience_apis
 from postroom.campaigns import apis as campaign_apis
 from postroom.content import apis as content_apis
+from postroom.delivery import apis as delivery_apis
 
 router = DefaultRouter(trailing_slash=True)
 router.register("workspaces", accounts_apis.WorkspaceApi, basename="workspace")
@@ -22,6 +23,7 @@ router.register("messages", content_apis.MessageApi, basename="message")
 router.register("layouts", content_apis.LayoutApi, basename="layout")
 router.register("blocks", content_apis.ContentBlockApi, basename="block")
 router.register("campaigns", campaign_apis.CampaignApi, basename="campaign")
+router.register("relays", delivery_apis.RelayApi, basename="relay")
 router.register("staff/campaigns", campaign_apis.StaffCampaignApi, basename="staff-campaign")
 
 urlpatterns = [

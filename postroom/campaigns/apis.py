@@ -19,6 +19,12 @@ from postroom.campaigns.serializers import (
     DecisionSerializer,
     DisableSerializer,
 )
+from postroom.delivery.serializers import (
+    DeliveryFilterSerializer,
+    DeliverySerializer,
+    ProgressSerializer,
+    RetriedSerializer,
+)
 
 
 def _owned(workspace: Any, data: dict[str, Any]) -> None:
@@ -119,6 +125,42 @@ class CampaignApi(
     def clone(self, request: Request, pk: str) -> Response:
         clone = services.campaign_clone(actor=api_membership(request), campaign=self.get_object())
         return Response(CampaignSerializer(clone).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=CampaignRunSerializer)
+    @action(detail=True, methods=["post"], url_path="send-now")
+    def send_now(self, request: Request, pk: str) -> Response:
+        """Run the campaign now (a draft is scheduled first; approval rules still apply)."""
+        from postroom.delivery.controls import campaign_send_now
+
+        run = campaign_send_now(actor=api_membership(request), campaign=self.get_object())
+        return Response(CampaignRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=RetriedSerializer)
+    @action(detail=True, methods=["post"], url_path="retry-failed")
+    def retry_failed(self, request: Request, pk: str) -> Response:
+        """Queue the failed recipients of the campaign's runs again, and only them."""
+        from postroom.delivery.controls import campaign_retry_failed
+
+        count = campaign_retry_failed(actor=api_membership(request), campaign=self.get_object())
+        return Response({"retried": count})
+
+    @extend_schema(responses=ProgressSerializer)
+    @action(detail=True, methods=["get"])
+    def progress(self, request: Request, pk: str) -> Response:
+        from postroom.delivery.selectors import campaign_progress
+
+        return Response(ProgressSerializer(campaign_progress(self.get_object())).data)
+
+    @extend_schema(parameters=[DeliveryFilterSerializer], responses=DeliverySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request: Request, pk: str) -> Response:
+        """Every recipient of the campaign with its state and every attempt's answer."""
+        from postroom.delivery.selectors import delivery_list
+
+        filters = DeliveryFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        page = self.paginate_queryset(delivery_list(self.get_object(), **filters.to_filters()))
+        return self.get_paginated_response(DeliverySerializer(page, many=True).data)
 
     @extend_schema(responses=CampaignEventSerializer(many=True))
     @action(detail=True, methods=["get"])

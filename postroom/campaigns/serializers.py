@@ -43,6 +43,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "status",
             "next_run_at",
             "disabled_reason",
+            "paused_reason",
             "created_at",
             "updated_at",
         )
@@ -51,6 +52,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "status",
             "next_run_at",
             "disabled_reason",
+            "paused_reason",
             "created_at",
             "updated_at",
         )
@@ -67,7 +69,7 @@ class CampaignEventSerializer(serializers.ModelSerializer):
 class CampaignRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = CampaignRun
-        fields = ("id", "scheduled_for", "status", "started_at", "finished_at")
+        fields = ("id", "scheduled_for", "status", "started_at", "finished_at", "recipients")
 
 
 class DecisionSerializer(serializers.Serializer):

@@ -101,6 +101,10 @@ class Delivery(models.Model):
                 condition=Q(status="sending"),
                 name="delivery_leased",
             ),
+            # The sending rate on the progress panel; empty (free) at launch.
+            models.Index(
+                fields=["run", "sent_at"], condition=Q(sent_at__isnull=False), name="delivery_sent"
+            ),
         ]
 
     def __str__(self) -> str:
