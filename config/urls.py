@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("postroom.accounts.urls")),
     path("", include("postroom.audience.urls")),
     path("", include("postroom.content.urls")),
+    path("", include("postroom.delivery.urls")),
     path("", include("postroom.campaigns.urls")),
 ]
 

@@ -20,5 +20,6 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         "workspace_choices": lambda: list(membership_list_for_user(user=user)),
         "can_manage_members": bool(membership and membership.has(Perm.MEMBERS_MANAGE)),
         "can_change_workspace": bool(membership and membership.has(Perm.WORKSPACE_CHANGE)),
+        "can_manage_relays": bool(membership and membership.has(Perm.RELAY_MANAGE)),
         "can_view_audience": bool(membership and membership.has(Perm.AUDIENCE_VIEW)),
     }

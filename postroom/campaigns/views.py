@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from postroom.accounts.models import Membership
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import AuthenticatedRequest, WorkspaceRequest, workspace_view
 from postroom.campaigns import services
@@ -14,6 +15,7 @@ from postroom.campaigns.forms import CampaignForm, DecisionForm, DisableForm
 from postroom.campaigns.models import Campaign
 from postroom.core.forms import form_add_service_error
 from postroom.core.tenancy import get_scoped_or_404, scoped
+from postroom.delivery.controls import campaign_retry_failed, campaign_send_now
 
 
 @workspace_view()
@@ -58,11 +60,14 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
         Campaign.objects.select_related("message", "segment"), request.workspace, pk=pk
     )
     m = request.membership
+    from postroom.delivery.selectors import campaign_progress
+
     return render(
         request,
         "campaigns/campaign_detail.html",
         {
             "campaign": campaign,
+            "progress": campaign_progress(campaign),
             "events": campaign.events.select_related("user")[:50],
             "runs": campaign.runs.all()[:20],
             "decision_form": DecisionForm(),
@@ -96,6 +101,8 @@ def campaign_action(request: WorkspaceRequest, pk: int, action: str) -> HttpResp
             actor=actor, campaign=campaign, action="cancel"
         ),
         "clone": lambda: services.campaign_clone(actor=actor, campaign=campaign),
+        "send_now": lambda: campaign_send_now(actor=actor, campaign=campaign).campaign,
+        "retry_failed": lambda: _retry(actor, campaign),
     }
     if action not in actions:
         raise PermissionDenied
@@ -106,6 +113,11 @@ def campaign_action(request: WorkspaceRequest, pk: int, action: str) -> HttpResp
         return redirect("campaign_detail", pk=campaign.pk)
     messages.success(request, _("Done."))
     return redirect("campaign_detail", pk=result.pk)
+
+
+def _retry(actor: Membership, campaign: Campaign) -> Campaign:
+    campaign_retry_failed(actor=actor, campaign=campaign)
+    return campaign
 
 
 @login_required

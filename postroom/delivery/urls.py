@@ -1,0 +1,22 @@
+from django.urls import path
+
+from postroom.delivery import views
+
+urlpatterns = [
+    path("app/settings/relays/", views.relay_index, name="relay_index"),
+    path("app/settings/relays/new/", views.relay_edit, name="relay_create"),
+    path("app/settings/relays/<int:pk>/", views.relay_edit, name="relay_edit"),
+    path("app/settings/relays/<int:pk>/delete/", views.relay_delete, name="relay_delete"),
+    path("app/sandbox/", views.sandbox_index, name="sandbox_index"),
+    path("app/sandbox/<int:pk>/", views.sandbox_detail, name="sandbox_detail"),
+    path(
+        "app/campaigns/<int:pk>/progress/",
+        views.campaign_progress_panel,
+        name="campaign_progress",
+    ),
+    path(
+        "app/campaigns/<int:pk>/deliveries/",
+        views.campaign_deliveries,
+        name="campaign_deliveries",
+    ),
+]

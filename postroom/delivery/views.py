@@ -1,0 +1,195 @@
+"""Pages of the outbox: relays, the sandbox, a campaign's progress and deliveries."""
+
+import csv
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from postroom.accounts.roles import Perm
+from postroom.accounts.workspace import WorkspaceRequest, workspace_view
+from postroom.audience.exports import cell_neutralize
+from postroom.campaigns.models import Campaign
+from postroom.core.forms import form_add_service_error
+from postroom.core.tenancy import get_scoped_or_404, scoped
+from postroom.delivery import services
+from postroom.delivery.forms import RelayForm
+from postroom.delivery.models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    SandboxMessage,
+    SmtpRelay,
+)
+from postroom.delivery.relays import relay_for_workspace
+from postroom.delivery.sandbox import sandbox_read
+from postroom.delivery.selectors import campaign_progress, delivery_list
+
+
+@workspace_view(Perm.RELAY_MANAGE)
+def relay_index(request: WorkspaceRequest) -> HttpResponse:
+    return render(
+        request,
+        "delivery/relay_index.html",
+        {
+            "relays": scoped(SmtpRelay, request.workspace),
+            "current": relay_for_workspace(request.workspace.pk),
+        },
+    )
+
+
+@workspace_view(Perm.RELAY_MANAGE)
+def relay_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpResponse:
+    relay = get_scoped_or_404(SmtpRelay, request.workspace, pk=pk) if pk else None
+    form = RelayForm(request.POST or None, instance=relay)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k in RelayForm.Meta.fields}
+        try:
+            services.relay_save(
+                actor=request.membership,
+                relay=SmtpRelay.objects.get(pk=relay.pk) if relay else None,
+                **form.secrets(),
+                **fields,
+            )
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, _("Relay saved."))
+            return redirect("relay_index")
+    return render(request, "delivery/relay_edit.html", {"form": form, "relay": relay})
+
+
+@workspace_view(Perm.RELAY_MANAGE)
+@require_POST
+def relay_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    relay = get_scoped_or_404(SmtpRelay, request.workspace, pk=pk)
+    services.relay_delete(actor=request.membership, relay=relay)
+    messages.success(request, _("Relay deleted."))
+    return redirect("relay_index")
+
+
+@workspace_view()
+def sandbox_index(request: WorkspaceRequest) -> HttpResponse:
+    sandboxed = scoped(SandboxMessage, request.workspace)
+    if request.GET.get("q"):
+        sandboxed = sandboxed.filter(recipient__icontains=request.GET["q"].strip())
+    page = Paginator(sandboxed, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "delivery/sandbox_index.html",
+        {
+            "page": page,
+            "q": request.GET.get("q", ""),
+            "sandbox": relay_for_workspace(request.workspace.pk).is_sandbox,
+        },
+    )
+
+
+@workspace_view()
+def sandbox_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    kept = get_scoped_or_404(SandboxMessage, request.workspace, pk=pk)
+    raw = sandbox_read(kept)
+    parsed = message_from_bytes(raw, policy=default_policy) if raw else None
+    text = html = ""
+    if parsed is not None:
+        for part in parsed.walk():
+            if part.get_content_type() == "text/plain" and not text:
+                text = part.get_content()
+            elif part.get_content_type() == "text/html" and not html:
+                html = part.get_content()
+    headers = [(k, str(v)) for k, v in parsed.items()] if parsed is not None else []
+    if request.GET.get("raw"):
+        return HttpResponse(raw, content_type="text/plain; charset=utf-8")
+    return render(
+        request,
+        "delivery/sandbox_detail.html",
+        {"kept": kept, "headers": headers, "text": text, "html": html},
+    )
+
+
+@workspace_view()
+def campaign_progress_panel(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    campaign = get_scoped_or_404(Campaign, request.workspace, pk=pk)
+    return render(
+        request,
+        "delivery/_progress.html",
+        {"campaign": campaign, "progress": campaign_progress(campaign)},
+    )
+
+
+@workspace_view()
+def campaign_deliveries(request: WorkspaceRequest, pk: int) -> HttpResponseBase:
+    campaign = get_scoped_or_404(Campaign, request.workspace, pk=pk)
+    status = request.GET.get("status", "")
+    if status not in DeliveryStatus.values:
+        status = ""
+    search = request.GET.get("q", "")
+    deliveries = delivery_list(campaign, status=status, search=search)
+    if request.GET.get("export") == "csv":
+        response = StreamingHttpResponse(_csv_rows(deliveries), content_type="text/csv")
+        response["Content-Disposition"] = (
+            f'attachment; filename="campaign-{campaign.pk}-deliveries.csv"'
+        )
+        return response
+    page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "delivery/deliveries.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "status": status,
+            "q": search,
+            "statuses": DeliveryStatus.choices,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(deliveries: QuerySet[Delivery]) -> Iterator[str]:
+    """One row per attempt (a delivery never tried gets one row too), streamed."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(
+        [
+            "email",
+            "status",
+            "attempts",
+            "sent_at",
+            "attempt_at",
+            "outcome",
+            "smtp_code",
+            "enhanced_code",
+            "response",
+            "duration_ms",
+        ]
+    )
+    for delivery in deliveries.iterator(chunk_size=1000):
+        attempts: list[DeliveryAttempt | None] = [*delivery.attempt_log.all()] or [None]
+        for attempt in attempts:
+            yield writer.writerow(
+                [
+                    cell_neutralize(delivery.email),
+                    delivery.status,
+                    delivery.attempts,
+                    delivery.sent_at.isoformat() if delivery.sent_at else "",
+                    attempt.at.isoformat() if attempt else "",
+                    attempt.outcome if attempt else "",
+                    attempt.smtp_code if attempt and attempt.smtp_code is not None else "",
+                    attempt.enhanced_code if attempt else "",
+                    cell_neutralize(attempt.response if attempt else delivery.last_response),
+                    attempt.duration_ms if attempt else "",
+                ]
+            )
