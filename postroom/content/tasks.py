@@ -1,4 +1,3 @@
-from django.core.mail import EmailMultiAlternatives
 from huey.contrib.djhuey import db_task
 
 from postroom.audience.models import Subscriber
@@ -10,7 +9,10 @@ from postroom.content.previews import message_preview
 def message_test_send(
     message_id: int, to: list[str], subscriber_id: int | None, base_url: str
 ) -> None:
-    """Send the rendered message to a few addresses, with "[Test]" in the subject."""
+    """Send the rendered message to a few addresses, with "[Test]" in the subject.
+
+    Through the workspace's relay like its campaigns (the sandbox when there is none).
+    """
     message = Message.objects.select_related("layout").get(pk=message_id)
     subscriber = (
         Subscriber.objects.filter(pk=subscriber_id, workspace_id=message.workspace_id).first()
@@ -18,18 +20,9 @@ def message_test_send(
         else None
     )
     rendered = message_preview(message=message, subscriber=subscriber, base_url=base_url)
-    sender = (
-        f"{message.from_name} <{message.from_email}>" if message.from_name else message.from_email
-    )
-    mail = EmailMultiAlternatives(
-        subject=f"[Test] {rendered.subject}",
-        body=rendered.text,
-        from_email=sender,
-        to=to,
-        reply_to=[message.reply_to] if message.reply_to else None,
-    )
-    mail.attach_alternative(rendered.html, "text/html")
-    mail.send()
+    from postroom.delivery.testsend import test_send
+
+    test_send(message=message, rendered=rendered, to=to)
 
 
 @db_task()

@@ -275,3 +275,22 @@ def test_too_many_refusals_pause_the_campaign_and_tell_the_owner(
     assert Delivery.objects.filter(run=run, status=DeliveryStatus.QUEUED).exists()
     assert campaign.events.filter(action="autopaused").exists()
     assert any(owner.user.email in m.to for m in mail.outbox)
+
+
+def test_a_test_send_goes_through_the_workspaces_relay(
+    api, owner, smtp_server, django_capture_on_commit_callbacks
+):
+    from postroom.content.tests.factories import MessageFactory
+
+    relay_for(smtp_server, owner.workspace)
+    message = MessageFactory(workspace=owner.workspace, subject="Hi\r\nBcc: x@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api(owner.user).post(
+            f"/api/v1/messages/{message.pk}/test-send/", {"to": ["qa@example.com"]}, format="json"
+        )
+
+    (received,) = smtp_server.received
+    assert received.recipient == "qa@example.com"
+    assert received.message["Subject"].startswith("[Test] Hi")
+    assert received.message["Bcc"] is None and received.message["Precedence"] is None

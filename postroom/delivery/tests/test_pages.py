@@ -77,7 +77,9 @@ def test_without_a_relay_a_campaign_lands_in_the_sandbox_shown_in_the_app(
     assert login(other_owner.user).get(f"/app/sandbox/{kept.pk}/").status_code == 404
 
 
-def test_send_now_from_the_campaign_page(login, owner, smtp_server, django_capture_on_commit_callbacks):
+def test_send_now_from_the_campaign_page(
+    login, owner, smtp_server, django_capture_on_commit_callbacks
+):
     relay_for(smtp_server, owner.workspace)
     mailing_list, _ = audience(owner.workspace, 2)
     campaign = CampaignFactory(workspace=owner.workspace)
@@ -93,7 +95,9 @@ def test_send_now_from_the_campaign_page(login, owner, smtp_server, django_captu
     assert 'data-status="sent">2<' in progress
 
 
-def test_the_deliveries_table_filters_and_exports_every_attempt(login, owner, smtp_server, other_owner):
+def test_the_deliveries_table_filters_and_exports_every_attempt(
+    login, owner, smtp_server, other_owner
+):
     relay_for(smtp_server, owner.workspace)
     campaign, run, _ = launched_run(owner.workspace, 3)
     smtp_server.on("person2@example.com", "rcpt", reply="550 5.1.1 =cmd|' /C calc'!A0")
@@ -109,4 +113,6 @@ def test_the_deliveries_table_filters_and_exports_every_attempt(login, owner, sm
     assert len(rows) == 4
     bounced = next(r for r in rows if r[0] == "person2@example.com")
     assert bounced[1] == "failed" and bounced[6] == "550"
-    assert login(other_owner.user).get(f"/app/campaigns/{campaign.pk}/deliveries/").status_code == 404
+    assert (
+        login(other_owner.user).get(f"/app/campaigns/{campaign.pk}/deliveries/").status_code == 404
+    )
