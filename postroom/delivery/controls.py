@@ -54,19 +54,33 @@ def deliveries_cancel(campaign: Campaign) -> int:
 
 
 @transaction.atomic
-def campaign_send_now(*, actor: Membership, campaign: Campaign) -> CampaignRun:
-    """Run the campaign now instead of at its next time (a draft is scheduled first)."""
-    from postroom.campaigns.dispatch import campaign_dispatch_now
-    from postroom.campaigns.services import campaign_schedule
+def campaign_send_now(*, actor: Membership | None, campaign: Campaign) -> CampaignRun:
+    """Run the campaign now instead of at its next time (a draft is scheduled first).
 
-    _require(actor, campaign)
+    `actor` None is the command line, acting for the platform: no role check,
+    but approval rules hold all the same.
+    """
+    from postroom.campaigns.dispatch import campaign_dispatch_now
+    from postroom.campaigns.services import campaign_fingerprint, campaign_schedule
+
+    if actor is not None:
+        _require(actor, campaign)
     if campaign.status == CampaignStatus.DRAFT:
-        campaign = campaign_schedule(actor=actor, campaign=campaign)
+        if actor is not None:
+            campaign = campaign_schedule(actor=actor, campaign=campaign)
+        elif campaign.workspace.campaigns_need_approval and (
+            campaign.approved_fingerprint != campaign_fingerprint(campaign)
+        ):
+            raise ValidationError(_("This campaign needs approval before it can be sent."))
+        else:
+            campaign.status = CampaignStatus.SCHEDULED
         if campaign.status == CampaignStatus.PENDING_APPROVAL:
             raise ValidationError(
                 _("This campaign needs approval; it is submitted and will send once approved.")
             )
+    status = campaign.status
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign.status = status if campaign.status == CampaignStatus.DRAFT else campaign.status
     if campaign.status not in (CampaignStatus.SCHEDULED, CampaignStatus.RUNNING):
         raise ValidationError(
             _("Not possible while the campaign is %(s)s.") % {"s": campaign.get_status_display()}
@@ -74,7 +88,9 @@ def campaign_send_now(*, actor: Membership, campaign: Campaign) -> CampaignRun:
     if campaign.runs.filter(status__in=ACTIVE_RUNS).exists():
         raise ValidationError(_("A run of this campaign is sending already."))
     run = campaign_dispatch_now(campaign)
-    CampaignEvent.objects.create(campaign=campaign, user=actor.user, action=ApprovalAction.SENT_NOW)
+    CampaignEvent.objects.create(
+        campaign=campaign, user=actor.user if actor else None, action=ApprovalAction.SENT_NOW
+    )
     return run
 
 
