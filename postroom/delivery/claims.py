@@ -81,16 +81,25 @@ def leases_renew(*, owner: str, lease_seconds: int) -> None:
     )
 
 
-def leases_reclaim(*, now: dt.datetime | None = None) -> int:
-    """Deliveries whose worker vanished go back to the queue, marked as possibly sent once."""
+def leases_reclaim(*, now: dt.datetime | None = None) -> dict[int, set[str]]:
+    """Deliveries whose worker vanished go back to the queue, marked as possibly sent once.
+
+    Returns the dead workers' lease owners per run (their relay slots are freed too).
+    """
     from django.db.models import F
 
-    now = now or timezone.now()
-    expired = Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_until__lt=now)
-    return expired.update(
-        status=DeliveryStatus.DEFERRED,
-        lease_owner="",
-        lease_until=None,
-        next_attempt_at=now,
-        reclaimed=F("reclaimed") + 1,
+    expired = Delivery.objects.filter(
+        status=DeliveryStatus.SENDING, lease_until__lt=now or timezone.now()
     )
+    owners: dict[int, set[str]] = {}
+    for run_id, owner in expired.values_list("run_id", "lease_owner").distinct():
+        owners.setdefault(run_id, set()).add(owner)
+    if owners:
+        expired.update(
+            status=DeliveryStatus.DEFERRED,
+            lease_owner="",
+            lease_until=None,
+            next_attempt_at=timezone.now(),
+            reclaimed=F("reclaimed") + 1,
+        )
+    return owners

@@ -101,8 +101,8 @@ def run_send(
     slots = ConnectionSlots(relay, owner=owner, lease=lease)
     slot = slots.acquire()
     if slot is None:
+        # Every connection the relay allows is busy with this work already.
         report.stopped = "connections"
-        report.more = True
         return report
     transport: SmtpTransport | SandboxTransport = (
         SandboxTransport(run.campaign.workspace_id)
@@ -142,6 +142,16 @@ def run_send(
             POOL.give_back(transport, slot)
         slots.release()
     run_finish_if_done(run.pk)
+    logger.info(
+        "run %s via %s: sent %s, deferred %s, failed %s, skipped %s%s",
+        run.pk,
+        relay.name,
+        report.sent,
+        report.deferred,
+        report.failed,
+        report.skipped,
+        f" (stopped: {report.stopped})" if report.stopped else "",
+    )
     return report
 
 

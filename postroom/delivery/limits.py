@@ -125,6 +125,13 @@ class ConnectionSlots:
         if self.slot is not None:
             cache.set(f"slot:{self.relay.key}:{self.slot}", self.owner, self.lease)
 
+    def free_all_of_owner(self) -> None:
+        """Free the slots a dead worker (this owner) still holds."""
+        for slot in range(self.relay.max_connections):
+            key = f"slot:{self.relay.key}:{slot}"
+            if cache.get(key) == self.owner:
+                cache.delete(key)
+
     def release(self) -> None:
         if self.slot is not None:
             key = f"slot:{self.relay.key}:{self.slot}"

@@ -1,5 +1,6 @@
 """The periodic reaper: expired leases taken back, lost launches and lost send jobs found again."""
 
+import datetime as dt
 import logging
 
 from django.db.models import Exists, OuterRef
@@ -7,22 +8,36 @@ from django.utils import timezone
 
 from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
 from postroom.delivery.claims import leases_reclaim
+from postroom.delivery.limits import ConnectionSlots
 from postroom.delivery.models import PENDING, Delivery
 from postroom.delivery.outcomes import run_finish_if_done
+from postroom.delivery.relays import relay_for_workspace
 
 logger = logging.getLogger(__name__)
 _SENDABLE = (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED, CampaignStatus.FINISHED)
 
 
-def deliveries_maintain(*, limit: int = 200) -> list[tuple[int, int, bool]]:
+def deliveries_maintain(
+    *, limit: int = 200, lease_now: dt.datetime | None = None
+) -> list[tuple[int, int, bool]]:
     """Reclaim expired leases; return (run, workspace, needs launch) for runs with due work.
 
     Runs with nothing open left are closed here too, in case their last job died.
+    `lease_now` judges lease expiry at another time (tests of a crash).
     """
     now = timezone.now()
-    reclaimed = leases_reclaim(now=now)
-    if reclaimed:
-        logger.warning("%s deliveries taken back from workers that stopped", reclaimed)
+    reclaimed = leases_reclaim(now=now if lease_now is None else lease_now)
+    for run_id, owners in reclaimed.items():
+        logger.warning("run %s: deliveries taken back from stopped workers %s", run_id, owners)
+        workspace_id = (
+            CampaignRun.objects.filter(pk=run_id)
+            .values_list("campaign__workspace_id", flat=True)
+            .first()
+        )
+        if workspace_id is not None:
+            relay = relay_for_workspace(workspace_id)
+            for owner in owners:
+                ConnectionSlots(relay, owner=owner, lease=0).free_all_of_owner()
     work: list[tuple[int, int, bool]] = []
     due_runs = CampaignRun.objects.filter(
         status=RunStatus.DUE, scheduled_for__lte=now, campaign__status__in=_SENDABLE

@@ -15,6 +15,7 @@ are in `received`, in order, with their envelope and bytes.
 import asyncio
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -39,6 +40,7 @@ class Received:
     sender: str
     recipient: str
     data: bytes
+    at: float = field(default_factory=time.time)
 
     @property
     def message(self) -> Message:

@@ -85,9 +85,9 @@ def test_claims_never_overlap_and_a_dead_workers_lease_comes_back(owner):
     assert len(first) == 6 and len(second) == 4
     assert not {c.id for c in first} & {c.id for c in second}
     assert deliveries_claim(run_id=run.pk, owner="c", size=6, lease_seconds=60) == []
-    assert leases_reclaim() == 0  # leases still valid
+    assert leases_reclaim() == {}  # leases still valid
     with time_machine.travel(timezone.now() + dt.timedelta(seconds=61)):
-        assert leases_reclaim() == 10
+        assert leases_reclaim() == {run.pk: {"a", "b"}}
         again = deliveries_claim(run_id=run.pk, owner="c", size=20, lease_seconds=60)
     assert len(again) == 10
     assert set(Delivery.objects.values_list("reclaimed", flat=True)) == {1}
