@@ -570,6 +570,96 @@ RU = {
     "Macros are not available in messages.": "Макросы в письмах недоступны.",
     "Recursive loops are not available in messages.": "Рекурсивные циклы в письмах недоступны.",
     "The template is too deep or too large to render.": "Шаблон слишком глубокий или слишком большой для отрисовки.",
+    # Delivery
+    "Paused: too many errors": "Приостановлена: слишком много ошибок",
+    "Sent now": "Отправлена немедленно",
+    "Failed recipients retried": "Повторная отправка получателям с ошибкой",
+    "Send this campaign now?": "Отправить эту рассылку сейчас?",
+    "Send now": "Отправить сейчас",
+    "Retry failed recipients": "Повторить отправку получателям с ошибкой",
+    "You may not send campaigns in this workspace.": "Вам нельзя отправлять рассылки в этом рабочем пространстве.",
+    "This campaign needs approval before it can be sent.": "Эта рассылка требует согласования перед отправкой.",
+    "This campaign needs approval; it is submitted and will send once approved.": "Эта рассылка требует согласования; она отправлена на согласование и уйдёт после одобрения.",
+    "A run of this campaign is sending already.": "Один из запусков этой рассылки уже отправляется.",
+    "No recipient has failed.": "Получателей с ошибкой нет.",
+    "Password": "Пароль",
+    "Stored encrypted. Leave empty to keep the current one.": "Хранится в зашифрованном виде. Оставьте пустым, чтобы сохранить текущий.",
+    "DKIM private key": "Закрытый ключ DKIM",
+    "PEM format, stored encrypted. Leave empty to keep the current one.": "Формат PEM, хранится в зашифрованном виде. Оставьте пустым, чтобы сохранить текущий.",
+    "Remove the stored password": "Удалить сохранённый пароль",
+    "None": "Нет",
+    "STARTTLS": "STARTTLS",
+    "Implicit TLS (SMTPS)": "Неявный TLS (SMTPS)",
+    "host": "хост",
+    "port": "порт",
+    "TLS": "TLS",
+    "username": "имя пользователя",
+    "max connections": "максимум соединений",
+    "per second": "в секунду",
+    "per minute": "в минуту",
+    "per hour": "в час",
+    "DKIM domain": "домен DKIM",
+    "DKIM selector": "селектор DKIM",
+    "use for campaigns": "использовать для рассылок",
+    "active": "активен",
+    "Sent": "Отправлено",
+    "Deferred": "Отложено",
+    "Skipped": "Пропущено",
+    "Campaign paused: %(name)s": "Рассылка приостановлена: %(name)s",
+    "Sending of “%(name)s” stopped by itself: %(reason)s\n\nResume it from the campaign's page once the cause is fixed.": "Отправка рассылки «%(name)s» остановилась автоматически: %(reason)s\n\nКогда причина будет устранена, возобновите её на странице рассылки.",
+    "You may not configure relays.": "Вам нельзя настраивать серверы отправки.",
+    "Enter a host name or an IP address.": "Введите имя хоста или IP-адрес.",
+    "Enter a port between 1 and 65535.": "Введите порт от 1 до 65535.",
+    "Between 1 and 50 connections.": "От 1 до 50 соединений.",
+    "DKIM needs both a domain and a selector.": "Для DKIM нужны и домен, и селектор.",
+    "Paste the private key in PEM format.": "Вставьте закрытый ключ в формате PEM.",
+    'Sandbox: nothing is delivered. Messages are kept in the <a href="%(sandbox_url)s">sandbox</a>.': 'Песочница: ничего не доставляется. Письма сохраняются в <a href="%(sandbox_url)s">песочнице</a>.',
+    "Paused by itself:": "Приостановлена автоматически:",
+    "The relay %(name)s is failing; sending waits and tries again in %(seconds)s s.": "Сервер отправки %(name)s даёт сбои; отправка ждёт и повторит попытку через %(seconds)s с.",
+    "Rate": "Скорость",
+    "Estimated finish": "Ожидаемое завершение",
+    "Every recipient and the server's answers": "Все получатели и ответы сервера",
+    "No recipient yet: sending has not started.": "Получателей пока нет: отправка ещё не началась.",
+    "Deliveries": "Доставка",
+    "Every state": "Все состояния",
+    "Address": "Адрес",
+    "Recipient": "Получатель",
+    "State": "Состояние",
+    "Attempts": "Попытки",
+    "Server's answers": "Ответы сервера",
+    "next try": "следующая попытка",
+    "may have been sent twice": "могло быть отправлено дважды",
+    "No recipient.": "Получателей нет.",
+    "New relay": "Новый сервер отправки",
+    "A password is stored.": "Пароль задан.",
+    "No password is stored.": "Пароль не задан.",
+    "A DKIM key is stored.": "Ключ DKIM задан.",
+    "Back": "Назад",
+    "Sending relays": "Серверы отправки",
+    "Add a relay": "Добавить сервер отправки",
+    'Sandbox: nothing is delivered. With no relay configured, campaigns and test sends are kept in the <a href="%(sandbox_url)s">sandbox</a> so you can look at them.': 'Песочница: ничего не доставляется. Пока сервер отправки не настроен, рассылки и тестовые письма сохраняются в <a href="%(sandbox_url)s">песочнице</a>, где их можно посмотреть.',
+    "Campaigns are sent through <strong>%(name)s</strong>.": "Рассылки отправляются через <strong>%(name)s</strong>.",
+    "Server": "Сервер",
+    "Connections": "Соединения",
+    "Rate limits": "Ограничения скорости",
+    "used for campaigns": "используется для рассылок",
+    "inactive": "неактивен",
+    "Delete this relay?": "Удалить этот сервер отправки?",
+    "No relay yet.": "Серверов отправки пока нет.",
+    "Sandbox: this message was kept, not delivered.": "Песочница: это письмо сохранено, но не доставлено.",
+    "Back to the sandbox": "Вернуться в песочницу",
+    "Source": "Исходный код",
+    "Headers": "Заголовки",
+    "Sandbox": "Песочница",
+    "Sandbox: nothing is delivered. No relay is configured, so messages are kept here instead of being sent.": "Песочница: ничего не доставляется. Сервер отправки не настроен, поэтому письма сохраняются здесь, а не отправляются.",
+    "A relay is configured: new messages are delivered. These were kept before it was.": "Сервер отправки настроен: новые письма доставляются. Эти письма были сохранены до его настройки.",
+    "Time": "Время",
+    "To": "Кому",
+    "Size": "Размер",
+    "Nothing kept yet.": "Пока ничего не сохранено.",
+    "Relay saved.": "Сервер отправки сохранён.",
+    "Relay deleted.": "Сервер отправки удалён.",
+    "Relays": "Серверы отправки",
 }
 
 RU_PLURAL = {
@@ -584,6 +674,12 @@ RU_PLURAL = {
         "%(counter)s неработающие",
         "%(counter)s неработающих",
     ],
+    "%(n)s recipient": ["%(n)s получатель", "%(n)s получателя", "%(n)s получателей"],
+    "%(n)s recipient was taken back from a stopped worker and may have received the message twice.": [
+        "%(n)s получатель возвращён в очередь после остановки фонового обработчика и мог получить письмо дважды.",
+        "%(n)s получателя возвращены в очередь после остановки фонового обработчика и могли получить письмо дважды.",
+        "%(n)s получателей возвращены в очередь после остановки фонового обработчика и могли получить письмо дважды.",
+    ],
 }
 
 
@@ -597,16 +693,20 @@ def main(path: str) -> int:
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     missing = []
     for entry in po:
+        # A fuzzy entry holds msgmerge's guess from a similar msgid: never keep it.
         entry.flags = [f for f in entry.flags if f != "fuzzy"]
+        entry.previous_msgid = entry.previous_msgid_plural = None
         if entry.msgid_plural:
             forms = RU_PLURAL.get(entry.msgid)
             if forms:
                 entry.msgstr_plural = dict(enumerate(forms))
             else:
+                entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
                 missing.append(entry.msgid)
         elif entry.msgid in RU:
             entry.msgstr = RU[entry.msgid]
         else:
+            entry.msgstr = ""
             missing.append(entry.msgid)
     po.save(path)
     for msgid in missing:
