@@ -6,7 +6,7 @@ export PORT
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy bench bench-import
+.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy bench bench-import bench-send
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -58,9 +58,18 @@ check-deploy: install
 
 # Benchmarks print figures; they assert nothing. PostgreSQL at BENCH_DATABASE_URL.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench
-bench: bench-import
+BENCH_SEND_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_send
+bench: bench-import bench-send
 
 bench-import: install
 	@psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(RUN) python bench/import_bench.py
+
+# Sending: the engine into Postfix's smtp-sink against a plain smtplib baseline.
+bench-send: install
+	@command -v smtp-sink >/dev/null 2>&1 || test -x /usr/sbin/smtp-sink || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix >/dev/null
+	@psql "$(BENCH_SEND_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench_send
+	DEBUG=true DATABASE_URL=$(BENCH_SEND_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
+	DEBUG=true LOG_LEVEL=WARNING DATABASE_URL=$(BENCH_SEND_DATABASE_URL) $(RUN) python bench/send_bench.py

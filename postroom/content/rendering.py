@@ -13,7 +13,7 @@ from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 
 from postroom.content.models import BodyFormat, ContentBlock, Message
-from postroom.content.templating import environment, render_limited
+from postroom.content.templating import can_loop, environment, render_limited
 
 SLOT = re.compile(r"\{\{\s*content\s*\}\}")
 
@@ -32,6 +32,10 @@ class CompiledMessage:
     preheader: Any
     html: Any
     text: Any
+    # Which templates can loop and are rendered under the line tracer.
+    traced: frozenset[str] = frozenset({"subject", "preheader", "html", "text"})
+    # The HTML template had its CSS inlined once at compile time.
+    html_inlined: bool = False
 
 
 def body_html_source(message: Message) -> str:
@@ -91,12 +95,65 @@ def _build(message: Message) -> CompiledMessage:
     html_env = environment(blocks=blocks)
     text_env = environment(blocks=blocks, autoescape=False)
     html_source = body_html_source(message)
+    text = message.text_body or text_source(html_source)
+    sources = {
+        "subject": (text_env, message.subject),
+        "preheader": (text_env, message.preheader),
+        "html": (html_env, html_source),
+        "text": (text_env, text),
+    }
+    traced = frozenset(name for name, (env, src) in sources.items() if can_loop(env, src))
+    html = html_env.from_string(html_source)
+    inlined = _inlined_once(html_env, html_source, html, blocks, "html" in traced)
     return CompiledMessage(
         subject=text_env.from_string(message.subject),
         preheader=text_env.from_string(message.preheader),
-        html=html_env.from_string(html_source),
-        text=text_env.from_string(message.text_body or text_source(html_source)),
+        html=inlined or html,
+        text=text_env.from_string(text),
+        traced=traced,
+        html_inlined=inlined is not None,
     )
+
+
+_INCLUDE = re.compile(r"""\{%-?\s*include\s+(["'])([\w-]+)\1\s*-?%\}""")
+_TAG = re.compile(r"<[^<>]*>")
+_STYLE = re.compile(r"<style\b.*?</style>", re.I | re.S)
+_SAFE_ATTRIBUTE = re.compile(r"""\b(?:href|src|alt|title)\s*=\s*("[^"]*"|'[^']*')""", re.I)
+
+
+def _inlined_once(
+    env: Any, source: str, template: Any, blocks: Mapping[str, str], loops: bool
+) -> Any:
+    """The HTML template with its CSS inlined at compile time, when that is exact.
+
+    Inlining per recipient costs more than the rest of the rendering. When the
+    template has a fixed structure (no `{% %}` logic once blocks are pasted in,
+    no `{{ }}` inside a tag except in link, image or title attributes, no `safe`)
+    the styles land on the same elements for everyone, so inlining the source
+    once is the same as inlining each result; a sample render must agree, or
+    each recipient's HTML is inlined as before.
+    """
+    if loops or "safe" in source:
+        return None
+    expanded = source
+    for _ in range(5):
+        expanded = _INCLUDE.sub(lambda m: blocks.get(m.group(2), m.group(0)), expanded)
+    if "{%" in expanded or "{#" in expanded or "safe" in expanded:
+        return None
+    if any("{{" in style for style in _STYLE.findall(expanded)):
+        return None
+    for tag in _TAG.findall(expanded):
+        if "{{" in _SAFE_ATTRIBUTE.sub("", tag):
+            return None
+    try:
+        inlined = env.from_string(css_inline.inline(expanded))
+        sample = sample_context()
+        same = render_limited(inlined, sample, traced=False) == css_inline.inline(
+            render_limited(template, sample, traced=False)
+        )
+    except Exception:
+        return None
+    return inlined if same else None
 
 
 def message_render(
@@ -110,14 +167,19 @@ def compiled_render(
     compiled: CompiledMessage, context: Mapping[str, Any], *, inline_css: bool = True
 ) -> Rendered:
     """`message_render` for callers that compiled once for many recipients (the sender)."""
-    html = render_limited(compiled.html, context)
-    if inline_css:
+    traced = compiled.traced
+    html = render_limited(compiled.html, context, traced="html" in traced)
+    if inline_css and not compiled.html_inlined:
         html = css_inline.inline(html)
     return Rendered(
-        subject=" ".join(render_limited(compiled.subject, context).split()),
+        subject=" ".join(
+            render_limited(compiled.subject, context, traced="subject" in traced).split()
+        ),
         html=html,
-        text=render_limited(compiled.text, context),
-        preheader=" ".join(render_limited(compiled.preheader, context).split()),
+        text=render_limited(compiled.text, context, traced="text" in traced),
+        preheader=" ".join(
+            render_limited(compiled.preheader, context, traced="preheader" in traced).split()
+        ),
     )
 
 

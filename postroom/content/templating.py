@@ -229,9 +229,46 @@ def _line_tick(frame: Any, event: str, arg: Any) -> Any:
     return _line_tick
 
 
-def render_limited(template: Any, context: Mapping[str, Any]) -> str:
-    """Render with the time and size caps of RENDER_TIMEOUT_MS and RENDER_MAX_CHARS."""
+def can_loop(env: Any, source: str, *, depth: int = 0) -> bool:
+    """Whether a template (or a block it includes) has a loop.
+
+    Only a template that can loop needs the line tracer: without loops (macros
+    and recursion are refused at save time) its work is bounded by its size.
+    """
+    try:
+        ast = env.parse(source)
+    except TemplateError:
+        return True
+    if ast.find(nodes.For) is not None:
+        return True
+    for include in ast.find_all(nodes.Include):
+        if not isinstance(include.template, nodes.Const) or depth > 5:
+            return True
+        included = getattr(env.loader, "mapping", {}).get(include.template.value)
+        if included is None or can_loop(env, included, depth=depth + 1):
+            return True
+    return False
+
+
+def render_limited(template: Any, context: Mapping[str, Any], *, traced: bool = True) -> str:
+    """Render with the time and size caps of RENDER_TIMEOUT_MS and RENDER_MAX_CHARS.
+
+    `traced=False` is for templates `can_loop` found loop-free: rendered in
+    one go (the sandbox still guards every value), then measured.
+    """
     limit = settings.RENDER_MAX_CHARS
+    if not traced:
+        try:
+            output = template.render(context)
+        except (RecursionError, MemoryError) as exc:
+            raise RenderLimitExceeded(
+                _("The template is too deep or too large to render.")
+            ) from exc
+        if len(output) > limit:
+            raise RenderLimitExceeded(
+                _("The message is larger than %(n)s characters.") % {"n": limit}
+            )
+        return output
     token = _deadline.set(time.monotonic() + settings.RENDER_TIMEOUT_MS / 1000)
     previous_trace = sys.gettrace()
     sys.settrace(_template_tracer)
@@ -259,6 +296,7 @@ __all__ = [
     "SecurityError",
     "TemplateError",
     "TemplateProblem",
+    "can_loop",
     "environment",
     "render_limited",
     "template_problem",

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus, RunStatus
@@ -67,6 +69,7 @@ class _Job:
     report: JobReport = field(default_factory=JobReport)
     pending: list[_Result] = field(default_factory=list)
     errors: int = 0
+    eight_bit: bool = False
 
 
 def backoff(attempts: int) -> float:
@@ -120,6 +123,7 @@ def run_send(
         report=report,
     )
     deadline = time.monotonic() + (seconds or settings.DELIVERY_JOB_SECONDS)
+    job.eight_bit = transport.supports_8bit()
     try:
         while not report.stopped:
             if time.monotonic() >= deadline:
@@ -184,7 +188,7 @@ def _send_batch(job: _Job, batch: list[Claimed]) -> None:
 def _send_one(job: _Job, claimed: Claimed, data: RecipientData) -> None:
     at = timezone.now()
     try:
-        message = job.prepared.build(claimed.id, data)
+        message = job.prepared.build(claimed.id, data, eight_bit=job.eight_bit)
     except Exception as exc:  # a template that fails for this recipient's data
         result = SendResult(AttemptOutcome.FAILED, None, f"rendering failed: {exc}"[:500], "render")
         job.pending.append(_Result(claimed, result, at))
@@ -229,6 +233,7 @@ def _flush(job: _Job) -> None:
     now = timezone.now()
     horizon = dt.timedelta(seconds=settings.DELIVERY_RETRY_HORIZON)
     attempts, updates, hard = [], [], []
+    sent: dict[int | None, list[int]] = {}
     for item in results:
         claimed, result = item.claimed, item.result
         delivery = Delivery(
@@ -264,10 +269,10 @@ def _flush(job: _Job) -> None:
             )
         )
         if result.outcome == AttemptOutcome.SENT:
-            delivery.status = DeliveryStatus.SENT
-            delivery.sent_at = item.at
+            sent.setdefault(result.code, []).append(claimed.id)
             job.report.sent += 1
-        elif result.outcome == AttemptOutcome.DEFERRED:
+            continue
+        if result.outcome == AttemptOutcome.DEFERRED:
             retry_at = now + dt.timedelta(seconds=backoff(delivery.attempts))
             if result.relay_trouble and job.report.stopped == "breaker":
                 retry_at = max(retry_at, now + dt.timedelta(seconds=job.breaker.retry_after()))
@@ -290,7 +295,20 @@ def _flush(job: _Job) -> None:
         updates.append(delivery)
     with transaction.atomic():
         DeliveryAttempt.objects.bulk_create(attempts)
-        Delivery.objects.filter(lease_owner=job.owner).bulk_update(
+        mine = Delivery.objects.filter(lease_owner=job.owner)
+        for code, ids in sent.items():
+            # The common case in one statement; each attempt row has its own time and answer.
+            mine.filter(pk__in=ids).update(
+                status=DeliveryStatus.SENT,
+                sent_at=now,
+                lease_owner="",
+                lease_until=None,
+                attempts=F("attempts") + 1,
+                first_attempt_at=Coalesce("first_attempt_at", Value(now)),
+                last_code=code,
+                last_response="",
+            )
+        mine.bulk_update(
             updates,
             [
                 "status",

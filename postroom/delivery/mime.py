@@ -21,7 +21,6 @@ from email.header import Header
 from email.utils import format_datetime, formataddr
 
 _BREAKS = re.compile(r"[\r\n\x00]+")
-_LINE_ENDINGS = re.compile(r"\r\n|\r|\n")
 _BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 
 
@@ -60,11 +59,30 @@ def address(name: str, email: str) -> str:
     return formataddr((header_clean(name), header_clean(email)), charset="utf-8")
 
 
-def _qp(text: str) -> bytes:
-    body = _LINE_ENDINGS.sub("\r\n", text)
-    if not body.endswith("\r\n"):
-        body += "\r\n"
-    return binascii.b2a_qp(body.encode("utf-8"), istext=True)
+def _lines(text: str) -> str:
+    """CRLF line endings throughout, and a final one."""
+    body = text
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    body = body.replace("\n", "\r\n")
+    return body if body.endswith("\r\n") else body + "\r\n"
+
+
+def _body(text: str, *, eight_bit: bool, boundary: str) -> tuple[str, bytes]:
+    """(Content-Transfer-Encoding, encoded body) for one part.
+
+    As it is (7bit, or 8bit where the relay announced 8BITMIME) when every line
+    fits SMTP's 998 characters; quoted-printable otherwise, which also keeps a
+    body from ever containing the boundary.
+    """
+    body = _lines(text)
+    raw = body.encode("utf-8")
+    if boundary not in body and max(map(len, raw.split(b"\r\n"))) <= 998:
+        if raw.isascii():
+            return "7bit", raw
+        if eight_bit:
+            return "8bit", raw
+    return "quoted-printable", binascii.b2a_qp(raw, istext=True)
 
 
 def html_with_preheader(html_body: str, preheader: str) -> str:
@@ -121,9 +139,15 @@ class MessageSkeleton:
             f'Content-Type: multipart/alternative; boundary="{self.boundary}"\r\n'.encode()
         )
         self._fixed = b"".join(fixed)
-        part = "--{b}\r\nContent-Type: text/{kind}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
-        self._text_head = part.format(b=self.boundary, kind="plain").encode()
-        self._html_head = ("\r\n" + part.format(b=self.boundary, kind="html")).encode()
+        part = (
+            "--{b}\r\nContent-Type: text/{kind}; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: {cte}\r\n\r\n"
+        )
+        self._heads = {
+            (kind, cte): part.format(b=self.boundary, kind=kind, cte=cte).encode()
+            for kind in ("plain", "html")
+            for cte in ("7bit", "8bit", "quoted-printable")
+        }
         self._close = f"\r\n--{self.boundary}--\r\n".encode()
 
     def headers(self, recipient: Recipient) -> bytes:
@@ -138,16 +162,23 @@ class MessageSkeleton:
             lines.append(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
         return b"".join(lines) + self._fixed
 
-    def build(self, recipient: Recipient) -> bytes:
-        """The whole message, CRLF line endings, ready for SMTP DATA."""
+    def build(self, recipient: Recipient, *, eight_bit: bool = False) -> bytes:
+        """The whole message, CRLF line endings, ready for SMTP DATA.
+
+        `eight_bit`: the relay takes 8BITMIME, so UTF-8 text need not be encoded
+        (the message is then not ASCII, and is sent with BODY=8BITMIME).
+        """
+        text_cte, text = _body(recipient.text, eight_bit=eight_bit, boundary=self.boundary)
+        html_cte, html = _body(recipient.html, eight_bit=eight_bit, boundary=self.boundary)
         return b"".join(
             (
                 self.headers(recipient),
                 b"\r\n",
-                self._text_head,
-                _qp(recipient.text),
-                self._html_head,
-                _qp(recipient.html),
+                self._heads[("plain", text_cte)],
+                text,
+                b"\r\n",
+                self._heads[("html", html_cte)],
+                html,
                 self._close,
             )
         )

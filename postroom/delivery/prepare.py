@@ -68,7 +68,7 @@ class PreparedRun:
         self.mailto_unsubscribe = f"unsubscribe@{domain}"
         self.campaign_vars = {"name": campaign.name, "id": campaign.pk}
 
-    def build(self, delivery_id: int, data: RecipientData) -> Built:
+    def build(self, delivery_id: int, data: RecipientData, *, eight_bit: bool = False) -> Built:
         subscriber_id = data.subscriber_id
         token = unsubscribe_token_make(subscriber_id=subscriber_id, list_id=data.unsubscribe_list)
         unsubscribe = token.join(self.unsubscribe_url)
@@ -97,7 +97,8 @@ class PreparedRun:
                 message_id=message_id(delivery_id, self.from_email),
                 date=timezone.now(),
                 list_unsubscribe=f"<{unsubscribe}>, <mailto:{self.mailto_unsubscribe}?subject=unsubscribe-{token}>",
-            )
+            ),
+            eight_bit=eight_bit,
         )
         return Built(return_path(delivery_id, self.from_email), data_bytes)
 

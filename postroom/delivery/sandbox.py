@@ -22,6 +22,9 @@ class SandboxTransport:
         self._pending: list[SandboxMessage] = []
         self.delivery_id: int | None = None
 
+    def supports_8bit(self) -> bool:
+        return True
+
     def send(self, sender: str, recipient: str, data: bytes) -> SendResult:
         day = timezone.now().strftime("%Y-%m-%d")
         relative = f"{self.workspace_id}/{day}/{uuid.uuid4().hex}.eml"

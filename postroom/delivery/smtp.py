@@ -149,6 +149,13 @@ class SmtpTransport:
         if connection is not None:
             connection.smtp.close()
 
+    def supports_8bit(self) -> bool:
+        """Whether the relay announced 8BITMIME (connecting if needed; False when it cannot)."""
+        try:
+            return bool(self._session().has_extn("8bitmime"))
+        except RelayError:
+            return False
+
     # -- sending ----------------------------------------------------------------
     def send(self, sender: str, recipient: str, data: bytes) -> SendResult:
         started = time.monotonic()
@@ -183,7 +190,7 @@ class SmtpTransport:
         try:
             smtp = self._session()
             phase = "mail"
-            code, message = smtp.mail(sender)
+            code, message = smtp.mail(sender, [] if data.isascii() else ["BODY=8BITMIME"])
             if code != 250:
                 return self._refused(code, message, phase)
             phase = "rcpt"
@@ -191,7 +198,7 @@ class SmtpTransport:
             if code not in (250, 251):
                 return self._refused(code, message, phase)
             phase = "data"
-            code, message = smtp.data(data)
+            code, message = _data(smtp, data)
             if code != 250:
                 return self._refused(code, message, phase)
             return SendResult(AttemptOutcome.SENT, code, _text(message), phase)
@@ -214,6 +221,24 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException):
             self._drop()
         return result
+
+
+def _data(smtp: smtplib.SMTP, data: bytes) -> tuple[int, bytes]:
+    """SMTP DATA for a message that already has CRLF line endings (ours always do).
+
+    smtplib's `data()` normalises line endings and dot-stuffs with regular
+    expressions over the whole message; here dot-stuffing is a bytes replace.
+    """
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    payload = data.replace(b"\r\n.", b"\r\n..")
+    if payload.startswith(b"."):
+        payload = b"." + payload
+    if not payload.endswith(b"\r\n"):
+        payload += b"\r\n"
+    smtp.send(payload + b".\r\n")
+    return smtp.getreply()
 
 
 def _trouble(exc: BaseException, phase: str) -> SendResult:

@@ -47,7 +47,8 @@ def test_send(*, message: Message, rendered: Rendered, to: list[str]) -> list[Se
                     html=html_with_preheader(rendered.html, rendered.preheader),
                     message_id=f"<test.{uuid.uuid4().hex}@{domain}>",
                     date=timezone.now(),
-                )
+                ),
+                eight_bit=transport.supports_8bit(),
             )
             result = transport.send(message.from_email, address, data)
             logger.info("test send of message %s to %s: %s", message.pk, address, result.response)

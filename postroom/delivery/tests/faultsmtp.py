@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
+from email.policy import default
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -44,7 +45,7 @@ class Received:
 
     @property
     def message(self) -> Message:
-        return message_from_bytes(self.data)
+        return message_from_bytes(self.data, policy=default)
 
 
 @dataclass

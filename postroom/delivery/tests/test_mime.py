@@ -99,3 +99,31 @@ def test_the_preheader_is_the_first_hidden_text_of_the_body():
     html = html_with_preheader("<html><body class='x'><p>Hi</p></body></html>", "Sale <today>")
     assert html.startswith("<html><body class='x'><div style=\"display:none")
     assert "Sale &lt;today&gt;</div><p>Hi</p>" in html
+
+
+def test_bodies_go_as_they_are_when_they_can_and_quoted_printable_when_not():
+    def parts(**fields):
+        eight_bit = fields.pop("eight_bit")
+        data = MessageSkeleton(from_name="", from_email="n@example.com").build(
+            Recipient(
+                email="a@example.com",
+                name="",
+                subject="s",
+                message_id="<x@example.com>",
+                date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                **fields,
+            ),
+            eight_bit=eight_bit,
+        )
+        return list(message_from_bytes(data, policy=default).iter_parts())
+
+    ascii_parts = parts(text="plain", html="<p>plain</p>", eight_bit=False)
+    assert [p["Content-Transfer-Encoding"] for p in ascii_parts] == ["7bit", "7bit"]
+    utf8 = parts(text="Привет", html="<p>Привет</p>", eight_bit=True)
+    assert [p["Content-Transfer-Encoding"] for p in utf8] == ["8bit", "8bit"]
+    assert utf8[1].get_content().strip() == "<p>Привет</p>"
+    no_8bit = parts(text="Привет", html="<p>Привет</p>", eight_bit=False)
+    assert no_8bit[0]["Content-Transfer-Encoding"] == "quoted-printable"
+    assert no_8bit[0].get_content().strip() == "Привет"
+    long_line = parts(text="x" * 2000, html="<p>ok</p>", eight_bit=True)
+    assert long_line[0]["Content-Transfer-Encoding"] == "quoted-printable"
