@@ -22,6 +22,7 @@ from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_RANGE = 1_000
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 MAX_SEQUENCE = 100_000
 
 _deadline: contextvars.ContextVar[float] = contextvars.ContextVar("template_deadline", default=0.0)
@@ -85,6 +86,13 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         _tick()
+        # Contexts are plain dicts: a key that no dict method shadows is what the
+        # sandbox would return anyway, found without a failed attribute lookup.
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:

@@ -236,6 +236,24 @@ def _flush(job: _Job) -> None:
     sent: dict[int | None, list[int]] = {}
     for item in results:
         claimed, result = item.claimed, item.result
+        if result is not None:
+            attempts.append(
+                DeliveryAttempt(
+                    delivery_id=claimed.id,
+                    at=item.at,
+                    duration_ms=result.duration_ms,
+                    outcome=result.outcome,
+                    smtp_code=result.code,
+                    enhanced_code=result.enhanced,
+                    response=result.response,
+                    phase=result.phase,
+                    relay=job.relay.name[:120],
+                )
+            )
+            if result.outcome == AttemptOutcome.SENT:
+                sent.setdefault(result.code, []).append(claimed.id)
+                job.report.sent += 1
+                continue
         delivery = Delivery(
             pk=claimed.id,
             lease_owner="",
@@ -255,23 +273,6 @@ def _flush(job: _Job) -> None:
         delivery.attempts += 1
         delivery.last_code = result.code
         delivery.last_response = result.response
-        attempts.append(
-            DeliveryAttempt(
-                delivery_id=claimed.id,
-                at=item.at,
-                duration_ms=result.duration_ms,
-                outcome=result.outcome,
-                smtp_code=result.code,
-                enhanced_code=result.enhanced,
-                response=result.response,
-                phase=result.phase,
-                relay=job.relay.name[:120],
-            )
-        )
-        if result.outcome == AttemptOutcome.SENT:
-            sent.setdefault(result.code, []).append(claimed.id)
-            job.report.sent += 1
-            continue
         if result.outcome == AttemptOutcome.DEFERRED:
             retry_at = now + dt.timedelta(seconds=backoff(delivery.attempts))
             if result.relay_trouble and job.report.stopped == "breaker":

@@ -298,14 +298,14 @@ def test_a_test_send_goes_through_the_workspaces_relay(
 
 def test_utf8_mail_goes_8bit_to_a_relay_that_takes_it_and_arrives_intact(owner, smtp_server):
     relay_for(smtp_server, owner.workspace)
-    campaign, run, subscribers = launched_run(owner.workspace, 1)
+    _campaign, run, subscribers = launched_run(owner.workspace, 1)
     subscribers[0].full_name = "Анна Петрова"
     subscribers[0].save()
 
     run_send(run.pk)
 
     message = smtp_server.received[0].message
-    text, html = message.get_payload()
+    _text, html = message.get_payload()
     assert html["Content-Transfer-Encoding"] == "8bit"
     assert "Анна Петрова" in html.get_payload(decode=True).decode()
     assert message["Subject"] == "Hello Анна"
