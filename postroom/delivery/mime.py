@@ -21,7 +21,6 @@ from email.header import Header
 from email.utils import format_datetime, formataddr
 
 _BREAKS = re.compile(r"[\r\n\x00]+")
-_LONG_LINE = re.compile(rb"[^\r\n]{999}")
 _BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 
 
@@ -78,7 +77,7 @@ def _body(text: str, *, eight_bit: bool, boundary: str) -> tuple[str, bytes]:
     """
     body = _lines(text)
     raw = body.encode("utf-8")
-    if boundary not in body and _LONG_LINE.search(raw) is None:
+    if boundary not in body and max(map(len, raw.split(b"\r\n"))) <= 998:
         if raw.isascii():
             return "7bit", raw
         if eight_bit:
