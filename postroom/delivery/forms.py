@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from postroom.delivery.models import SmtpRelay
+from postroom.delivery.services import FIELDS as RELAY_FIELDS
 
 
 class RelayForm(forms.ModelForm):
@@ -21,21 +22,7 @@ class RelayForm(forms.ModelForm):
 
     class Meta:
         model = SmtpRelay
-        fields = (
-            "name",
-            "host",
-            "port",
-            "tls",
-            "username",
-            "max_connections",
-            "rate_per_second",
-            "rate_per_minute",
-            "rate_per_hour",
-            "dkim_domain",
-            "dkim_selector",
-            "is_default",
-            "is_active",
-        )
+        fields = RELAY_FIELDS
 
     def secrets(self) -> dict[str, str | None]:
         """Secrets to store: None keeps the stored one."""
