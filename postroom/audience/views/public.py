@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from postroom.audience.forms import PublicSubscribeForm
 from postroom.audience.models import (
@@ -155,34 +156,44 @@ def public_preferences(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@csrf_exempt
 def public_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """Unsubscribe from one list; GET asks, POST does it."""
+    """Unsubscribe from one list (list 0: from everything); GET asks, POST does it.
+
+    CSRF-exempt on purpose: RFC 8058 one-click unsubscribe is a POST by the
+    recipient's mail provider, with no cookie and no form token. The signed
+    token names the subscriber and the list; a forged one is refused.
+    """
     ids = unsubscribe_token_read(token)
+    subscriber = Subscriber.objects.filter(pk=ids[0]).first() if ids else None
+    if ids is None or subscriber is None:
+        return render(request, "audience/public/invalid.html", status=404)
     subscription = (
         Subscription.objects.select_related("mailing_list")
-        .filter(subscriber_id=ids[0], mailing_list_id=ids[1])
+        .filter(subscriber=subscriber, mailing_list_id=ids[1])
         .first()
-        if ids
-        else None
     )
-    if subscription is None:
+    if ids[1] and subscription is None:
         return render(request, "audience/public/invalid.html", status=404)
     done = False
     if request.method == "POST":
-        subscription_set(
-            subscriber=subscription.subscriber,
-            mailing_list=subscription.mailing_list,
-            status=SubscriptionStatus.UNSUBSCRIBED,
-            source="form",
-            ip=_ip(request),
-        )
+        if subscription is None:
+            subscriber_unsubscribe_all(subscriber=subscriber, source="form", ip=_ip(request))
+        else:
+            subscription_set(
+                subscriber=subscriber,
+                mailing_list=subscription.mailing_list,
+                status=SubscriptionStatus.UNSUBSCRIBED,
+                source="form",
+                ip=_ip(request),
+            )
         done = True
     return render(
         request,
         "audience/public/unsubscribe.html",
         {
-            "list": subscription.mailing_list,
+            "list": subscription.mailing_list if subscription else None,
             "done": done,
-            "preferences_token": preferences_token_make(subscriber_id=subscription.subscriber_id),
+            "preferences_token": preferences_token_make(subscriber_id=subscriber.pk),
         },
     )

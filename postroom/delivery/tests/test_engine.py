@@ -59,7 +59,10 @@ def test_every_recipient_gets_one_personalized_message_with_list_headers(owner, 
     assert campaign.status == CampaignStatus.FINISHED
 
 
-def test_the_one_click_unsubscribe_link_in_the_headers_unsubscribes(owner, smtp_server, client):
+def test_the_one_click_unsubscribe_link_in_the_headers_unsubscribes(owner, smtp_server):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)  # a mail provider has no cookie and no token
     relay_for(smtp_server, owner.workspace)
     _campaign, run, subscribers = launched_run(owner.workspace, 1)
     run_send(run.pk)
@@ -309,3 +312,31 @@ def test_utf8_mail_goes_8bit_to_a_relay_that_takes_it_and_arrives_intact(owner, 
     assert html["Content-Transfer-Encoding"] == "8bit"
     assert "Анна Петрова" in html.get_payload(decode=True).decode()
     assert message["Subject"] == "Hello Анна"
+
+
+def test_a_segment_only_campaign_unsubscribes_from_everything_in_one_click(owner, smtp_server):
+    from django.test import Client
+
+    from postroom.audience.tests.factories import SegmentFactory
+    from postroom.campaigns.models import CampaignRun
+    from postroom.campaigns.tests.factories import CampaignFactory
+    from postroom.delivery.launch import run_launch
+    from postroom.delivery.tests.factories import audience
+
+    relay_for(smtp_server, owner.workspace)
+    _, people = audience(owner.workspace, 1)
+    segment = SegmentFactory(workspace=owner.workspace)  # matches everyone
+    campaign = CampaignFactory(workspace=owner.workspace, segment=segment, status="running")
+    run = CampaignRun.objects.create(campaign=campaign, scheduled_for=timezone.now())
+    run_launch(run.pk)
+    run_send(run.pk)
+    header = smtp_server.received[0].message["List-Unsubscribe"]
+    path = "/" + header.split("<", 1)[1].split(">", 1)[0].split("://", 1)[1].split("/", 1)[1]
+
+    response = Client(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert Suppression.objects.filter(
+        workspace=owner.workspace, email=people[0].email, reason=SuppressionReason.UNSUBSCRIBED
+    ).exists()
+    assert Subscription.objects.get(subscriber=people[0]).status == SubscriptionStatus.UNSUBSCRIBED
