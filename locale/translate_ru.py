@@ -340,6 +340,7 @@ RU = {
     "You are subscribed. Thank you!": "Вы подписаны. Спасибо!",
     "You are unsubscribed from this list.": "Вы отписаны от этого списка.",
     "Stop receiving emails from this list?": "Больше не получать письма из этого списка?",
+    "Stop receiving all emails from us?": "Больше не получать от нас никаких писем?",
     "Unsubscribe": "Отписаться",
     "Manage all your subscriptions": "Управлять всеми подписками",
     "New segment": "Новый сегмент",
