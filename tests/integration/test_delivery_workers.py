@@ -209,6 +209,10 @@ def test_two_workers_share_the_work_and_the_rate_limit(env, smtp):
     received = smtp.received
     assert len({r.recipient for r in received}) == count == len(received)
     per_second = Counter(int(r.at) for r in received)
-    # Fixed one-second windows shared through Redis: never more than the limit in one.
-    assert max(per_second.values()) <= rate, per_second
+    # Fixed one-second windows shared through Redis. The server stamps arrival a moment
+    # after the limiter counted, so a message can cross into the next second: a little slack
+    # per second, none over the whole run.
+    assert max(per_second.values()) <= rate + 5, per_second
+    elapsed = max(r.at for r in received) - min(r.at for r in received)
+    assert elapsed >= count / rate - 1.5, elapsed
     assert all("run_send_job" in out for out in outputs), outputs  # both took jobs
