@@ -265,19 +265,23 @@ def render_limited(template: Any, context: Mapping[str, Any], *, traced: bool = 
     one go (the sandbox still guards every value), then measured.
     """
     limit = settings.RENDER_MAX_CHARS
+    token = _deadline.set(time.monotonic() + settings.RENDER_TIMEOUT_MS / 1000)
     if not traced:
+        # No line tracer, but the deadline holds: every call, operator, filter
+        # argument and attribute lookup of the sandbox checks it.
         try:
             output = template.render(context)
         except (RecursionError, MemoryError) as exc:
             raise RenderLimitExceeded(
                 _("The template is too deep or too large to render.")
             ) from exc
+        finally:
+            _deadline.reset(token)
         if len(output) > limit:
             raise RenderLimitExceeded(
                 _("The message is larger than %(n)s characters.") % {"n": limit}
             )
         return output
-    token = _deadline.set(time.monotonic() + settings.RENDER_TIMEOUT_MS / 1000)
     previous_trace = sys.gettrace()
     sys.settrace(_template_tracer)
     try:

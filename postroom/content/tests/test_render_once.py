@@ -60,3 +60,40 @@ def test_loop_free_templates_skip_the_tracer_but_loops_keep_it(settings):
     settings.RENDER_MAX_CHARS = 10
     with pytest.raises(Exception, match="larger than"):
         message_render(loop_free, context("A very long name indeed"))
+
+
+def test_a_loop_free_template_still_has_a_time_limit(settings):
+    settings.RENDER_TIMEOUT_MS = 200
+    slow = '{{ ("x" * 100000)|list|map("center", 1000)|join|length }}'
+    message = MessageFactory(body=f"<p>{slow}{slow}{slow}{slow}{slow}</p>")
+
+    assert "html" not in message_compile(message).traced
+    with pytest.raises(Exception, match="too long"):
+        message_render(message, context("Ann"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<style>a[href^='http']{color:red}</style><a href='{{ unsubscribe_url }}'>x</a>",
+        "<p class='x'>{{ subscriber.attributes.site|urlize }}</p>",
+        "<style>td:empty{display:none}</style><table><tr><td>{{ subscriber.first_name }}</td></tr></table>",
+        """<p data-q="title='" class="{{ subscriber.attributes.tier }}" data-z="'">x</p>""",
+        "<link rel='stylesheet' href='https://example.com/x.css'><p class='x'>{{ subscriber.email }}</p>",
+    ],
+)
+def test_css_that_can_depend_on_a_recipients_values_is_inlined_per_recipient(body):
+    message = MessageFactory(body=f"<html><head>{STYLE}</head><body>{body}</body></html>")
+
+    assert not message_compile(message).html_inlined
+
+
+def test_stylesheets_are_never_fetched(tmp_path):
+    sheet = tmp_path / "x.css"
+    sheet.write_text(".x{color:green}")
+    message = MessageFactory(
+        body=f"<html><head><link rel='stylesheet' href='file://{sheet}'></head>"
+        "<body><p class='x'>Hi</p></body></html>"
+    )
+
+    assert "green" not in message_render(message, context("Ann")).html
