@@ -126,13 +126,18 @@ class CampaignApi(
         clone = services.campaign_clone(actor=api_membership(request), campaign=self.get_object())
         return Response(CampaignSerializer(clone).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=CampaignRunSerializer)
+    @extend_schema(request=None, responses={201: CampaignRunSerializer, 202: CampaignSerializer})
     @action(detail=True, methods=["post"], url_path="send-now")
     def send_now(self, request: Request, pk: str) -> Response:
-        """Run the campaign now (a draft is scheduled first; approval rules still apply)."""
+        """Run the campaign now: 201 with the run; 202 with the campaign when it needs approval
+        and was submitted instead (a draft is scheduled first)."""
         from postroom.delivery.controls import campaign_send_now
 
-        run = campaign_send_now(actor=api_membership(request), campaign=self.get_object())
+        campaign = self.get_object()
+        run = campaign_send_now(actor=api_membership(request), campaign=campaign)
+        if run is None:  # it needs approval: submitted instead
+            campaign.refresh_from_db()
+            return Response(CampaignSerializer(campaign).data, status=status.HTTP_202_ACCEPTED)
         return Response(CampaignRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=RetriedSerializer)

@@ -84,7 +84,12 @@ def _run_create(campaign: Campaign, now: datetime) -> CampaignRun | None:
     except IntegrityError:
         logger.warning("campaign %s: run for %s exists already", campaign.pk, campaign.next_run_at)
         run = None
-    following = next_occurrence(campaign_schedule_spec(campaign), now)
+    # A one-off campaign runs once, whatever its start date says afterwards.
+    following = (
+        None
+        if campaign.periodicity == "once"
+        else next_occurrence(campaign_schedule_spec(campaign), now)
+    )
     campaign.next_run_at = following
     campaign.status = CampaignStatus.RUNNING
     campaign.save(update_fields=["next_run_at", "status", "updated_at"])

@@ -17,6 +17,7 @@ from postroom.campaigns.models import (
     Campaign,
     CampaignEvent,
     CampaignStatus,
+    RunStatus,
 )
 from postroom.campaigns.schedule import Schedule, next_occurrence
 from postroom.content.services import message_links_check_start
@@ -198,8 +199,29 @@ def campaigns_recheck_for_workspace(*, workspace_id: int, user: User | None) -> 
         campaign_recheck_approval(campaign=campaign, user=user)
 
 
+def _continue(campaign: Campaign) -> None:
+    """A campaign that has run before goes on: its open runs carry on, the schedule from now.
+
+    Never a second run of a one-off campaign.
+    """
+    from postroom.delivery.controls import ACTIVE_RUNS, runs_kick
+
+    campaign.status = CampaignStatus.RUNNING
+    campaign.next_run_at = (
+        None
+        if campaign.periodicity == "once"
+        else next_occurrence(campaign_schedule_spec(campaign), timezone.now())
+    )
+    if not campaign.runs.filter(status__in=ACTIVE_RUNS).exists() and not campaign.next_run_at:
+        campaign.status = CampaignStatus.FINISHED
+    runs_kick(campaign)
+
+
 def _activate(campaign: Campaign) -> None:
     """Scheduled from now on: the first occurrence at or after now (so a start in the past runs at once)."""
+    if campaign.runs.exclude(status=RunStatus.CANCELLED).exists():
+        _continue(campaign)
+        return
     now = timezone.now()
     spec = campaign_schedule_spec(campaign)
     if campaign.periodicity == "once":
@@ -318,25 +340,11 @@ def campaign_transition(*, actor: Membership, campaign: Campaign, action: str) -
         raise ValidationError(
             _("Not possible while the campaign is %(s)s.") % {"s": campaign.get_status_display()}
         )
-    from postroom.delivery.controls import ACTIVE_RUNS, deliveries_cancel, runs_kick
+    from postroom.delivery.controls import deliveries_cancel
 
     if action == "resume":
         campaign.paused_reason = ""
-        if campaign.runs.exists():
-            # Started already: carry on with the open runs, never send a one-off twice.
-            campaign.status = CampaignStatus.RUNNING
-            if campaign.periodicity != "once":
-                campaign.next_run_at = next_occurrence(
-                    campaign_schedule_spec(campaign), timezone.now()
-                )
-            if (
-                not campaign.runs.filter(status__in=ACTIVE_RUNS).exists()
-                and not campaign.next_run_at
-            ):
-                campaign.status = CampaignStatus.FINISHED
-            runs_kick(campaign)
-        else:
-            _activate(campaign)
+        _activate(campaign)
     else:
         campaign.status = target
         if target == CampaignStatus.CANCELLED:

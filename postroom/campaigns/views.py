@@ -101,7 +101,7 @@ def campaign_action(request: WorkspaceRequest, pk: int, action: str) -> HttpResp
             actor=actor, campaign=campaign, action="cancel"
         ),
         "clone": lambda: services.campaign_clone(actor=actor, campaign=campaign),
-        "send_now": lambda: campaign_send_now(actor=actor, campaign=campaign).campaign,
+        "send_now": lambda: _send_now(request, actor, campaign),
         "retry_failed": lambda: _retry(actor, campaign),
     }
     if action not in actions:
@@ -113,6 +113,14 @@ def campaign_action(request: WorkspaceRequest, pk: int, action: str) -> HttpResp
         return redirect("campaign_detail", pk=campaign.pk)
     messages.success(request, _("Done."))
     return redirect("campaign_detail", pk=result.pk)
+
+
+def _send_now(request: WorkspaceRequest, actor: Membership, campaign: Campaign) -> Campaign:
+    if campaign_send_now(actor=actor, campaign=campaign) is None:
+        messages.info(
+            request, _("The campaign needs approval: it is submitted, and sends once approved.")
+        )
+    return campaign
 
 
 def _retry(actor: Membership, campaign: Campaign) -> Campaign:

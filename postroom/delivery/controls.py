@@ -54,8 +54,10 @@ def deliveries_cancel(campaign: Campaign) -> int:
 
 
 @transaction.atomic
-def campaign_send_now(*, actor: Membership | None, campaign: Campaign) -> CampaignRun:
+def campaign_send_now(*, actor: Membership | None, campaign: Campaign) -> CampaignRun | None:
     """Run the campaign now instead of at its next time (a draft is scheduled first).
+
+    None when the draft needs approval: it is submitted instead, and sends once approved.
 
     `actor` None is the command line, acting for the platform: no role check,
     but approval rules hold all the same.
@@ -65,6 +67,7 @@ def campaign_send_now(*, actor: Membership | None, campaign: Campaign) -> Campai
 
     if actor is not None:
         _require(actor, campaign)
+    campaign = Campaign.objects.select_for_update().select_related("workspace").get(pk=campaign.pk)
     if campaign.status == CampaignStatus.DRAFT:
         if actor is not None:
             campaign = campaign_schedule(actor=actor, campaign=campaign)
@@ -75,9 +78,7 @@ def campaign_send_now(*, actor: Membership | None, campaign: Campaign) -> Campai
         else:
             campaign.status = CampaignStatus.SCHEDULED
         if campaign.status == CampaignStatus.PENDING_APPROVAL:
-            raise ValidationError(
-                _("This campaign needs approval; it is submitted and will send once approved.")
-            )
+            return None  # submitted: it sends once approved
     status = campaign.status
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     campaign.status = status if campaign.status == CampaignStatus.DRAFT else campaign.status

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from postroom.accounts.roles import Role
 from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
-from postroom.campaigns.services import campaign_transition
+from postroom.campaigns.services import campaign_schedule, campaign_transition
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.delivery.controls import campaign_retry_failed, campaign_send_now
 from postroom.delivery.engine import run_send
@@ -53,9 +53,73 @@ def test_a_campaign_needing_approval_is_submitted_not_sent(owner):
     campaign = CampaignFactory(workspace=owner.workspace)
     campaign.lists.add(mailing_list)
 
-    with pytest.raises(ValidationError):
-        campaign_send_now(actor=owner, campaign=campaign)
+    assert campaign_send_now(actor=owner, campaign=campaign) is None
+
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.PENDING_APPROVAL
+    assert campaign.events.filter(action="submitted").exists()
     assert not CampaignRun.objects.exists()
+
+
+def test_a_once_campaign_sent_now_before_its_start_never_sends_again(
+    owner, smtp_server, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from postroom.campaigns.dispatch import campaigns_dispatch_due
+
+    relay_for(smtp_server, owner.workspace)
+    mailing_list, _ = audience(owner.workspace, 3)
+    campaign = CampaignFactory(
+        workspace=owner.workspace, start_at=timezone.now() + dt.timedelta(days=7)
+    )
+    campaign.lists.add(mailing_list)
+    campaign_schedule(actor=owner, campaign=campaign)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_send_now(actor=owner, campaign=campaign)
+    with (
+        time_machine.travel(timezone.now() + dt.timedelta(days=8)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        campaigns_dispatch_due()
+
+    assert CampaignRun.objects.filter(campaign=campaign).count() == 1
+    assert len(smtp_server.received) == 3
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.FINISHED
+
+
+def test_re_approval_of_a_running_once_campaign_does_not_start_it_again(
+    owner, member, smtp_server, django_capture_on_commit_callbacks
+):
+    from postroom.campaigns.services import campaign_decide, campaign_recheck_approval
+
+    owner.workspace.campaigns_need_approval = True
+    owner.workspace.save()
+    relay_for(smtp_server, owner.workspace)
+    campaign, run, _ = launched_run(owner.workspace, 4)
+    # An edit after approval sends the running campaign back for approval...
+    campaign.approved_fingerprint = "stale"
+    campaign.save()
+    campaign_recheck_approval(campaign=campaign, user=owner.user)
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.PENDING_APPROVAL
+    check = campaign.message.link_checks.create(version=campaign.message.version, status="done")
+    assert check
+
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_decide(actor=owner, campaign=campaign, approve=True)
+        from postroom.campaigns.dispatch import campaigns_dispatch_due
+
+        campaigns_dispatch_due()
+    run_send(run.pk)
+
+    assert CampaignRun.objects.filter(campaign=campaign).count() == 1
+    assert len(smtp_server.received) == 4
 
 
 def test_pause_stops_sending_and_resume_carries_on_without_a_second_run(

@@ -50,6 +50,8 @@ class Command(BaseCommand):
             run = campaign_send_now(actor=None, campaign=campaign)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
+        if run is None:
+            raise CommandError("This campaign needs approval before it can be sent.")
         created = run_launch(run.pk)
         self.stdout.write(f"run {run.pk}: {created} recipients, relay {relay.name}")
         started = time.monotonic()
