@@ -24,7 +24,12 @@ from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus, Run
 from postroom.delivery.claims import Claimed, deliveries_claim, deliveries_release, leases_renew
 from postroom.delivery.limits import CircuitBreaker, ConnectionSlots, RateLimiter
 from postroom.delivery.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
-from postroom.delivery.outcomes import run_auto_pause, run_finish_if_done, suppress_hard_bounces
+from postroom.delivery.outcomes import (
+    run_auto_pause,
+    run_cancel_pending,
+    run_finish_if_done,
+    suppress_hard_bounces,
+)
 from postroom.delivery.prepare import PreparedRun, RecipientData, prepare_run, recipients_load
 from postroom.delivery.relays import RelayConfig, relay_for_workspace
 from postroom.delivery.sandbox import SandboxTransport
@@ -100,6 +105,13 @@ def run_send(
     if not breaker.allows():
         report.stopped = "breaker"
         return report
+    try:
+        prepared = prepare_run(run)
+    except Exception as exc:
+        logger.exception("run %s: the message cannot be built", run.pk)
+        run_auto_pause(run=run, reason=f"The message cannot be built: {exc}"[:500])
+        report.stopped = "paused"
+        return report
     lease = settings.DELIVERY_LEASE_SECONDS
     slots = ConnectionSlots(relay, owner=owner, lease=lease)
     slot = slots.acquire()
@@ -117,7 +129,7 @@ def run_send(
         relay=relay,
         owner=owner,
         transport=transport,
-        prepared=prepare_run(run),
+        prepared=prepared,
         breaker=breaker,
         limiter=RateLimiter(relay),
         report=report,
@@ -145,6 +157,8 @@ def run_send(
         if isinstance(transport, SmtpTransport):
             POOL.give_back(transport, slot)
         slots.release()
+    if _campaign_status(run) in (CampaignStatus.CANCELLED, CampaignStatus.DISABLED):
+        run_cancel_pending(run.pk)  # cancelled while this job had some in hand
     run_finish_if_done(run.pk)
     logger.info(
         "run %s via %s: sent %s, deferred %s, failed %s, skipped %s%s",
@@ -159,9 +173,12 @@ def run_send(
     return report
 
 
+def _campaign_status(run: CampaignRun) -> str | None:
+    return Campaign.objects.filter(pk=run.campaign_id).values_list("status", flat=True).first()
+
+
 def _campaign_sendable(run: CampaignRun) -> bool:
-    status = Campaign.objects.filter(pk=run.campaign_id).values_list("status", flat=True).first()
-    return status in SENDABLE_CAMPAIGN
+    return _campaign_status(run) in SENDABLE_CAMPAIGN
 
 
 def _send_batch(job: _Job, batch: list[Claimed]) -> None:
@@ -203,7 +220,17 @@ def _send_one(job: _Job, claimed: Claimed, data: RecipientData) -> None:
         return
     if isinstance(job.transport, SandboxTransport):
         job.transport.delivery_id = claimed.id
-    result = job.transport.send(message.sender, claimed.email, message.data)
+    try:
+        result = job.transport.send(message.sender, data.email, message.data)
+    except Exception as exc:
+        logger.exception("run %s: sending to delivery %s failed", job.run.pk, claimed.id)
+        result = SendResult(
+            AttemptOutcome.DEFERRED,
+            None,
+            f"{type(exc).__name__}: {exc}"[:500],
+            "send",
+            relay_trouble=True,
+        )
     job.pending.append(_Result(claimed, result, at))
     if result.relay_trouble:
         if job.breaker.trouble(result.response or result.outcome):

@@ -72,6 +72,8 @@ def _not_before_sql(
     if campaign.window_start is None or campaign.window_end is None:
         return "%s", [adapt(now)]
     zones = list(audience.values_list("time_zone", flat=True).distinct())
+    if not zones:
+        return "%s", [adapt(now)]  # nobody to send to (a CASE needs one WHEN)
     cases, params = [], []
     for zone in zones:
         at = window_not_before(

@@ -54,9 +54,24 @@ def _fold(name: str, value: str) -> str:
     return "\r\n ".join(lines)
 
 
+def ascii_address(email: str) -> str:
+    """The address with an internationalized domain in its ASCII (IDNA) form.
+
+    A non-ASCII local part would need SMTPUTF8, which is not supported: ValueError.
+    """
+    local, _, domain = header_clean(email).rpartition("@")
+    if not local.isascii():
+        raise ValueError(f"{email}: addresses with non-ASCII names need SMTPUTF8")
+    return f"{local}@{ascii_domain(domain)}"
+
+
+def ascii_domain(domain: str) -> str:
+    return domain if domain.isascii() else domain.encode("idna").decode("ascii")
+
+
 def address(name: str, email: str) -> str:
     """`Name <email>`, the name encoded when it is not plain ASCII."""
-    return formataddr((header_clean(name), header_clean(email)), charset="utf-8")
+    return formataddr((header_clean(name), ascii_address(email)), charset="utf-8")
 
 
 def _lines(text: str) -> str:
@@ -126,10 +141,10 @@ class MessageSkeleton:
         bulk: bool = True,
     ) -> None:
         self.boundary = "=_postroom_" + secrets.token_hex(12)
-        self.sender = header_clean(from_email)
+        self.sender = ascii_address(from_email)
         fixed = [_encoded("From", address(from_name, from_email))]
         if reply_to:
-            fixed.append(_encoded("Reply-To", header_clean(reply_to)))
+            fixed.append(_encoded("Reply-To", ascii_address(reply_to)))
         if list_id:
             fixed.append(_encoded("List-ID", list_id))
         if bulk:

@@ -94,3 +94,13 @@ def run_auto_pause(*, run: CampaignRun, reason: str) -> None:
                 fail_silently=True,
             )
         )
+
+
+def run_cancel_pending(run_id: int) -> int:
+    """The waiting deliveries of a cancelled run become cancelled (nothing stays open)."""
+    from postroom.delivery.models import PENDING, DeliveryStatus
+
+    cancelled = Delivery.objects.filter(run_id=run_id, status__in=PENDING).update(
+        status=DeliveryStatus.CANCELLED, lease_owner="", lease_until=None
+    )
+    return cancelled

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from dkim.crypto import parse_pem_private_key
 
 from postroom.accounts.models import Membership
 from postroom.accounts.roles import Perm
@@ -47,8 +48,11 @@ def _validate(relay: SmtpRelay, dkim_key: str | None) -> None:
         errors["max_connections"] = _("Between 1 and 50 connections.")
     if bool(relay.dkim_domain) != bool(relay.dkim_selector):
         errors["dkim_selector"] = _("DKIM needs both a domain and a selector.")
-    if dkim_key and "PRIVATE KEY" not in dkim_key:
-        errors["dkim_key"] = _("Paste the private key in PEM format.")
+    if dkim_key:
+        try:
+            parse_pem_private_key(dkim_key.strip().encode())
+        except Exception:
+            errors["dkim_key"] = _("Paste the private key in PEM format.")
     if errors:
         raise ValidationError(errors)
 

@@ -22,6 +22,20 @@ from postroom.delivery.relays import RelayConfig
 
 _ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})\b")
 IDLE_SECONDS = 30.0
+# Signed headers: RFC 8058 requires List-Unsubscribe-Post with List-Unsubscribe.
+DKIM_HEADERS = [
+    b"from",
+    b"to",
+    b"subject",
+    b"date",
+    b"message-id",
+    b"reply-to",
+    b"list-id",
+    b"list-unsubscribe",
+    b"list-unsubscribe-post",
+    b"mime-version",
+    b"content-type",
+]
 
 
 @dataclass
@@ -159,7 +173,11 @@ class SmtpTransport:
     # -- sending ----------------------------------------------------------------
     def send(self, sender: str, recipient: str, data: bytes) -> SendResult:
         started = time.monotonic()
-        result = self._send(sender, recipient, self._signed(data))
+        try:
+            signed = self._signed(data)
+        except RelayError as exc:
+            return exc.result
+        result = self._send(sender, recipient, signed)
         result.duration_ms = int((time.monotonic() - started) * 1000)
         if self._connection is not None:
             self._connection.last_used = time.monotonic()
@@ -169,21 +187,25 @@ class SmtpTransport:
         relay = self.relay
         if not (relay.dkim_key and relay.dkim_domain and relay.dkim_selector):
             return data
-        signature = dkim.sign(
+        try:
+            signature = self._dkim_sign(data)
+        except dkim.DKIMException as exc:
+            raise RelayError(
+                SendResult(
+                    AttemptOutcome.DEFERRED, None, f"DKIM: {exc}"[:500], "sign", relay_trouble=True
+                )
+            ) from exc
+        return signature + data
+
+    def _dkim_sign(self, data: bytes) -> bytes:
+        relay = self.relay
+        return dkim.sign(
             data,
             relay.dkim_selector.encode(),
             relay.dkim_domain.encode(),
             relay.dkim_key.encode(),
-            include_headers=[
-                b"from",
-                b"to",
-                b"subject",
-                b"date",
-                b"message-id",
-                b"list-unsubscribe",
-            ],
+            include_headers=DKIM_HEADERS,
         )
-        return signature + data
 
     def _send(self, sender: str, recipient: str, data: bytes) -> SendResult:
         if not (_bare(sender) and _bare(recipient)):

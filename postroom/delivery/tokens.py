@@ -5,6 +5,8 @@ import hmac
 
 from django.conf import settings
 
+from postroom.delivery.mime import ascii_domain
+
 _SALT = b"postroom.delivery.return-path"
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -42,11 +44,11 @@ def return_path_token_read(token: str) -> int | None:
 def return_path(delivery_id: int, from_email: str) -> str:
     """The envelope sender: `bounces+<token>@<bounce domain>` (the From domain by default)."""
     domain = settings.BOUNCE_DOMAIN or from_email.rpartition("@")[2] or "localhost"
-    return f"bounces+{return_path_token_make(delivery_id)}@{domain}"
+    return f"bounces+{return_path_token_make(delivery_id)}@{ascii_domain(domain)}"
 
 
 def message_id(delivery_id: int, from_email: str) -> str:
     """The same on every attempt of one delivery, so a copy resent after a crash is recognisable."""
-    domain = from_email.rpartition("@")[2] or "localhost"
+    domain = ascii_domain(from_email.rpartition("@")[2] or "localhost")
     value = _base36(delivery_id)
     return f"<{value}.{_mac('mid' + value)}@{domain}>"

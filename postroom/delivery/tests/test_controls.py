@@ -223,3 +223,55 @@ def test_under_random_faults_every_recipient_ends_once_and_nobody_gets_two(
     assert set(received) == sent  # every "sent" arrived, no "failed" did
     for delivery in deliveries:
         assert delivery.attempts == DeliveryAttempt.objects.filter(delivery=delivery).count()
+
+
+def test_cancel_in_the_middle_of_a_batch_leaves_nothing_open(owner, smtp_server, settings):
+    from postroom.delivery import engine
+
+    settings.DELIVERY_FLUSH_EVERY = 5
+    relay_for(smtp_server, owner.workspace)
+    campaign, run, _ = launched_run(owner.workspace, 20)
+    original = engine._flush
+
+    def flush_then_cancel(job):  # the user cancels while the worker is sending
+        original(job)
+        if not campaign.runs.filter(status="cancelled").exists():
+            campaign_transition(actor=owner, campaign=campaign, action="cancel")
+
+    engine._flush = flush_then_cancel
+    try:
+        run_send(run.pk)
+    finally:
+        engine._flush = original
+
+    statuses = set(Delivery.objects.filter(run=run).values_list("status", flat=True))
+    assert statuses <= {DeliveryStatus.SENT, DeliveryStatus.CANCELLED}
+    assert len(smtp_server.received) <= 5
+
+
+def test_a_broken_dkim_key_or_sender_never_leaves_recipients_stuck(owner, smtp_server):
+    from postroom.delivery.crypto import secret_encrypt
+
+    relay = relay_for(smtp_server, owner.workspace)
+    relay.dkim_domain, relay.dkim_selector = "example.com", "s1"
+    relay.dkim_key_encrypted = secret_encrypt("-----BEGIN PRIVATE KEY-----\nnot a key\n")
+    relay.save()
+    _campaign, run, _ = launched_run(owner.workspace, 3)
+
+    report = run_send(run.pk)
+
+    assert report.attempts == 3 or report.stopped == "breaker"
+    assert not Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()
+    assert DeliveryAttempt.objects.filter(response__contains="DKIM").exists()
+
+
+def test_a_message_that_cannot_be_built_pauses_the_campaign_with_the_reason(owner):
+    campaign, run, _ = launched_run(owner.workspace, 2)
+    campaign.message.from_email = "новости@пример.рф"
+    campaign.message.save()
+
+    run_send(run.pk)
+
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.PAUSED and campaign.paused_reason
+    assert not Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()

@@ -340,3 +340,41 @@ def test_a_segment_only_campaign_unsubscribes_from_everything_in_one_click(owner
         workspace=owner.workspace, email=people[0].email, reason=SuppressionReason.UNSUBSCRIBED
     ).exists()
     assert Subscription.objects.get(subscriber=people[0]).status == SubscriptionStatus.UNSUBSCRIBED
+
+
+def test_dkim_signs_the_one_click_headers_and_verifies(owner, smtp_server):
+    import base64
+
+    import dkim
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from django.core.exceptions import ValidationError
+
+    from postroom.delivery.services import relay_save
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = base64.b64encode(
+        key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    ).decode()
+    fields = {"name": "Signed", "host": "127.0.0.1", "port": smtp_server.port, "tls": "none"}
+    with pytest.raises(ValidationError):
+        relay_save(actor=owner, dkim_key="-----BEGIN PRIVATE KEY-----\nnope", **fields)
+    relay_save(actor=owner, dkim_key=pem, dkim_domain="example.com", dkim_selector="s1", **fields)
+    _, run, _ = launched_run(owner.workspace, 1)
+
+    run_send(run.pk)
+
+    data = smtp_server.received[0].data
+    signature = data.split(b"\r\n", 1)[0]
+    assert signature.startswith(b"DKIM-Signature:")
+    signed = data.split(b"h=", 1)[1].split(b";", 1)[0].replace(b"\r\n", b"").replace(b" ", b"")
+    assert b"list-unsubscribe-post" in signed.lower()
+    record = f"v=DKIM1; k=rsa; p={public}".encode()
+    assert dkim.verify(data, dnsfunc=lambda name, timeout=5: record)

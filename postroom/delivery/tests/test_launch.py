@@ -91,3 +91,12 @@ def test_claims_never_overlap_and_a_dead_workers_lease_comes_back(owner):
         again = deliveries_claim(run_id=run.pk, owner="c", size=20, lease_seconds=60)
     assert len(again) == 10
     assert set(Delivery.objects.values_list("reclaimed", flat=True)) == {1}
+
+
+def test_a_send_window_with_nobody_to_send_to_launches_empty(owner):
+    mailing_list, _ = audience(owner.workspace, 0)
+    run = make_run(owner.workspace, mailing_list, window_start=dt.time(9), window_end=dt.time(11))
+
+    assert run_launch(run.pk) == 0
+    run.refresh_from_db()
+    assert run.status == RunStatus.SENDING
