@@ -70,3 +70,6 @@ FIELD_ENCRYPTION_KEY: str = env.str("FIELD_ENCRYPTION_KEY", default="")
 BOUNCE_DOMAIN: str = env.str("BOUNCE_DOMAIN", default="")
 # Retry a temporarily refused delivery for this many hours, then fail it.
 DELIVERY_RETRY_HOURS: int = env.int("DELIVERY_RETRY_HOURS", default=48)
+# Let workspaces point relays at private, loopback or link-local addresses (their
+# answers are shown to the workspace): on for single-tenant installations only.
+RELAY_ALLOW_PRIVATE: bool = env.bool("RELAY_ALLOW_PRIVATE", default=False)

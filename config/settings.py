@@ -250,6 +250,7 @@ LINK_CHECK_ALLOW_PRIVATE = False
 SITE_URL = E.SITE_URL
 FIELD_ENCRYPTION_KEY = E.FIELD_ENCRYPTION_KEY
 BOUNCE_DOMAIN = E.BOUNCE_DOMAIN
+RELAY_ALLOW_PRIVATE = E.RELAY_ALLOW_PRIVATE
 SANDBOX_DIR = E.VAR_DIR / "sandbox"
 # Recipients a worker claims at once, and how long it holds them before the reaper may take them back.
 DELIVERY_BATCH_SIZE = 200

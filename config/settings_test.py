@@ -30,3 +30,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # The link checker is tested against servers on loopback.
 LINK_CHECK_ALLOW_PRIVATE = True
 LINK_CHECK_TIMEOUT = 1.0
+# Test relays listen on loopback.
+RELAY_ALLOW_PRIVATE = True

@@ -7,8 +7,6 @@ the server's own network) unless LINK_CHECK_ALLOW_PRIVATE is on.
 """
 
 import asyncio
-import ipaddress
-import socket
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
@@ -17,6 +15,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from django.conf import settings
+
+from postroom.core.network import host_is_private
 
 MAX_REDIRECTS = 10
 MAX_LINKS = 200  # per check: a template cannot turn the checker into a request cannon
@@ -57,20 +57,6 @@ class LinkResult:
     seconds: float = 0.0
 
 
-def _private(host: str) -> bool:
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror:
-        return False  # unresolvable: the request itself will say so
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        # Only addresses routable on the internet: no private, loopback, link-local,
-        # shared (100.64/10, cloud metadata), multicast or reserved ranges.
-        if not address.is_global or address.is_multicast:
-            return True
-    return False
-
-
 async def _check(client: httpx.AsyncClient, url: str) -> LinkResult:
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -82,7 +68,7 @@ async def _check(client: httpx.AsyncClient, url: str) -> LinkResult:
             if not host:
                 raise ValueError("no host")
             if not settings.LINK_CHECK_ALLOW_PRIVATE and await loop.run_in_executor(
-                None, _private, host
+                None, host_is_private, host
             ):
                 result.error = "private address, not checked"
                 break

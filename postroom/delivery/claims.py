@@ -19,6 +19,7 @@ class Claimed:
     email: str
     attempts: int
     first_attempt_at: dt.datetime | None
+    reclaimed: int = 0
 
 
 def _param(value: dt.datetime) -> Any:
@@ -35,7 +36,7 @@ def deliveries_claim(
         f"UPDATE {_TABLE} SET status = %s, lease_owner = %s, lease_until = %s "  # noqa: S608
         f"WHERE id IN (SELECT id FROM {_TABLE} WHERE run_id = %s AND status IN (%s, %s) "
         f"AND next_attempt_at <= %s LIMIT %s{lock}) "
-        "RETURNING id, subscriber_id, email, attempts, first_attempt_at"
+        "RETURNING id, subscriber_id, email, attempts, first_attempt_at, reclaimed"
     )
     params: list[Any] = [
         DeliveryStatus.SENDING,
@@ -75,8 +76,9 @@ def deliveries_release(*, owner: str, ids: list[int], not_before: dt.datetime | 
     )
 
 
-def leases_renew(*, owner: str, lease_seconds: int) -> None:
-    Delivery.objects.filter(lease_owner=owner, status=DeliveryStatus.SENDING).update(
+def leases_renew(*, owner: str, lease_seconds: int) -> int:
+    """Extend the owner's leases; the number of deliveries it still holds."""
+    return Delivery.objects.filter(lease_owner=owner, status=DeliveryStatus.SENDING).update(
         lease_until=timezone.now() + dt.timedelta(seconds=lease_seconds)
     )
 

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus, RunStatus
+from postroom.campaigns.schedule import window_not_before
 from postroom.delivery.claims import Claimed, deliveries_claim, deliveries_release, leases_renew
 from postroom.delivery.limits import CircuitBreaker, ConnectionSlots, RateLimiter
 from postroom.delivery.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
@@ -60,6 +61,7 @@ class _Result:
     result: SendResult | None  # None: skipped before any attempt
     at: dt.datetime
     reason: str = ""
+    time_zone: str = ""
 
 
 @dataclass
@@ -72,9 +74,11 @@ class _Job:
     breaker: CircuitBreaker
     limiter: RateLimiter
     report: JobReport = field(default_factory=JobReport)
+    slots: ConnectionSlots | None = None
     pending: list[_Result] = field(default_factory=list)
     errors: int = 0
     eight_bit: bool = False
+    renewed_at: float = field(default_factory=time.monotonic)
 
 
 def backoff(attempts: int) -> float:
@@ -133,6 +137,7 @@ def run_send(
         breaker=breaker,
         limiter=RateLimiter(relay),
         report=report,
+        slots=slots,
     )
     deadline = time.monotonic() + (seconds or settings.DELIVERY_JOB_SECONDS)
     job.eight_bit = transport.supports_8bit()
@@ -184,6 +189,8 @@ def _campaign_sendable(run: CampaignRun) -> bool:
 def _send_batch(job: _Job, batch: list[Claimed]) -> None:
     recipients = recipients_load(job.prepared, [c.subscriber_id for c in batch if c.subscriber_id])
     for index, claimed in enumerate(batch):
+        if not job.report.stopped and not _lease_kept(job, len(batch) - index):
+            job.report.stopped = "lease lost"
         if job.report.stopped:
             _release(job, batch[index:])
             return
@@ -200,6 +207,23 @@ def _send_batch(job: _Job, batch: list[Claimed]) -> None:
                 job.report.stopped = "paused"
                 _release(job, batch[index + 1 :])
                 return
+
+
+def _lease_kept(job: _Job, unsent: int) -> bool:
+    """Renew the lease (and relay slot) a third of the way through it, not only at flushes.
+
+    A slow relay or a tight rate limit must not let the lease lapse while the
+    batch is still being sent; if the reaper took rows back all the same, the
+    worker stops rather than send what another worker may be sending.
+    """
+    lease = settings.DELIVERY_LEASE_SECONDS
+    if time.monotonic() - job.renewed_at < lease / 3:
+        return True
+    job.renewed_at = time.monotonic()
+    kept = leases_renew(owner=job.owner, lease_seconds=lease)
+    if job.slots is not None:
+        job.slots.renew()
+    return kept >= unsent + len(job.pending)
 
 
 def _send_one(job: _Job, claimed: Claimed, data: RecipientData) -> None:
@@ -231,14 +255,14 @@ def _send_one(job: _Job, claimed: Claimed, data: RecipientData) -> None:
             "send",
             relay_trouble=True,
         )
-    job.pending.append(_Result(claimed, result, at))
+    job.pending.append(_Result(claimed, result, at, time_zone=data.time_zone))
     if result.relay_trouble:
         if job.breaker.trouble(result.response or result.outcome):
             logger.warning("relay %s: circuit breaker open (%s)", job.relay.name, result.response)
             job.report.stopped = "breaker"
     else:
         job.breaker.success()
-        if result.outcome != AttemptOutcome.SENT:
+        if result.outcome == AttemptOutcome.FAILED:  # refused for good, not greylisted
             job.errors += 1
 
 
@@ -289,6 +313,7 @@ def _flush(job: _Job) -> None:
             first_attempt_at=claimed.first_attempt_at or item.at,
             sent_at=None,
             next_attempt_at=now,
+            reclaimed=claimed.reclaimed,
         )
         if result is None:
             delivery.status = DeliveryStatus.SKIPPED
@@ -304,6 +329,16 @@ def _flush(job: _Job) -> None:
             retry_at = now + dt.timedelta(seconds=backoff(delivery.attempts))
             if result.relay_trouble and job.report.stopped == "breaker":
                 retry_at = max(retry_at, now + dt.timedelta(seconds=job.breaker.retry_after()))
+            campaign = job.run.campaign
+            retry_at = window_not_before(
+                retry_at,
+                time_zone=item.time_zone,
+                start=campaign.window_start,
+                end=campaign.window_end,
+            )
+            if result.phase == "data" and result.code is None:
+                # Lost after the message went out: the server may have taken it.
+                delivery.reclaimed = claimed.reclaimed + 1
             assert delivery.first_attempt_at is not None
             if retry_at - delivery.first_attempt_at > horizon:
                 delivery.status = DeliveryStatus.FAILED
@@ -348,6 +383,7 @@ def _flush(job: _Job) -> None:
                 "next_attempt_at",
                 "last_code",
                 "last_response",
+                "reclaimed",
             ],
         )
         if hard:

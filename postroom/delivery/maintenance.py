@@ -9,8 +9,8 @@ from django.utils import timezone
 from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
 from postroom.delivery.claims import leases_reclaim
 from postroom.delivery.limits import ConnectionSlots
-from postroom.delivery.models import PENDING, Delivery
-from postroom.delivery.outcomes import run_finish_if_done
+from postroom.delivery.models import OPEN, PENDING, Delivery
+from postroom.delivery.outcomes import run_cancel_pending, run_finish_if_done
 from postroom.delivery.relays import relay_for_workspace
 
 logger = logging.getLogger(__name__)
@@ -43,18 +43,27 @@ def deliveries_maintain(
         status=RunStatus.DUE, scheduled_for__lte=now, campaign__status__in=_SENDABLE
     ).values_list("pk", "campaign__workspace_id")[:limit]
     work += [(run_id, workspace_id, True) for run_id, workspace_id in due_runs]
-    sending = CampaignRun.objects.filter(status=RunStatus.SENDING).annotate(
-        due=Exists(
-            Delivery.objects.filter(
-                run_id=OuterRef("pk"), status__in=PENDING, next_attempt_at__lte=now
-            )
-        )
+    due = Delivery.objects.filter(
+        run_id=OuterRef("pk"), status__in=PENDING, next_attempt_at__lte=now
     )
-    for run_id, workspace_id, status, due in sending.values_list(
-        "pk", "campaign__workspace_id", "campaign__status", "due"
-    )[:limit]:
-        if due and status in _SENDABLE:
-            work.append((run_id, workspace_id, False))
-        elif not due:
-            run_finish_if_done(run_id)
+    sending = (
+        CampaignRun.objects.filter(status=RunStatus.SENDING, campaign__status__in=_SENDABLE)
+        .filter(Exists(due))
+        .order_by("started_at", "pk")
+        .values_list("pk", "campaign__workspace_id")
+    )
+    work += [(run_id, workspace_id, False) for run_id, workspace_id in sending[:limit]]
+    # Runs with nothing open left (their last job died before closing them).
+    done = CampaignRun.objects.filter(status=RunStatus.SENDING).exclude(
+        Exists(Delivery.objects.filter(run_id=OuterRef("pk"), status__in=OPEN))
+    )
+    for run_id in done.values_list("pk", flat=True)[:limit]:
+        run_finish_if_done(run_id)
+    # Cancelled runs whose deliveries came back from a worker after the cancel.
+    for run_id in (
+        Delivery.objects.filter(run__status=RunStatus.CANCELLED, status__in=PENDING)
+        .values_list("run_id", flat=True)
+        .distinct()[:limit]
+    ):
+        run_cancel_pending(run_id)
     return work

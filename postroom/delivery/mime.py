@@ -32,7 +32,7 @@ def header_clean(value: str) -> str:
 def _encoded(name: str, value: str) -> bytes:
     """`Name: value` with RFC 2047 encoding when needed, folded at 78 characters, CRLF-terminated."""
     value = header_clean(value)
-    if value.isascii():
+    if value.isascii() and max(map(len, value.split(" "))) < 900:
         return f"{name}: {_fold(name, value)}\r\n".encode("ascii")
     folded = Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
     return f"{name}: {folded}\r\n".encode("ascii")

@@ -1,6 +1,7 @@
 """What a job computes once per run (compiled templates, MIME skeleton, link prefixes) and per batch."""
 
 from dataclasses import dataclass
+from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
@@ -60,7 +61,9 @@ class PreparedRun:
             from_name=message.from_name,
             from_email=message.from_email,
             reply_to=message.reply_to,
-            list_id=f"{campaign.name} <campaign-{campaign.pk}.{self.workspace_id}.{host}>",
+            list_id=formataddr(
+                (campaign.name, f"campaign-{campaign.pk}.{self.workspace_id}.{host}")
+            ),
         )
         self.unsubscribe_url = _url_parts("public_unsubscribe")
         self.preferences_url = _url_parts("public_preferences")

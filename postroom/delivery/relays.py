@@ -29,6 +29,8 @@ class RelayConfig:
     dkim_domain: str = ""
     dkim_selector: str = ""
     dkim_key: str = ""
+    # A workspace's own relay: its address is checked against private networks.
+    tenant: bool = False
 
     @property
     def is_sandbox(self) -> bool:
@@ -54,6 +56,7 @@ def relay_config(relay: SmtpRelay) -> RelayConfig:
         dkim_domain=relay.dkim_domain,
         dkim_selector=relay.dkim_selector,
         dkim_key=secret_decrypt(relay.dkim_key_encrypted),
+        tenant=True,
     )
 
 

@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from dkim.crypto import parse_pem_private_key
 
 from postroom.accounts.models import Membership
 from postroom.accounts.roles import Perm
+from postroom.core.network import host_is_private
 from postroom.delivery.crypto import secret_encrypt
 from postroom.delivery.limits import CircuitBreaker
 from postroom.delivery.models import SmtpRelay
@@ -42,6 +44,10 @@ def _validate(relay: SmtpRelay, dkim_key: str | None) -> None:
     errors: dict[str, str] = {}
     if not _HOST.match(relay.host or ""):
         errors["host"] = _("Enter a host name or an IP address.")
+    elif not settings.RELAY_ALLOW_PRIVATE and host_is_private(relay.host):
+        errors["host"] = _(
+            "This address is in a private network; relays must be reachable on the internet."
+        )
     if not 1 <= (relay.port or 0) <= 65535:
         errors["port"] = _("Enter a port between 1 and 65535.")
     if not 1 <= (relay.max_connections or 0) <= 50:

@@ -16,7 +16,9 @@ import time
 from dataclasses import dataclass, field
 
 import dkim
+from django.conf import settings
 
+from postroom.core.network import host_is_private
 from postroom.delivery.models import AttemptOutcome, TlsMode
 from postroom.delivery.relays import RelayConfig
 
@@ -110,6 +112,16 @@ class SmtpTransport:
     # -- connection -------------------------------------------------------------
     def _open(self) -> smtplib.SMTP:
         relay = self.relay
+        if relay.tenant and not settings.RELAY_ALLOW_PRIVATE and host_is_private(relay.host):
+            raise RelayError(
+                SendResult(
+                    AttemptOutcome.DEFERRED,
+                    None,
+                    "relay address is in a private network",
+                    "connect",
+                    relay_trouble=True,
+                )
+            )
         try:
             if relay.tls == TlsMode.IMPLICIT:
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(

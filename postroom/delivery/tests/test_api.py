@@ -112,3 +112,27 @@ def test_another_workspace_cannot_see_or_control_the_outbox(api, owner, other_ow
     assert viewer.post(f"/api/v1/campaigns/{campaign.pk}/cancel/").status_code == 403
     campaign.refresh_from_db()
     assert campaign.status == "running"
+
+
+def test_relays_into_private_networks_are_refused_unless_allowed(api, owner, settings, smtp_server):
+    from postroom.delivery.engine import run_send as send
+
+    settings.RELAY_ALLOW_PRIVATE = False
+    client = api(owner.user)
+    for host in ("127.0.0.1", "10.1.2.3", "169.254.169.254", "localhost"):
+        response = client.post("/api/v1/relays/", {**RELAY, "host": host}, format="json")
+        assert response.status_code == 400, host
+        assert "host" in response.json()["error"]["fields"]
+    # A relay saved while allowed is not used once it is not.
+    relay_for(smtp_server, owner.workspace)
+    _, run, _ = launched_run(owner.workspace, 1)
+    send(run.pk)
+    assert smtp_server.received == []
+    attempt = run_attempts(run)[0]
+    assert "private network" in attempt.response
+
+
+def run_attempts(run):
+    from postroom.delivery.models import DeliveryAttempt
+
+    return list(DeliveryAttempt.objects.filter(delivery__run=run))

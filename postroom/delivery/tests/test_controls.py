@@ -275,3 +275,70 @@ def test_a_message_that_cannot_be_built_pauses_the_campaign_with_the_reason(owne
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.PAUSED and campaign.paused_reason
     assert not Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()
+
+
+def test_a_worker_whose_lease_was_taken_back_stops_instead_of_sending_twice(
+    owner, smtp_server, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from postroom.delivery import engine
+    from postroom.delivery.maintenance import deliveries_maintain
+
+    settings.DELIVERY_LEASE_SECONDS = 0  # renewed before every message
+    settings.DELIVERY_FLUSH_EVERY = 100
+    relay_for(smtp_server, owner.workspace)
+    _, run, _ = launched_run(owner.workspace, 10)
+    original, calls = engine._send_one, []
+
+    def reaped_after_three(job, claimed, data):
+        calls.append(claimed.id)
+        if len(calls) == 3:  # the reaper decides this worker is gone
+            deliveries_maintain(lease_now=timezone.now() + dt.timedelta(hours=1))
+        original(job, claimed, data)
+
+    engine._send_one = reaped_after_three
+    try:
+        report = engine.run_send(run.pk)
+    finally:
+        engine._send_one = original
+    assert report.stopped == "lease lost"
+    assert len(smtp_server.received) == 3
+
+    settings.DELIVERY_LEASE_SECONDS = 300
+    engine.run_send(run.pk)
+    received = [r.recipient for r in smtp_server.received]
+    assert len(set(received)) == 10
+    duplicates = len(received) - len(set(received))
+    assert duplicates <= 3
+    assert Delivery.objects.filter(reclaimed__gt=0).count() >= duplicates
+
+
+def test_retries_wait_for_the_recipients_send_window(owner, smtp_server):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from postroom.campaigns.schedule import window_not_before
+
+    relay_for(smtp_server, owner.workspace)
+    now = timezone.now()
+    start = (now - dt.timedelta(minutes=5)).time()
+    end = (now + dt.timedelta(seconds=20)).time()
+    if end < start:  # the test runs close to midnight: keep the window simple
+        return
+    with time_machine.travel(now, tick=False):
+        _campaign, run, _ = launched_run(owner.workspace, 1, window_start=start, window_end=end)
+        smtp_server.on("*", "rcpt", reply="451 4.3.0 Later")
+        run_send(run.pk)
+
+    delivery = Delivery.objects.get(run=run)
+    assert delivery.status == DeliveryStatus.DEFERRED
+    # Backoff alone would retry in 30 to 60 seconds; the window closes in 20.
+    assert delivery.next_attempt_at == window_not_before(
+        delivery.next_attempt_at, time_zone="", start=start, end=end
+    )
+    assert delivery.next_attempt_at > now + dt.timedelta(hours=20)  # tomorrow's window

@@ -127,3 +127,28 @@ def test_bodies_go_as_they_are_when_they_can_and_quoted_printable_when_not():
     assert no_8bit[0].get_content().strip() == "Привет"
     long_line = parts(text="x" * 2000, html="<p>ok</p>", eight_bit=True)
     assert long_line[0]["Content-Transfer-Encoding"] == "quoted-printable"
+
+
+def test_a_non_ascii_list_name_keeps_its_id_readable_and_long_words_are_split():
+    from email.utils import formataddr
+
+    message = build(subject="x" * 2000)
+    assert message["Subject"] == "x" * 2000
+    skeleton = MessageSkeleton(
+        from_name="",
+        from_email="n@example.com",
+        list_id=formataddr(("Новости", "c-1.2.example.com")),
+    )
+    data = skeleton.build(
+        Recipient(
+            email="a@example.com",
+            name="",
+            subject="s",
+            text="t",
+            html="<p>h</p>",
+            message_id="<x@example.com>",
+            date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        )
+    )
+    assert b"<c-1.2.example.com>" in data
+    assert all(len(line) <= 998 for line in build(subject="y" * 3000).as_bytes().split(b"\n"))

@@ -100,7 +100,7 @@ def test_the_deliveries_table_filters_and_exports_every_attempt(
 ):
     relay_for(smtp_server, owner.workspace)
     campaign, run, _ = launched_run(owner.workspace, 3)
-    smtp_server.on("person2@example.com", "rcpt", reply="550 5.1.1 =cmd|' /C calc'!A0")
+    smtp_server.on("person2@example.com", "rcpt", reply='550 =HYPERLINK("http://evil")')
     run_send(run.pk)
     client = login(owner.user)
 
@@ -113,6 +113,7 @@ def test_the_deliveries_table_filters_and_exports_every_attempt(
     assert len(rows) == 4
     bounced = next(r for r in rows if r[0] == "person2@example.com")
     assert bounced[1] == "failed" and bounced[6] == "550"
+    assert bounced[8].startswith("'=HYPERLINK")  # a spreadsheet shows it, never runs it
     assert (
         login(other_owner.user).get(f"/app/campaigns/{campaign.pk}/deliveries/").status_code == 404
     )
