@@ -61,6 +61,7 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
         POSTROOM_VAR_DIR=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         HUEY_NAME=f"it-{uuid.uuid4().hex[:8]}",
+        RELAY_ALLOW_PRIVATE="true",  # the test relay listens on loopback
     )
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = os.environ["REDIS_URL"]
