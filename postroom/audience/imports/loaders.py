@@ -151,17 +151,6 @@ CREATE TEMP TABLE IF NOT EXISTS postroom_import_stage (
 ) ON COMMIT DELETE ROWS
 """
 
-_INSERT_NEW = """
-INSERT INTO audience_subscriber
-    (workspace_id, email, full_name, comment, time_zone, language, attributes, source, status,
-     created_at, updated_at)
-SELECT %(ws)s, email, full_name, comment, time_zone, language, defaults || attributes,
-       'import', 'active', %(now)s, %(now)s
-FROM postroom_import_stage
-ON CONFLICT (workspace_id, email) DO NOTHING
-RETURNING id
-"""
-
 _MERGED = """
     COALESCE(NULLIF(st.full_name, ''), s.full_name),
     COALESCE(NULLIF(st.comment, ''), s.comment),
@@ -181,7 +170,59 @@ WHERE s.workspace_id = %(ws)s AND s.email = st.email
 RETURNING s.id
 """  # noqa: S608
 
-_SUBSCRIBE = """
+# The lists of the import, checked to be the workspace's in the statement itself.
+_LISTS = """
+    SELECT id FROM audience_mailinglist WHERE workspace_id = %(ws)s AND id = ANY(%(lists)s::bigint[])
+"""
+
+# New subscribers, their subscriptions and the subscriptions' first events in one
+# statement. Ids of new subscribers come from RETURNING; only the other staged
+# addresses are looked up, one index probe each (LIMIT 1 keeps the planner from
+# hashing the whole workspace, which grows with every batch). The lookup sees the
+# subscribers committed before the statement: a row another transaction added
+# meanwhile is in neither set, and the caller subscribes it with _SUBSCRIBE_REST.
+_INSERT_AND_SUBSCRIBE = f"""
+WITH new_subscribers AS (
+    INSERT INTO audience_subscriber
+        (workspace_id, email, full_name, comment, time_zone, language, attributes, source,
+         status, created_at, updated_at)
+    SELECT %(ws)s, email, full_name, comment, time_zone, language, defaults || attributes,
+           'import', 'active', %(now)s, %(now)s
+    FROM postroom_import_stage
+    ON CONFLICT (workspace_id, email) DO NOTHING
+    RETURNING id, email
+), known AS (
+    SELECT s.id
+    FROM postroom_import_stage st
+    CROSS JOIN LATERAL (
+        SELECT id FROM audience_subscriber
+        WHERE workspace_id = %(ws)s AND email = st.email
+        LIMIT 1
+    ) s
+    WHERE NOT EXISTS (SELECT FROM new_subscribers n WHERE n.email = st.email)
+), new_subscriptions AS (
+    INSERT INTO audience_subscription
+        (workspace_id, subscriber_id, mailing_list_id, status, source, subscribed_at,
+         created_at, updated_at)
+    SELECT %(ws)s, b.id, l.id, %(status)s, 'import',
+           CASE WHEN %(status)s = 'subscribed' THEN %(now)s END, %(now)s, %(now)s
+    FROM (SELECT id FROM new_subscribers UNION ALL SELECT id FROM known) AS b
+    CROSS JOIN ({_LISTS}) AS l
+    ON CONFLICT (subscriber_id, mailing_list_id) DO NOTHING
+    RETURNING id, subscriber_id, status
+), events AS (
+    INSERT INTO audience_subscriptionevent (subscription_id, status, source, created_at)
+    SELECT id, status, 'import', %(now)s FROM new_subscriptions
+)
+SELECT
+    (SELECT count(*) FROM new_subscribers),
+    (SELECT count(*) FROM known),
+    ARRAY(SELECT DISTINCT subscriber_id FROM new_subscriptions
+          WHERE subscriber_id IN (SELECT id FROM known))
+"""  # noqa: S608
+
+# Subscriptions for every staged address, in a fresh snapshot (see above).
+_SUBSCRIBE_REST = f"""
 WITH new_subscriptions AS (
     INSERT INTO audience_subscription
         (workspace_id, subscriber_id, mailing_list_id, status, source, subscribed_at,
@@ -190,7 +231,7 @@ WITH new_subscriptions AS (
            CASE WHEN %(status)s = 'subscribed' THEN %(now)s END, %(now)s, %(now)s
     FROM postroom_import_stage st
     JOIN audience_subscriber s ON s.workspace_id = %(ws)s AND s.email = st.email
-    CROSS JOIN unnest(%(lists)s::bigint[]) AS l(id)
+    CROSS JOIN ({_LISTS}) AS l
     ON CONFLICT (subscriber_id, mailing_list_id) DO NOTHING
     RETURNING id, subscriber_id, status
 ), events AS (
@@ -198,7 +239,7 @@ WITH new_subscriptions AS (
     SELECT id, status, 'import', %(now)s FROM new_subscriptions
 )
 SELECT DISTINCT subscriber_id FROM new_subscriptions
-"""
+"""  # noqa: S608
 
 
 class PostgresLoader:
@@ -244,17 +285,16 @@ class PostgresLoader:
             if t.mode == ImportMode.UPDATE:
                 cursor.execute(_UPDATE_EXISTING, params)
                 updated = {i for (i,) in cursor.fetchall()}
-            cursor.execute(_INSERT_NEW, params)
-            created = {i for (i,) in cursor.fetchall()}
-            touched: set[int] = set()
-            if t.list_ids:
-                cursor.execute(_SUBSCRIBE, params)
-                touched = {i for (i,) in cursor.fetchall()}
-        updated |= touched - created
+            cursor.execute(_INSERT_AND_SUBSCRIBE, params)
+            created, known, touched = cursor.fetchone()
+            if created + known < len(records) and t.list_ids:
+                cursor.execute(_SUBSCRIBE_REST, params)
+                touched += [i for (i,) in cursor.fetchall()]
+        updated.update(touched)
         return BatchResult(
-            created=len(created),
+            created=created,
             updated=len(updated),
-            unchanged=len(records) - len(created) - len(updated),
+            unchanged=len(records) - created - len(updated),
         )
 
 
