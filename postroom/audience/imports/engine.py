@@ -132,17 +132,18 @@ class _Writer:
         if self._pool is None:
             result: BatchResult = self._loader.load(batch)
             return result
+        staged = self._loader.stage(batch)  # encoding needs the GIL: done here, not there
         previous = self.drain()
-        self._pending = self._pool.submit(self._load_in_thread, batch)
+        self._pending = self._pool.submit(self._write_in_thread, staged)
         return previous
 
     def drain(self) -> BatchResult:
         pending, self._pending = self._pending, None
         return pending.result() if pending is not None else BatchResult()
 
-    def _load_in_thread(self, batch: list[Record]) -> BatchResult:
+    def _write_in_thread(self, staged: Any) -> BatchResult:
         try:
-            result: BatchResult = self._loader.load(batch)
+            result: BatchResult = self._loader.write(staged)
             return result
         finally:
             connection.close()

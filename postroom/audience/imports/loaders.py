@@ -8,6 +8,8 @@ subscriptions are never changed (an unsubscribed person stays unsubscribed),
 missing ones are created with the import's status and a history event.
 """
 
+import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -242,17 +244,60 @@ SELECT DISTINCT subscriber_id FROM new_subscriptions
 """  # noqa: S608
 
 
+@dataclass(frozen=True)
+class Staged:
+    """A batch encoded for COPY (CSV text), ready to be written by any thread."""
+
+    rows: int
+    text: str
+
+
+# Every value quoted: an empty one is then an empty string, not NULL, and a lone
+# carriage return (which the csv module leaves unquoted) stays data.
+_COPY = "COPY postroom_import_stage FROM STDIN WITH (FORMAT csv)"
+
+
 class PostgresLoader:
-    """COPY into a session-local staging table, then one upsert and one subscription insert."""
+    """COPY into a session-local staging table, then one upsert and one subscription insert.
+
+    `stage` encodes a batch in the caller's thread; `write` then holds the GIL
+    only briefly, so a writer thread does not slow the parser down, nor the
+    parser the writer.
+    """
 
     batch_size = 20_000
-    concurrent = True  # may run in a writer thread on its own connection
+    concurrent = True  # `write` may run in a writer thread on its own connection
 
     def __init__(self, target: Target) -> None:
         self.target = target
 
-    @transaction.atomic
     def load(self, records: Sequence[Record]) -> BatchResult:
+        return self.write(self.stage(records))
+
+    def stage(self, records: Sequence[Record]) -> Staged:
+        out = io.StringIO()
+        write = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow
+        dumps = orjson.dumps
+        defaults: dict[str, Any] | None = None
+        encoded_defaults = ""
+        for r in records:
+            if r.defaults is not defaults:  # one dict shared by the whole import
+                defaults, encoded_defaults = r.defaults, dumps(r.defaults).decode()
+            write(
+                (
+                    r.email,
+                    r.full_name,
+                    r.comment,
+                    r.time_zone,
+                    r.language,
+                    dumps(r.attributes).decode(),
+                    encoded_defaults,
+                )
+            )
+        return Staged(rows=len(records), text=out.getvalue())
+
+    @transaction.atomic
+    def write(self, staged: Staged) -> BatchResult:
         t = self.target
         params: dict[str, Any] = {
             "ws": t.workspace_id,
@@ -268,33 +313,22 @@ class PostgresLoader:
             cursor.execute(_STAGE)
             # Emptied at commit, but a batch may run inside an outer transaction.
             cursor.execute("TRUNCATE postroom_import_stage")
-            with cursor.cursor.copy("COPY postroom_import_stage FROM STDIN") as copy:
-                for r in records:
-                    copy.write_row(
-                        (
-                            r.email,
-                            r.full_name,
-                            r.comment,
-                            r.time_zone,
-                            r.language,
-                            orjson.dumps(r.attributes).decode(),
-                            orjson.dumps(r.defaults).decode(),
-                        )
-                    )
+            with cursor.cursor.copy(_COPY) as copy:
+                copy.write(staged.text)
             updated: set[int] = set()
             if t.mode == ImportMode.UPDATE:
                 cursor.execute(_UPDATE_EXISTING, params)
                 updated = {i for (i,) in cursor.fetchall()}
             cursor.execute(_INSERT_AND_SUBSCRIBE, params)
             created, known, touched = cursor.fetchone()
-            if created + known < len(records) and t.list_ids:
+            if created + known < staged.rows and t.list_ids:
                 cursor.execute(_SUBSCRIBE_REST, params)
                 touched += [i for (i,) in cursor.fetchall()]
         updated.update(touched)
         return BatchResult(
             created=created,
             updated=len(updated),
-            unchanged=len(records) - created - len(updated),
+            unchanged=staged.rows - created - len(updated),
         )
 
 

@@ -109,3 +109,42 @@ def test_it_subscribes_addresses_another_transaction_added_meanwhile(owner, monk
     # then
     assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
     assert Subscription.objects.filter(mailing_list=the_list).count() == 2
+
+
+def test_it_stores_awkward_values_exactly(owner):
+    # given: values with everything COPY or CSV could misread
+    comment = 'a "quoted", line\nwith\r\nbreaks\n\\.\n\\N and \\ and \ttab and ёж'
+    attributes = {"note": 'say "hi"\\n\n', "n": 1.5, "empty": ""}
+    awkward = Record(
+        line=1,
+        email="ann@example.com",
+        full_name="",
+        comment=comment,
+        time_zone="Europe/Paris",
+        language="\\N",
+        attributes=attributes,
+        defaults={"plan": 'free,"basic"'},
+    )
+    target = Target(
+        workspace_id=owner.workspace.pk,
+        mode="add",
+        list_ids=(),
+        subscription_status=SubscriptionStatus.SUBSCRIBED,
+    )
+
+    cid = record("cid@example.com", "Cid\rCarriage")
+
+    # when
+    loader_for(target).load([awkward, record("bob@example.com"), cid])
+
+    # then
+    ann = Subscriber.objects.get(email="ann@example.com")
+    assert (ann.full_name, ann.comment, ann.time_zone, ann.language) == (
+        "",
+        comment,
+        "Europe/Paris",
+        "\\N",
+    )
+    assert ann.attributes == {**attributes, "plan": 'free,"basic"'}
+    assert Subscriber.objects.get(email="bob@example.com").attributes == {}
+    assert Subscriber.objects.get(email="cid@example.com").full_name == "Cid\rCarriage"
