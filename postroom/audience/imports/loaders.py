@@ -202,25 +202,36 @@ WITH new_subscribers AS (
         LIMIT 1
     ) s
     WHERE NOT EXISTS (SELECT FROM new_subscribers n WHERE n.email = st.email)
-), new_subscriptions AS (
+), lists AS ({_LISTS}
+), first_subscriptions AS (
+    -- Nobody else can have subscribed a subscriber this statement creates, so
+    -- no conflict check (a speculative insertion costs a probe and a record more).
     INSERT INTO audience_subscription
         (workspace_id, subscriber_id, mailing_list_id, status, source, subscribed_at,
          created_at, updated_at)
-    SELECT %(ws)s, b.id, l.id, %(status)s, 'import',
+    SELECT %(ws)s, n.id, l.id, %(status)s, 'import',
            CASE WHEN %(status)s = 'subscribed' THEN %(now)s END, %(now)s, %(now)s
-    FROM (SELECT id FROM new_subscribers UNION ALL SELECT id FROM known) AS b
-    CROSS JOIN ({_LISTS}) AS l
+    FROM new_subscribers n CROSS JOIN lists l
+    RETURNING id, status
+), more_subscriptions AS (
+    INSERT INTO audience_subscription
+        (workspace_id, subscriber_id, mailing_list_id, status, source, subscribed_at,
+         created_at, updated_at)
+    SELECT %(ws)s, k.id, l.id, %(status)s, 'import',
+           CASE WHEN %(status)s = 'subscribed' THEN %(now)s END, %(now)s, %(now)s
+    FROM known k CROSS JOIN lists l
     ON CONFLICT (subscriber_id, mailing_list_id) DO NOTHING
     RETURNING id, subscriber_id, status
 ), events AS (
     INSERT INTO audience_subscriptionevent (subscription_id, status, source, created_at)
-    SELECT id, status, 'import', %(now)s FROM new_subscriptions
+    SELECT id, status, 'import', %(now)s FROM first_subscriptions
+    UNION ALL
+    SELECT id, status, 'import', %(now)s FROM more_subscriptions
 )
 SELECT
     (SELECT count(*) FROM new_subscribers),
     (SELECT count(*) FROM known),
-    ARRAY(SELECT DISTINCT subscriber_id FROM new_subscriptions
-          WHERE subscriber_id IN (SELECT id FROM known))
+    ARRAY(SELECT DISTINCT subscriber_id FROM more_subscriptions)
 """  # noqa: S608
 
 # Subscriptions for every staged address, in a fresh snapshot (see above).
