@@ -142,18 +142,22 @@ class _Writer:
         return pending.result() if pending is not None else BatchResult()
 
     def _write_in_thread(self, staged: Any) -> BatchResult:
-        try:
-            result: BatchResult = self._loader.write(staged)
-            return result
-        finally:
-            connection.close()
+        result: BatchResult = self._loader.write(staged)
+        return result
 
     def __enter__(self) -> "_Writer":
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
+            # The thread keeps its connection (and staging table) from batch to
+            # batch; it is closed once, by the thread that owns it.
+            self._pool.submit(_close_connection).result()
             self._pool.shutdown(wait=True)
+
+
+def _close_connection() -> None:
+    connection.close()  # `connection` is the calling thread's
 
 
 def _merge(a: BatchResult, b: BatchResult) -> BatchResult:
