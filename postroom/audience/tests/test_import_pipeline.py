@@ -1,4 +1,4 @@
-"""On PostgreSQL a writer thread loads one batch while the next is parsed; same outcome."""
+"""On PostgreSQL writer threads load batches while the next is parsed; same outcome."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +18,7 @@ def test_it_imports_in_many_pipelined_batches(owner, settings, tmp_path, monkeyp
     settings.IMPORT_PIPELINE = True
     monkeypatch.setattr(PostgresLoader, "batch_size", 3)
     the_list = MailingList.objects.create(workspace=owner.workspace, name="Pipelined")
-    rows = [f"p{i}@example.com,Person {i}" for i in range(10)]
+    rows = [f"p{i}@example.com,Person {i}" for i in range(20)]
     rows[4] = "broken@@example,Broken"
     rows[7] = "P2@example.com,Again"
     content = ("email,name\n" + "\n".join(rows) + "\n").encode()
@@ -33,7 +33,7 @@ def test_it_imports_in_many_pipelined_batches(owner, settings, tmp_path, monkeyp
     job = import_run(import_id=job.pk)
 
     # then
-    assert (job.rows, job.created, job.duplicates, job.invalid) == (10, 8, 1, 1)
+    assert (job.rows, job.created, job.duplicates, job.invalid) == (20, 18, 1, 1)
     assert [i.line for i in job.issues.all()] == [6]
-    assert Subscriber.objects.filter(workspace=owner.workspace).count() == 8
-    assert Subscription.objects.filter(mailing_list=the_list).count() == 8
+    assert Subscriber.objects.filter(workspace=owner.workspace).count() == 18
+    assert Subscription.objects.filter(mailing_list=the_list).count() == 18
