@@ -178,11 +178,8 @@ _LISTS = """
 """
 
 # New subscribers, their subscriptions and the subscriptions' first events in one
-# statement. Ids of new subscribers come from RETURNING; only the other staged
-# addresses are looked up, one index probe each (LIMIT 1 keeps the planner from
-# hashing the whole workspace, which grows with every batch). The lookup sees the
-# subscribers committed before the statement: a row another transaction added
-# meanwhile is in neither set, and the caller subscribes it with _SUBSCRIBE_REST.
+# statement, with the ids of the new subscribers from RETURNING: no lookup of
+# staged addresses in the subscriber table, whose size grows with every batch.
 _INSERT_AND_SUBSCRIBE = f"""
 WITH new_subscribers AS (
     INSERT INTO audience_subscriber
@@ -192,18 +189,8 @@ WITH new_subscribers AS (
            'import', 'active', %(now)s, %(now)s
     FROM postroom_import_stage
     ON CONFLICT (workspace_id, email) DO NOTHING
-    RETURNING id, email
-), known AS (
-    SELECT s.id
-    FROM postroom_import_stage st
-    CROSS JOIN LATERAL (
-        SELECT id FROM audience_subscriber
-        WHERE workspace_id = %(ws)s AND email = st.email
-        LIMIT 1
-    ) s
-    WHERE NOT EXISTS (SELECT FROM new_subscribers n WHERE n.email = st.email)
-), lists AS ({_LISTS}
-), first_subscriptions AS (
+    RETURNING id
+), subscriptions AS (
     -- Nobody else can have subscribed a subscriber this statement creates, so
     -- no conflict check (a speculative insertion costs a probe and a record more).
     INSERT INTO audience_subscription
@@ -211,30 +198,19 @@ WITH new_subscribers AS (
          created_at, updated_at)
     SELECT %(ws)s, n.id, l.id, %(status)s, 'import',
            CASE WHEN %(status)s = 'subscribed' THEN %(now)s END, %(now)s, %(now)s
-    FROM new_subscribers n CROSS JOIN lists l
+    FROM new_subscribers n CROSS JOIN ({_LISTS}) AS l
     RETURNING id, status
-), more_subscriptions AS (
-    INSERT INTO audience_subscription
-        (workspace_id, subscriber_id, mailing_list_id, status, source, subscribed_at,
-         created_at, updated_at)
-    SELECT %(ws)s, k.id, l.id, %(status)s, 'import',
-           CASE WHEN %(status)s = 'subscribed' THEN %(now)s END, %(now)s, %(now)s
-    FROM known k CROSS JOIN lists l
-    ON CONFLICT (subscriber_id, mailing_list_id) DO NOTHING
-    RETURNING id, subscriber_id, status
 ), events AS (
     INSERT INTO audience_subscriptionevent (subscription_id, status, source, created_at)
-    SELECT id, status, 'import', %(now)s FROM first_subscriptions
-    UNION ALL
-    SELECT id, status, 'import', %(now)s FROM more_subscriptions
+    SELECT id, status, 'import', %(now)s FROM subscriptions
 )
-SELECT
-    (SELECT count(*) FROM new_subscribers),
-    (SELECT count(*) FROM known),
-    ARRAY(SELECT DISTINCT subscriber_id FROM more_subscriptions)
+SELECT count(*) FROM new_subscribers
 """  # noqa: S608
 
-# Subscriptions for every staged address, in a fresh snapshot (see above).
+# Subscriptions of the staged addresses that were already known (or that another
+# transaction added meanwhile), only run when a batch has such addresses. A join,
+# not a probe per address: with statistics that do not know the workspace yet,
+# the planner would probe with an index on the workspace alone.
 _SUBSCRIBE_REST = f"""
 WITH new_subscriptions AS (
     INSERT INTO audience_subscription
@@ -331,11 +307,10 @@ class PostgresLoader:
                 cursor.execute(_UPDATE_EXISTING, params)
                 updated = {i for (i,) in cursor.fetchall()}
             cursor.execute(_INSERT_AND_SUBSCRIBE, params)
-            created, known, touched = cursor.fetchone()
-            if created + known < staged.rows and t.list_ids:
+            (created,) = cursor.fetchone()
+            if created < staged.rows and t.list_ids:
                 cursor.execute(_SUBSCRIBE_REST, params)
-                touched += [i for (i,) in cursor.fetchall()]
-        updated.update(touched)
+                updated.update(i for (i,) in cursor.fetchall())
         return BatchResult(
             created=created,
             updated=len(updated),

@@ -3,7 +3,6 @@
 import pytest
 from django.db import connection
 
-from postroom.audience.imports import loaders
 from postroom.audience.imports.loaders import Target, loader_for
 from postroom.audience.imports.rows import Record
 from postroom.audience.models import (
@@ -84,31 +83,6 @@ def test_it_only_writes_subscriptions_to_lists_of_the_workspace(owner):
 
     assert result.created == 1
     assert not Subscription.objects.exists()
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based loader")
-def test_it_subscribes_addresses_another_transaction_added_meanwhile(owner, monkeypatch):
-    # given: the combined statement's snapshot misses a subscriber that exists by
-    # the time it conflicts (simulated: the lookup of known subscribers finds none)
-    the_list = MailingListFactory(workspace=owner.workspace)
-    SubscriberFactory(workspace=owner.workspace, email="ann@example.com")
-    blind = loaders._INSERT_AND_SUBSCRIBE.replace(
-        "WHERE workspace_id = %(ws)s AND email = st.email", "WHERE false"
-    )
-    monkeypatch.setattr(loaders, "_INSERT_AND_SUBSCRIBE", blind)
-    target = Target(
-        workspace_id=owner.workspace.pk,
-        mode="add",
-        list_ids=(the_list.pk,),
-        subscription_status=SubscriptionStatus.SUBSCRIBED,
-    )
-
-    # when
-    result = loader_for(target).load([record("ann@example.com"), record("bob@example.com")])
-
-    # then
-    assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
-    assert Subscription.objects.filter(mailing_list=the_list).count() == 2
 
 
 def test_it_stores_awkward_values_exactly(owner):
