@@ -63,12 +63,8 @@ def email_normalize_many(raw: str) -> str:
     """
     raw = raw.strip()
     match = _COMMON.fullmatch(raw)
-    if (
-        match is not None
-        and len(raw) <= 254
-        and raw.index("@") <= 64
-        and "xn--" not in match.group(1).lower()
-        and _domain_accepted(match.group(1).lower())
-    ):
-        return raw.lower()
+    if match is not None and len(raw) <= 254 and match.start(1) <= 65:
+        domain = match.group(1).lower()
+        if "xn--" not in domain and _domain_accepted(domain):
+            return raw.lower()
     return email_normalize(raw)

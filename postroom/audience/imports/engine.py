@@ -1,6 +1,7 @@
 """Running an import from start to report: the one engine behind the web, the API and the CLI."""
 
 import logging
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -112,47 +113,60 @@ def _run(job: Import, on_progress: Progress | None) -> None:
 
 
 class _Writer:
-    """Loads batches, on PostgreSQL in a second thread while the next batch is parsed.
+    """Loads batches, on PostgreSQL in writer threads while the next batch is parsed.
 
-    The database works on one batch while Python reads and checks the next (two
-    cores, two jobs). At most one batch is in flight, so memory stays bounded;
-    `submit` returns the result of the batch before.
+    The database works on batches while Python reads and checks the next one.
+    Two writers, each with its own connection, keep the database busy while
+    one of them waits for a round trip or a WAL write; batches never share an
+    address, so they never wait for each other's rows. At most WRITERS batches
+    are in flight, so memory stays bounded; `submit` returns the result of the
+    oldest one once they are all busy.
     """
+
+    WRITERS = 2
 
     def __init__(self, loader: Any) -> None:
         self._loader = loader
-        self._pool = (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
-            if settings.IMPORT_PIPELINE and getattr(loader, "concurrent", False)
-            else None
-        )
-        self._pending: Future[BatchResult] | None = None
+        concurrent = settings.IMPORT_PIPELINE and getattr(loader, "concurrent", False)
+        # One thread per pool: a batch goes to the writer whose last batch is done.
+        self._pools = [
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"import-writer-{i}")
+            for i in range(self.WRITERS if concurrent else 0)
+        ]
+        self._pending: deque[Future[BatchResult]] = deque()
+        self._submitted = 0
 
     def submit(self, batch: list[Record]) -> BatchResult:
-        if self._pool is None:
+        if not self._pools:
             result: BatchResult = self._loader.load(batch)
             return result
-        previous = self.drain()
-        self._pending = self._pool.submit(self._load_in_thread, batch)
+        staged = self._loader.stage(batch)  # encoding needs the GIL: done here, not there
+        full = len(self._pending) == len(self._pools)
+        previous = self._pending.popleft().result() if full else BatchResult()
+        pool = self._pools[self._submitted % len(self._pools)]
+        self._submitted += 1
+        self._pending.append(pool.submit(self._loader.write, staged))
         return previous
 
     def drain(self) -> BatchResult:
-        pending, self._pending = self._pending, None
-        return pending.result() if pending is not None else BatchResult()
-
-    def _load_in_thread(self, batch: list[Record]) -> BatchResult:
-        try:
-            result: BatchResult = self._loader.load(batch)
-            return result
-        finally:
-            connection.close()
+        result = BatchResult()
+        while self._pending:
+            result = _merge(result, self._pending.popleft().result())
+        return result
 
     def __enter__(self) -> "_Writer":
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        # Each writer keeps its connection (and staging table) from batch to
+        # batch; it is closed once, by the thread that owns it.
+        for pool in self._pools:
+            pool.submit(_close_connection)
+            pool.shutdown(wait=True)
+
+
+def _close_connection() -> None:
+    connection.close()  # `connection` is the calling thread's
 
 
 def _merge(a: BatchResult, b: BatchResult) -> BatchResult:

@@ -8,6 +8,8 @@ subscriptions are never changed (an unsubscribed person stays unsubscribed),
 missing ones are created with the import's status and a history event.
 """
 
+import csv
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -151,17 +153,6 @@ CREATE TEMP TABLE IF NOT EXISTS postroom_import_stage (
 ) ON COMMIT DELETE ROWS
 """
 
-_INSERT_NEW = """
-INSERT INTO audience_subscriber
-    (workspace_id, email, full_name, comment, time_zone, language, attributes, source, status,
-     created_at, updated_at)
-SELECT %(ws)s, email, full_name, comment, time_zone, language, defaults || attributes,
-       'import', 'active', %(now)s, %(now)s
-FROM postroom_import_stage
-ON CONFLICT (workspace_id, email) DO NOTHING
-RETURNING id
-"""
-
 _MERGED = """
     COALESCE(NULLIF(st.full_name, ''), s.full_name),
     COALESCE(NULLIF(st.comment, ''), s.comment),
@@ -181,7 +172,46 @@ WHERE s.workspace_id = %(ws)s AND s.email = st.email
 RETURNING s.id
 """  # noqa: S608
 
-_SUBSCRIBE = """
+# The lists of the import, checked to be the workspace's in the statement itself.
+_LISTS = """
+    SELECT id FROM audience_mailinglist WHERE workspace_id = %(ws)s AND id = ANY(%(lists)s::bigint[])
+"""
+
+# New subscribers, their subscriptions and the subscriptions' first events in one
+# statement, with the ids of the new subscribers from RETURNING: no lookup of
+# staged addresses in the subscriber table, whose size grows with every batch.
+_INSERT_AND_SUBSCRIBE = f"""
+WITH new_subscribers AS (
+    INSERT INTO audience_subscriber
+        (workspace_id, email, full_name, comment, time_zone, language, attributes, source,
+         status, created_at, updated_at)
+    SELECT %(ws)s, email, full_name, comment, time_zone, language, defaults || attributes,
+           'import', 'active', %(now)s, %(now)s
+    FROM postroom_import_stage
+    ON CONFLICT (workspace_id, email) DO NOTHING
+    RETURNING id
+), subscriptions AS (
+    -- Nobody else can have subscribed a subscriber this statement creates, so
+    -- no conflict check (a speculative insertion costs a probe and a record more).
+    INSERT INTO audience_subscription
+        (workspace_id, subscriber_id, mailing_list_id, status, source, subscribed_at,
+         created_at, updated_at)
+    SELECT %(ws)s, n.id, l.id, %(status)s, 'import',
+           CASE WHEN %(status)s = 'subscribed' THEN %(now)s END, %(now)s, %(now)s
+    FROM new_subscribers n CROSS JOIN ({_LISTS}) AS l
+    RETURNING id, status
+), events AS (
+    INSERT INTO audience_subscriptionevent (subscription_id, status, source, created_at)
+    SELECT id, status, 'import', %(now)s FROM subscriptions
+)
+SELECT count(*) FROM new_subscribers
+"""  # noqa: S608
+
+# Subscriptions of the staged addresses that were already known (or that another
+# transaction added meanwhile), only run when a batch has such addresses. A join,
+# not a probe per address: with statistics that do not know the workspace yet,
+# the planner would probe with an index on the workspace alone.
+_SUBSCRIBE_REST = f"""
 WITH new_subscriptions AS (
     INSERT INTO audience_subscription
         (workspace_id, subscriber_id, mailing_list_id, status, source, subscribed_at,
@@ -190,7 +220,7 @@ WITH new_subscriptions AS (
            CASE WHEN %(status)s = 'subscribed' THEN %(now)s END, %(now)s, %(now)s
     FROM postroom_import_stage st
     JOIN audience_subscriber s ON s.workspace_id = %(ws)s AND s.email = st.email
-    CROSS JOIN unnest(%(lists)s::bigint[]) AS l(id)
+    CROSS JOIN ({_LISTS}) AS l
     ON CONFLICT (subscriber_id, mailing_list_id) DO NOTHING
     RETURNING id, subscriber_id, status
 ), events AS (
@@ -198,20 +228,63 @@ WITH new_subscriptions AS (
     SELECT id, status, 'import', %(now)s FROM new_subscriptions
 )
 SELECT DISTINCT subscriber_id FROM new_subscriptions
-"""
+"""  # noqa: S608
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A batch encoded for COPY (CSV text), ready to be written by any thread."""
+
+    rows: int
+    text: str
+
+
+# Every value quoted: an empty one is then an empty string, not NULL, and a lone
+# carriage return (which the csv module leaves unquoted) stays data.
+_COPY = "COPY postroom_import_stage FROM STDIN WITH (FORMAT csv)"
 
 
 class PostgresLoader:
-    """COPY into a session-local staging table, then one upsert and one subscription insert."""
+    """COPY into a session-local staging table, then one upsert and one subscription insert.
+
+    `stage` encodes a batch in the caller's thread; `write` then holds the GIL
+    only briefly, so a writer thread does not slow the parser down, nor the
+    parser the writer.
+    """
 
     batch_size = 20_000
-    concurrent = True  # may run in a writer thread on its own connection
+    concurrent = True  # `write` may run in a writer thread on its own connection
 
     def __init__(self, target: Target) -> None:
         self.target = target
 
-    @transaction.atomic
     def load(self, records: Sequence[Record]) -> BatchResult:
+        return self.write(self.stage(records))
+
+    def stage(self, records: Sequence[Record]) -> Staged:
+        out = io.StringIO()
+        write = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow
+        dumps = orjson.dumps
+        defaults: dict[str, Any] | None = None
+        encoded_defaults = ""
+        for r in records:
+            if r.defaults is not defaults:  # one dict shared by the whole import
+                defaults, encoded_defaults = r.defaults, dumps(r.defaults).decode()
+            write(
+                (
+                    r.email,
+                    r.full_name,
+                    r.comment,
+                    r.time_zone,
+                    r.language,
+                    dumps(r.attributes).decode(),
+                    encoded_defaults,
+                )
+            )
+        return Staged(rows=len(records), text=out.getvalue())
+
+    @transaction.atomic
+    def write(self, staged: Staged) -> BatchResult:
         t = self.target
         params: dict[str, Any] = {
             "ws": t.workspace_id,
@@ -227,34 +300,21 @@ class PostgresLoader:
             cursor.execute(_STAGE)
             # Emptied at commit, but a batch may run inside an outer transaction.
             cursor.execute("TRUNCATE postroom_import_stage")
-            with cursor.cursor.copy("COPY postroom_import_stage FROM STDIN") as copy:
-                for r in records:
-                    copy.write_row(
-                        (
-                            r.email,
-                            r.full_name,
-                            r.comment,
-                            r.time_zone,
-                            r.language,
-                            orjson.dumps(r.attributes).decode(),
-                            orjson.dumps(r.defaults).decode(),
-                        )
-                    )
+            with cursor.cursor.copy(_COPY) as copy:
+                copy.write(staged.text)
             updated: set[int] = set()
             if t.mode == ImportMode.UPDATE:
                 cursor.execute(_UPDATE_EXISTING, params)
                 updated = {i for (i,) in cursor.fetchall()}
-            cursor.execute(_INSERT_NEW, params)
-            created = {i for (i,) in cursor.fetchall()}
-            touched: set[int] = set()
-            if t.list_ids:
-                cursor.execute(_SUBSCRIBE, params)
-                touched = {i for (i,) in cursor.fetchall()}
-        updated |= touched - created
+            cursor.execute(_INSERT_AND_SUBSCRIBE, params)
+            (created,) = cursor.fetchone()
+            if created < staged.rows and t.list_ids:
+                cursor.execute(_SUBSCRIBE_REST, params)
+                updated.update(i for (i,) in cursor.fetchall())
         return BatchResult(
-            created=len(created),
+            created=created,
             updated=len(updated),
-            unchanged=len(records) - len(created) - len(updated),
+            unchanged=staged.rows - created - len(updated),
         )
 
 

@@ -113,7 +113,7 @@ class RowParser:
             raise RowRefused(_("The row contains NUL characters."), email_cell)
         if "\ufffd" in joined:
             raise RowRefused(_("The row has characters that could not be decoded."), email_cell)
-        if any("\n" in c for i, c in enumerate(cells) if i != self._others[1]):
+        if "\n" in joined and any("\n" in c for i, c in enumerate(cells) if i != self._others[1]):
             raise RowRefused(
                 _(
                     "A quote is not closed: the row runs over several lines (they were not imported)."

@@ -32,3 +32,15 @@ def test_it_refuses_what_email_validator_refuses(raw):
 
 def test_it_lowercases_the_whole_address():
     assert email_normalize_many(" Ann.Lee@Example.COM ") == "ann.lee@example.com"
+
+
+@pytest.mark.parametrize("length", [63, 64, 65])
+def test_the_bulk_path_agrees_at_the_local_part_limit(length):
+    raw = "a" * length + "@example.com"
+    try:
+        expected = email_normalize(raw)
+    except ValidationError:
+        with pytest.raises(ValidationError):
+            email_normalize_many(raw)
+    else:
+        assert email_normalize_many(raw) == expected
