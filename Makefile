@@ -72,4 +72,4 @@ bench-send: install
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix >/dev/null
 	@psql "$(BENCH_SEND_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench_send
 	DEBUG=true DATABASE_URL=$(BENCH_SEND_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
-	DEBUG=true LOG_LEVEL=WARNING DATABASE_URL=$(BENCH_SEND_DATABASE_URL) $(RUN) python bench/send_bench.py
+	DEBUG=true LOG_LEVEL=WARNING RELAY_ALLOW_PRIVATE=true DATABASE_URL=$(BENCH_SEND_DATABASE_URL) $(RUN) python bench/send_bench.py

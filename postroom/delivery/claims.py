@@ -76,11 +76,14 @@ def deliveries_release(*, owner: str, ids: list[int], not_before: dt.datetime | 
     )
 
 
-def leases_renew(*, owner: str, lease_seconds: int) -> int:
-    """Extend the owner's leases; the number of deliveries it still holds."""
-    return Delivery.objects.filter(lease_owner=owner, status=DeliveryStatus.SENDING).update(
-        lease_until=timezone.now() + dt.timedelta(seconds=lease_seconds)
-    )
+def leases_renew(*, run_id: int, owner: str, lease_seconds: int) -> int:
+    """Extend the owner's leases; the number of deliveries it still holds.
+
+    Filtered by run and status first, which the claim index serves: never a
+    scan of the whole outbox.
+    """
+    held = Delivery.objects.filter(run_id=run_id, status=DeliveryStatus.SENDING, lease_owner=owner)
+    return held.update(lease_until=timezone.now() + dt.timedelta(seconds=lease_seconds))
 
 
 def leases_reclaim(*, now: dt.datetime | None = None) -> dict[int, set[str]]:

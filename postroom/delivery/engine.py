@@ -220,7 +220,7 @@ def _lease_kept(job: _Job, unsent: int) -> bool:
     if time.monotonic() - job.renewed_at < lease / 3:
         return True
     job.renewed_at = time.monotonic()
-    kept = leases_renew(owner=job.owner, lease_seconds=lease)
+    kept = leases_renew(run_id=job.run.pk, owner=job.owner, lease_seconds=lease)
     if job.slots is not None:
         job.slots.renew()
     return kept >= unsent + len(job.pending)
@@ -390,7 +390,9 @@ def _flush(job: _Job) -> None:
             suppress_hard_bounces(workspace_id=job.run.campaign.workspace_id, emails=hard)
         if isinstance(job.transport, SandboxTransport):
             job.transport.commit()
-        leases_renew(owner=job.owner, lease_seconds=settings.DELIVERY_LEASE_SECONDS)
+        leases_renew(
+            run_id=job.run.pk, owner=job.owner, lease_seconds=settings.DELIVERY_LEASE_SECONDS
+        )
     if job.report.attempts >= settings.DELIVERY_PAUSE_MIN_ATTEMPTS and (
         job.errors / job.report.attempts >= settings.DELIVERY_PAUSE_ERROR_RATE
     ):
