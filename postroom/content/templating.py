@@ -85,14 +85,15 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        _tick()
         # Contexts are plain dicts: a key that no dict method shadows is what the
-        # sandbox would return anyway, found without a failed attribute lookup.
+        # sandbox would return anyway, found without a failed attribute lookup
+        # (and in constant time: no need to look at the clock).
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
             except KeyError:
                 pass
+        _tick()
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
