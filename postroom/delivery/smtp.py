@@ -228,6 +228,8 @@ class SmtpTransport:
             phase = "mail"
             # Addresses are validated and ours: no need for smtplib's slow address parser.
             body = "" if data.isascii() else " BODY=8BITMIME"
+            if smtp.has_extn("pipelining"):
+                return self._send_pipelined(smtp, f"FROM:<{sender}>{body}", recipient, data)
             code, message = smtp.docmd("mail", f"FROM:<{sender}>{body}")
             if code != 250:
                 return self._refused(code, message, phase)
@@ -246,6 +248,41 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
             return _trouble(exc, phase)
+
+    def _send_pipelined(
+        self, smtp: smtplib.SMTP, mail_from: str, recipient: str, data: bytes
+    ) -> SendResult:
+        """RFC 2920: MAIL, RCPT and DATA in one write, their three replies read in order.
+
+        Two round trips per message instead of four. Each reply still decides
+        on its own phase; a DATA accepted after a refused MAIL or RCPT is
+        closed empty (servers refuse it) before the transaction is reset.
+        """
+        phase = "mail"
+        try:
+            smtp.send(f"MAIL {mail_from}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n")
+            replies = [smtp.getreply()]
+            phase = "rcpt"
+            replies.append(smtp.getreply())
+            phase = "data"
+            replies.append(smtp.getreply())
+            (mail, mail_text), (rcpt, rcpt_text), (start, start_text) = replies
+            if start == 354 and (mail != 250 or rcpt not in (250, 251)):
+                smtp.send(b".\r\n")
+                smtp.getreply()
+        except (OSError, smtplib.SMTPException) as exc:
+            self._drop()
+            return _trouble(exc, phase)
+        if mail != 250:
+            return self._refused(mail, mail_text, "mail")
+        if rcpt not in (250, 251):
+            return self._refused(rcpt, rcpt_text, "rcpt")
+        if start != 354:
+            return self._refused(start, start_text, "data")
+        code, message = _data_payload(smtp, data)
+        if code != 250:
+            return self._refused(code, message, phase)
+        return SendResult(AttemptOutcome.SENT, code, _text(message), phase)
 
     def _refused(self, code: int, message: bytes, phase: str) -> SendResult:
         result = classify(code, message, phase)
@@ -275,6 +312,11 @@ def _data(smtp: smtplib.SMTP, data: bytes) -> tuple[int, bytes]:
     code, reply = smtp.docmd("data")
     if code != 354:
         raise smtplib.SMTPDataError(code, reply)
+    return _data_payload(smtp, data)
+
+
+def _data_payload(smtp: smtplib.SMTP, data: bytes) -> tuple[int, bytes]:
+    """The message after a 354: dot-stuffed, ended by a lone dot; the server's verdict."""
     payload = data.replace(b"\r\n.", b"\r\n..")
     if payload.startswith(b"."):
         payload = b"." + payload

@@ -6,9 +6,10 @@ from postroom.delivery.smtp import POOL
 from postroom.delivery.tests.faultsmtp import FaultServer
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[FaultServer]:
-    server = FaultServer().start()
+@pytest.fixture(params=[True, False], ids=["pipelining", "one-by-one"])
+def smtp_server(request: pytest.FixtureRequest) -> Iterator[FaultServer]:
+    """Every engine test runs against a server with PIPELINING (RFC 2920) and one without."""
+    server = FaultServer(pipelining=request.param).start()
     yield server
     POOL.close_all()
     server.stop()

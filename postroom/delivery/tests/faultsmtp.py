@@ -57,8 +57,15 @@ class _State:
 
 
 class _Handler:
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: _State, *, pipelining: bool) -> None:
         self.state = state
+        self.pipelining = pipelining
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:  # aiosmtpd answers pipelined commands in order
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     def _rule(self, phase: str, recipients: list[str]) -> Rule | None:
         with self.state.lock:
@@ -114,8 +121,9 @@ class _Handler:
 
 
 class FaultServer:
-    def __init__(self, *, username: str = "", password: str = "") -> None:
+    def __init__(self, *, username: str = "", password: str = "", pipelining: bool = True) -> None:
         self.state = _State()
+        self.pipelining = pipelining
         self._credentials = (username, password)
         self._controller: Controller | None = None
         self.port = 0
@@ -143,7 +151,11 @@ class FaultServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self._controller = Controller(
-            _Handler(self.state), hostname="127.0.0.1", port=self.port, ready_timeout=10, **kwargs
+            _Handler(self.state, pipelining=self.pipelining),
+            hostname="127.0.0.1",
+            port=self.port,
+            ready_timeout=10,
+            **kwargs,
         )
         self._controller.start()
         return self

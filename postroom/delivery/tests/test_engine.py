@@ -378,3 +378,24 @@ def test_dkim_signs_the_one_click_headers_and_verifies(owner, smtp_server):
     assert b"list-unsubscribe-post" in signed.lower()
     record = f"v=DKIM1; k=rsa; p={public}".encode()
     assert dkim.verify(data, dnsfunc=lambda name, timeout=5: record)
+
+
+def test_a_server_announcing_pipelining_gets_the_envelope_in_one_write(smtp_server):
+    from unittest import mock
+
+    from postroom.delivery.relays import RelayConfig
+    from postroom.delivery.smtp import SmtpTransport
+
+    transport = SmtpTransport(
+        RelayConfig(key="t", name="t", host="127.0.0.1", port=smtp_server.port), timeout=2
+    )
+    session = transport._session()
+    with mock.patch.object(session, "send", wraps=session.send) as sent:
+        result = transport.send("a@example.com", "b@example.com", b"Subject: x\r\n\r\nhi\r\n")
+    transport.close()
+
+    assert result.outcome == "sent"
+    first = sent.call_args_list[0].args[0]
+    pipelined = smtp_server.pipelining
+    assert ("RCPT TO:<b@example.com>" in str(first)) == pipelined
+    assert len(sent.call_args_list) == (2 if pipelined else 4)
