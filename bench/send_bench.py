@@ -4,7 +4,7 @@
     BENCH_RECIPIENTS=20000 BENCH_LAUNCH_ROWS=0 make bench-send
 
 1. Launch: a run over BENCH_LAUNCH_ROWS subscribers (one INSERT ... SELECT).
-2. Engine: BENCH_WORKERS processes run the real engine (claim, re-check, render
+2. Engine: BENCH_WORKERS processes (cores + 1) run the real engine (claim, re-check, render
    a personalized ~15 KB HTML message with 5 links, build MIME, send over
    pooled SMTP, log every attempt) into Postfix's smtp-sink.
 3. Baseline: the same number of processes push pre-rendered messages over
@@ -152,7 +152,8 @@ def processes(commands: list[list[str]], *, go: bool = False) -> tuple[float, fl
 def main() -> None:
     recipients = int(os.environ.get("BENCH_RECIPIENTS", "100000"))
     launch_rows = int(os.environ.get("BENCH_LAUNCH_ROWS", "1000000"))
-    workers = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
+    # One sender per core plus one, to keep the cores busy while senders wait on replies.
+    workers = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) + 1)))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from django.db import connection
