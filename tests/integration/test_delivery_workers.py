@@ -214,6 +214,8 @@ def test_two_workers_share_the_work_and_the_rate_limit(env, smtp):
     # after the limiter counted, so a message can cross into the next second: a little slack
     # per second, none over the whole run.
     assert max(per_second.values()) <= rate + 5, per_second
+    # 150 at 25 a second fill six windows; the first may be entered at its very end and
+    # the last at its very start, so at least four seconds pass between first and last.
     elapsed = max(r.at for r in received) - min(r.at for r in received)
-    assert elapsed >= count / rate - 1.5, elapsed
+    assert elapsed >= count / rate - 2, elapsed
     assert all("run_send_job" in out for out in outputs), outputs  # both took jobs
