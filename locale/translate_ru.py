@@ -341,6 +341,7 @@ RU = {
     "You are unsubscribed from this list.": "Вы отписаны от этого списка.",
     "Stop receiving emails from this list?": "Больше не получать письма из этого списка?",
     "Stop receiving all emails from us?": "Больше не получать от нас никаких писем?",
+    "any status": "любой статус",
     "The campaign needs approval: it is submitted, and sends once approved.": "Рассылке нужно одобрение: она отправлена на согласование и уйдёт после одобрения.",
     "This address is in a private network; relays must be reachable on the internet.": "Этот адрес во внутренней сети; сервер отправки должен быть доступен из интернета.",
     "Unsubscribe": "Отписаться",

@@ -54,7 +54,7 @@
 
   function fresh(type) {
     if (type === "attribute" && options.attributes.length) return { type, name: options.attributes[0].name, op: "eq", value: "" };
-    if (type === "list" && options.lists.length) return { type, list: options.lists[0].id, op: "in" };
+    if (type === "list" && options.lists.length) return { type, list: options.lists[0].id, op: "in", status: "subscribed" };
     if (type === "created") return { type, op: "in_last_days", value: 30 };
     return { type: "field", field: "email", op: "contains", value: "" };
   }
@@ -67,6 +67,9 @@
     if (cond.type === "attribute") row.appendChild(select(options.attributes.map((a) => a.name), cond.name, (v) => { cond.name = v; cond.op = opsFor(cond)[0]; changed(); }, options.attributes.map((a) => a.label)));
     if (cond.type === "list") row.appendChild(select(options.lists.map((l) => l.id), cond.list, (v) => { cond.list = Number(v); changed(); }, options.lists.map((l) => l.name)));
     row.appendChild(select(opsFor(cond), cond.op, (v) => { cond.op = v; changed(); }));
+    if (cond.type === "list" && options.statuses) {
+      row.appendChild(select(options.statuses.map((s) => s[0]), cond.status || "subscribed", (v) => { cond.status = v; changed(); }, options.statuses.map((s) => s[1])));
+    }
     if (!NO_VALUE.includes(cond.op) && cond.type !== "list") {
       const a = cond.type === "attribute" ? attribute(cond.name) : null;
       const input = el("input", { class: "form-control form-control-sm", style: "width:14rem", value: cond.value === undefined ? "" : cond.value,

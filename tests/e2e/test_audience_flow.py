@@ -55,3 +55,20 @@ def test_import_a_csv_then_build_a_segment_with_a_live_count(page, owner, tmp_pa
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"/app/segments/\d+/$"))
     assert Subscriber.objects.count() == 2
+
+
+def test_a_list_condition_can_ask_for_a_subscription_status(page, owner):
+    from postroom.audience.tests.factories import MailingListFactory
+
+    MailingListFactory(workspace=owner.workspace, name="Weekly")
+    _log_in(page, owner.user.email)
+    page.goto("/app/segments/new/")
+
+    page.get_by_role("button", name="+ condition").first.click()
+    row = page.locator(".segment-condition").last
+    row.locator("select").first.select_option(label="List")
+    row = page.locator(".segment-condition").last
+    row.locator("select").nth(3).select_option(label="Unsubscribed")  # type, list, op, status
+
+    definition = page.locator("#id_definition").input_value()
+    assert '"status":"unsubscribed"' in definition.replace(" ", "")

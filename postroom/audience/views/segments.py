@@ -10,7 +10,13 @@ from django.views.decorators.http import require_POST
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
 from postroom.audience.forms import SegmentForm
-from postroom.audience.models import CustomField, MailingList, Segment, Subscriber
+from postroom.audience.models import (
+    CustomField,
+    MailingList,
+    Segment,
+    Subscriber,
+    SubscriptionStatus,
+)
 from postroom.audience.segments import SUBSCRIBER_FIELDS, segment_error_text, segment_q
 from postroom.audience.selectors import count_bounded
 from postroom.core.tenancy import get_scoped_or_404, scoped
@@ -36,6 +42,11 @@ def _builder_options(request: WorkspaceRequest) -> dict[str, object]:
             for f in scoped(CustomField, request.workspace)
         ],
         "lists": [{"id": m.pk, "name": m.name} for m in scoped(MailingList, request.workspace)],
+        # A list condition also says which subscription status it means.
+        "statuses": [
+            *([str(value), str(label)] for value, label in SubscriptionStatus.choices),
+            ["any", str(_("any status"))],
+        ],
     }
 
 
