@@ -7,6 +7,13 @@ class CoreConfig(AppConfig):
     label = "core"
     default = True
 
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from postroom.core.sqlite import install_unicode_like
+
+        connection_created.connect(install_unicode_like, dispatch_uid="postroom-unicode-like")
+
 
 class AdminConfig(admin_apps.AdminConfig):
     default = False
