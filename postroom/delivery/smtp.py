@@ -258,31 +258,40 @@ class SmtpTransport:
         on its own phase; a DATA accepted after a refused MAIL or RCPT is
         closed empty (servers refuse it) before the transaction is reset.
         """
-        phase = "mail"
+        replies: list[tuple[int, bytes]] = []
         try:
             smtp.send(f"MAIL {mail_from}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n")
-            replies = [smtp.getreply()]
-            phase = "rcpt"
-            replies.append(smtp.getreply())
-            phase = "data"
-            replies.append(smtp.getreply())
-            (mail, mail_text), (rcpt, rcpt_text), (start, start_text) = replies
-            if start == 354 and (mail != 250 or rcpt not in (250, 251)):
+            for _ in range(3):
+                replies.append(smtp.getreply())
+        except (OSError, smtplib.SMTPException) as exc:
+            # Every status already read still counts (RFC 2920 3.1): a refusal stays one.
+            self._drop()
+            refusal = _first_refusal(replies)
+            if refusal is not None:
+                return classify(*refusal)
+            return _trouble(exc, ("mail", "rcpt", "data")[len(replies)])
+        (mail, mail_text), (rcpt, rcpt_text), (start, start_text) = replies
+        if start == 354 and (mail != 250 or rcpt not in (250, 251)):
+            try:
                 smtp.send(b".\r\n")
                 smtp.getreply()
-        except (OSError, smtplib.SMTPException) as exc:
-            self._drop()
-            return _trouble(exc, phase)
+            except (OSError, smtplib.SMTPException):
+                self._drop()
         if mail != 250:
             return self._refused(mail, mail_text, "mail")
         if rcpt not in (250, 251):
             return self._refused(rcpt, rcpt_text, "rcpt")
         if start != 354:
             return self._refused(start, start_text, "data")
-        code, message = _data_payload(smtp, data)
+        try:
+            code, message = _data_payload(smtp, data)
+        except (OSError, smtplib.SMTPException) as exc:
+            # The message went out and no verdict came: it may have been taken.
+            self._drop()
+            return _trouble(exc, "data")
         if code != 250:
-            return self._refused(code, message, phase)
-        return SendResult(AttemptOutcome.SENT, code, _text(message), phase)
+            return self._refused(code, message, "data")
+        return SendResult(AttemptOutcome.SENT, code, _text(message), "data")
 
     def _refused(self, code: int, message: bytes, phase: str) -> SendResult:
         result = classify(code, message, phase)
@@ -296,6 +305,16 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException):
             self._drop()
         return result
+
+
+def _first_refusal(replies: list[tuple[int, bytes]]) -> tuple[int, bytes, str] | None:
+    """The first MAIL or RCPT reply that refused, with its phase."""
+    for (code, text), phase, accepted in zip(
+        replies, ("mail", "rcpt"), ((250,), (250, 251)), strict=False
+    ):
+        if code not in accepted:
+            return code, text, phase
+    return None
 
 
 def _bare(address: str) -> bool:

@@ -32,6 +32,16 @@ def test_search_folds_case_in_every_alphabet(owner):
         ("a\\_b", "a_b", "\\", 1),
         ("a\\_b", "axb", "\\", 0),
         ("%.*%", "x", None, 0),  # regex characters are literal
+        ("ИВ%", "иванова", None, 1),
+        ("ИВ%", "анна иванова", None, 0),
+        ("%ова", "ИВАНОВА", None, 1),
+        ("анна", "АННА", None, 1),  # noqa: RUF001 (Cyrillic on purpose)
+        ("анна", "анна!", None, 0),
+        ("%", "", None, 1),
+        ("a%b%c", "aXbYc", None, 1),
+        ("a%b%c", "aXbY", None, 0),
+        ("%a\\%%", "xa%y", "\\", 1),
+        ("%a\\%%", "xay", "\\", 0),
     ],
 )
 def test_like_patterns(pattern, value, escape, match):

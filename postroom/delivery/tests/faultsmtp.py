@@ -5,8 +5,9 @@
     server.on("eve@example.com", "data", action="hang")
     server.on("*", "mail", reply="421 4.3.2 Going down", times=3)
 
-Phases: mail, rcpt, data. Actions: reply (answer with the given line), slow
-(wait `seconds`, then go on), drop (close the connection without a reply),
+Phases: mail, rcpt, data. Actions: reply (answer with the given line),
+reply_and_close (answer, then hang up), slow (wait `seconds`, then go on),
+drop (close the connection without a reply),
 hang (never answer), garbage (answer with text that is not SMTP). `times`
 limits how often a rule fires (then the server behaves). Accepted messages
 are in `received`, in order, with their envelope and bytes.
@@ -91,6 +92,9 @@ class _Handler:
             return default
         if rule.action == "hang":
             await asyncio.sleep(3600)
+        if rule.action == "reply_and_close":
+            asyncio.get_running_loop().call_later(0.05, server.transport.close)
+            return rule.reply
         if rule.action == "garbage":
             return rule.reply or "hello? this is not SMTP"
         return rule.reply

@@ -399,3 +399,32 @@ def test_a_server_announcing_pipelining_gets_the_envelope_in_one_write(smtp_serv
     pipelined = smtp_server.pipelining
     assert ("RCPT TO:<b@example.com>" in str(first)) == pipelined
     assert len(sent.call_args_list) == (2 if pipelined else 4)
+
+
+@pytest.mark.parametrize("action", ["drop", "hang"])
+def test_lost_after_the_body_went_out_counts_as_a_possible_duplicate(
+    owner, smtp_server, settings, action
+):
+    settings.DELIVERY_SMTP_TIMEOUT = 0.5
+    relay_for(smtp_server, owner.workspace)
+    _, run, _ = launched_run(owner.workspace, 1)
+    smtp_server.on("*", "data", action=action, times=1)
+
+    run_send(run.pk)
+
+    delivery = Delivery.objects.get(run=run)
+    attempt = DeliveryAttempt.objects.get(delivery=delivery)
+    assert (attempt.phase, attempt.smtp_code) == ("data", None)
+    assert delivery.reclaimed == 1
+
+
+def test_a_refusal_followed_by_a_hang_up_keeps_the_refusal(owner, smtp_server):
+    relay_for(smtp_server, owner.workspace)
+    _, run, _ = launched_run(owner.workspace, 1)
+    smtp_server.on("*", "rcpt", action="reply_and_close", reply="550 5.1.1 No such user")
+
+    run_send(run.pk)
+
+    delivery = Delivery.objects.get(run=run)
+    assert delivery.status == DeliveryStatus.FAILED and delivery.reclaimed == 0
+    assert Suppression.objects.filter(email=delivery.email, reason="hard_bounce").exists()
