@@ -92,7 +92,8 @@ def _event(campaign: Campaign, action: str, user: User | None, comment: str = ""
     CampaignEvent.objects.create(campaign=campaign, action=action, user=user, comment=comment)
 
 
-def _require(actor: Membership, perm: str, campaign: Campaign | None = None) -> None:
+def require_perm(actor: Membership, perm: str, campaign: Campaign | None = None) -> None:
+    """The actor's role allows `perm`, and the campaign (if any) is in the actor's workspace."""
     if not actor.has(perm):
         raise PermissionDenied(_("Your role in this workspace does not allow this."))
     if campaign is not None and campaign.workspace_id != actor.workspace_id:
@@ -138,7 +139,7 @@ def campaign_save(
     **fields: Any,
 ) -> Campaign:
     """Create or change a campaign; a change after approval sends it back for approval."""
-    _require(actor, Perm.CAMPAIGN_CHANGE, campaign)
+    require_perm(actor, Perm.CAMPAIGN_CHANGE, campaign)
     if campaign is not None:
         # A form opened before a manager disabled the campaign must not revive it.
         current = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -242,7 +243,7 @@ def _activate(campaign: Campaign) -> None:
 @transaction.atomic
 def campaign_schedule(*, actor: Membership, campaign: Campaign) -> Campaign:
     """Ask for the campaign to be sent: scheduled, or pending when it needs approval."""
-    _require(actor, Perm.CAMPAIGN_SEND, campaign)
+    require_perm(actor, Perm.CAMPAIGN_SEND, campaign)
     campaign = (
         Campaign.objects.select_for_update()
         .select_related("workspace", "message")
@@ -270,7 +271,7 @@ def campaign_decide(
     *, actor: Membership, campaign: Campaign, approve: bool, comment: str = ""
 ) -> Campaign:
     """An approver approves (the campaign is scheduled) or rejects it (back to draft, with why)."""
-    _require(actor, Perm.CAMPAIGN_APPROVE, campaign)
+    require_perm(actor, Perm.CAMPAIGN_APPROVE, campaign)
     campaign = (
         Campaign.objects.select_for_update()
         .select_related("workspace", "message")
@@ -329,7 +330,7 @@ _TRANSITIONS = {
 @transaction.atomic
 def campaign_transition(*, actor: Membership, campaign: Campaign, action: str) -> Campaign:
     """Pause, resume or cancel."""
-    _require(actor, Perm.CAMPAIGN_SEND, campaign)
+    require_perm(actor, Perm.CAMPAIGN_SEND, campaign)
     allowed, target = _TRANSITIONS[action]
     campaign = (
         Campaign.objects.select_for_update()
@@ -360,7 +361,7 @@ def campaign_clone(*, actor: Membership, campaign: Campaign) -> Campaign:
     """A new draft with a copy of the message, the same audience and settings."""
     from postroom.content.models import Message
 
-    _require(actor, Perm.CAMPAIGN_CHANGE, campaign)
+    require_perm(actor, Perm.CAMPAIGN_CHANGE, campaign)
     if campaign.status == CampaignStatus.DISABLED:
         raise ValidationError(_("A disabled campaign cannot be cloned."))
     message = Message.objects.get(pk=campaign.message_id)

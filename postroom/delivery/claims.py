@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from postroom.delivery.models import Delivery, DeliveryStatus
@@ -91,8 +92,6 @@ def leases_reclaim(*, now: dt.datetime | None = None) -> dict[int, set[str]]:
 
     Returns the dead workers' lease owners per run (their relay slots are freed too).
     """
-    from django.db.models import F
-
     expired = Delivery.objects.filter(
         status=DeliveryStatus.SENDING, lease_until__lt=now or timezone.now()
     )

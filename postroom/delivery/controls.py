@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from postroom.accounts.models import Membership
 from postroom.accounts.roles import Perm
+from postroom.campaigns.dispatch import campaign_dispatch_now
 from postroom.campaigns.models import (
     ApprovalAction,
     Campaign,
@@ -15,16 +16,11 @@ from postroom.campaigns.models import (
     CampaignStatus,
     RunStatus,
 )
-from postroom.delivery.models import PENDING, Delivery, DeliveryStatus
+from postroom.campaigns.services import campaign_fingerprint, campaign_schedule, require_perm
+from postroom.delivery.models import Delivery, DeliveryStatus
+from postroom.delivery.outcomes import runs_cancel_pending
 
 ACTIVE_RUNS = (RunStatus.DUE, RunStatus.SENDING)
-
-
-def _require(actor: Membership, campaign: Campaign) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    if not actor.has(Perm.CAMPAIGN_SEND) or campaign.workspace_id != actor.workspace_id:
-        raise PermissionDenied(_("You may not send campaigns in this workspace."))
 
 
 def runs_kick(campaign: Campaign) -> None:
@@ -46,9 +42,7 @@ def runs_kick(campaign: Campaign) -> None:
 def deliveries_cancel(campaign: Campaign) -> int:
     """Cancel what is still waiting; a message in a worker's hands finishes its attempt."""
     runs = campaign.runs.filter(status__in=ACTIVE_RUNS)
-    cancelled = Delivery.objects.filter(run__in=runs, status__in=PENDING).update(
-        status=DeliveryStatus.CANCELLED, lease_owner="", lease_until=None
-    )
+    cancelled = runs_cancel_pending(runs)
     runs.update(status=RunStatus.CANCELLED, finished_at=timezone.now())
     return cancelled
 
@@ -62,11 +56,8 @@ def campaign_send_now(*, actor: Membership | None, campaign: Campaign) -> Campai
     `actor` None is the command line, acting for the platform: no role check,
     but approval rules hold all the same.
     """
-    from postroom.campaigns.dispatch import campaign_dispatch_now
-    from postroom.campaigns.services import campaign_fingerprint, campaign_schedule
-
     if actor is not None:
-        _require(actor, campaign)
+        require_perm(actor, Perm.CAMPAIGN_SEND, campaign)
     campaign = Campaign.objects.select_for_update().select_related("workspace").get(pk=campaign.pk)
     if campaign.status == CampaignStatus.DRAFT:
         if actor is not None:
@@ -79,9 +70,6 @@ def campaign_send_now(*, actor: Membership | None, campaign: Campaign) -> Campai
             campaign.status = CampaignStatus.SCHEDULED
         if campaign.status == CampaignStatus.PENDING_APPROVAL:
             return None  # submitted: it sends once approved
-    status = campaign.status
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    campaign.status = status if campaign.status == CampaignStatus.DRAFT else campaign.status
     if campaign.status not in (CampaignStatus.SCHEDULED, CampaignStatus.RUNNING):
         raise ValidationError(
             _("Not possible while the campaign is %(s)s.") % {"s": campaign.get_status_display()}
@@ -98,7 +86,7 @@ def campaign_send_now(*, actor: Membership | None, campaign: Campaign) -> Campai
 @transaction.atomic
 def campaign_retry_failed(*, actor: Membership, campaign: Campaign) -> int:
     """Queue the failed recipients again (only them); those suppressed since are skipped at send time."""
-    _require(actor, campaign)
+    require_perm(actor, Perm.CAMPAIGN_SEND, campaign)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status in (CampaignStatus.CANCELLED, CampaignStatus.DISABLED):
         raise ValidationError(

@@ -27,8 +27,8 @@ from postroom.delivery.limits import CircuitBreaker, ConnectionSlots, RateLimite
 from postroom.delivery.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
 from postroom.delivery.outcomes import (
     run_auto_pause,
-    run_cancel_pending,
     run_finish_if_done,
+    runs_cancel_pending,
     suppress_hard_bounces,
 )
 from postroom.delivery.prepare import PreparedRun, RecipientData, prepare_run, recipients_load
@@ -163,7 +163,7 @@ def run_send(
             POOL.give_back(transport, slot)
         slots.release()
     if _campaign_status(run) in (CampaignStatus.CANCELLED, CampaignStatus.DISABLED):
-        run_cancel_pending(run.pk)  # cancelled while this job had some in hand
+        runs_cancel_pending([run.pk])  # cancelled while this job had some in hand
     run_finish_if_done(run.pk)
     logger.info(
         "run %s via %s: sent %s, deferred %s, failed %s, skipped %s%s",

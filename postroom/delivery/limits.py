@@ -12,16 +12,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from postroom.core.ratelimit import counter_incr
 from postroom.delivery.relays import RelayConfig
-
-
-def _incr(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout)
-        return 1
 
 
 class RateLimiter:
@@ -42,7 +34,7 @@ class RateLimiter:
         now = time.time()
         for seconds, limit in self.windows:
             bucket = int(now // seconds)
-            used = _incr(f"rate:{self.key}:{seconds}:{bucket}", seconds + 5)
+            used = counter_incr(f"rate:{self.key}:{seconds}:{bucket}", seconds + 5)
             if used > limit:
                 return (bucket + 1) * seconds - now
         return 0.0
@@ -90,10 +82,10 @@ class CircuitBreaker:
         """Count relay trouble; True when the breaker is (now) open."""
         self._troubled = True
         cache.set(f"{self.key}:reason", reason[:300], 7 * 24 * 3600)
-        count = _incr(f"{self.key}:count", 3600)
+        count = counter_incr(f"{self.key}:count", 3600)
         if self.probing or count >= self.threshold:
             # Each reopening after a failed probe waits longer, up to ten periods.
-            opened = _incr(f"{self.key}:opened", 3600)
+            opened = counter_incr(f"{self.key}:opened", 3600)
             wait = self.open_seconds * min(2 ** (opened - 1), 10)
             cache.set(f"{self.key}:until", time.time() + wait, wait + 3600)
             cache.delete_many([f"{self.key}:probe", f"{self.key}:count"])

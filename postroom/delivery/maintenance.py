@@ -10,7 +10,7 @@ from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
 from postroom.delivery.claims import leases_reclaim
 from postroom.delivery.limits import ConnectionSlots
 from postroom.delivery.models import OPEN, PENDING, Delivery
-from postroom.delivery.outcomes import run_cancel_pending, run_finish_if_done
+from postroom.delivery.outcomes import run_finish_if_done, runs_cancel_pending
 from postroom.delivery.relays import relay_for_workspace
 
 logger = logging.getLogger(__name__)
@@ -60,10 +60,5 @@ def deliveries_maintain(
     for run_id in done.values_list("pk", flat=True)[:limit]:
         run_finish_if_done(run_id)
     # Cancelled runs whose deliveries came back from a worker after the cancel.
-    for run_id in (
-        Delivery.objects.filter(run__status=RunStatus.CANCELLED, status__in=PENDING)
-        .values_list("run_id", flat=True)
-        .distinct()[:limit]
-    ):
-        run_cancel_pending(run_id)
+    runs_cancel_pending(CampaignRun.objects.filter(status=RunStatus.CANCELLED).values("pk"))
     return work

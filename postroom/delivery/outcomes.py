@@ -1,6 +1,7 @@
 """What follows from results: runs and campaigns finishing, auto-pause, hard-bounce suppression."""
 
 import logging
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -19,7 +20,7 @@ from postroom.campaigns.models import (
     RunStatus,
 )
 from postroom.core.dashboard import dashboard_invalidate
-from postroom.delivery.models import OPEN, Delivery
+from postroom.delivery.models import OPEN, PENDING, Delivery, DeliveryStatus
 
 logger = logging.getLogger(__name__)
 
@@ -96,11 +97,11 @@ def run_auto_pause(*, run: CampaignRun, reason: str) -> None:
         )
 
 
-def run_cancel_pending(run_id: int) -> int:
-    """The waiting deliveries of a cancelled run become cancelled (nothing stays open)."""
-    from postroom.delivery.models import PENDING, DeliveryStatus
+def runs_cancel_pending(runs: Any) -> int:
+    """The waiting deliveries of runs being cancelled become cancelled (run ids or a queryset).
 
-    cancelled = Delivery.objects.filter(run_id=run_id, status__in=PENDING).update(
+    A message already in a worker's hands finishes its attempt.
+    """
+    return Delivery.objects.filter(run__in=runs, status__in=PENDING).update(
         status=DeliveryStatus.CANCELLED, lease_owner="", lease_until=None
     )
-    return cancelled

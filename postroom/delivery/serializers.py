@@ -3,6 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from postroom.delivery.models import Delivery, DeliveryAttempt, DeliveryStatus, SmtpRelay
+from postroom.delivery.services import FIELDS as RELAY_FIELDS
 
 
 class RelaySerializer(serializers.ModelSerializer):
@@ -17,23 +18,11 @@ class RelaySerializer(serializers.ModelSerializer):
         model = SmtpRelay
         fields = (
             "id",
-            "name",
-            "host",
-            "port",
-            "tls",
-            "username",
+            *RELAY_FIELDS,
             "password",
             "has_password",
-            "max_connections",
-            "rate_per_second",
-            "rate_per_minute",
-            "rate_per_hour",
-            "dkim_domain",
-            "dkim_selector",
             "dkim_key",
             "has_dkim_key",
-            "is_default",
-            "is_active",
             "created_at",
             "updated_at",
         )

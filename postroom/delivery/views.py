@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
-from postroom.audience.exports import cell_neutralize
+from postroom.audience.exports import EchoBuffer, cell_neutralize
 from postroom.campaigns.models import Campaign
 from postroom.core.forms import form_add_service_error
 from postroom.core.tenancy import get_scoped_or_404, scoped
@@ -154,14 +154,9 @@ def campaign_deliveries(request: WorkspaceRequest, pk: int) -> HttpResponseBase:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_rows(deliveries: QuerySet[Delivery]) -> Iterator[str]:
     """One row per attempt (a delivery never tried gets one row too), streamed."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoBuffer())
     yield writer.writerow(
         [
             "email",
