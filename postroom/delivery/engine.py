@@ -140,8 +140,8 @@ def run_send(
         slots=slots,
     )
     deadline = time.monotonic() + (seconds or settings.DELIVERY_JOB_SECONDS)
-    job.eight_bit = transport.supports_8bit()
     try:
+        job.eight_bit = transport.supports_8bit()
         while not report.stopped:
             if time.monotonic() >= deadline:
                 report.more = True
