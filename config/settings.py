@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "postroom.content",
     "postroom.campaigns",
     "postroom.delivery",
+    "postroom.tracking",
+    "postroom.reports",
     "postroom.api",
 ]
 
@@ -273,3 +275,18 @@ DELIVERY_PAUSE_MIN_ATTEMPTS = 50
 # The installation's relay (EMAIL_URL) when a workspace has none; the sandbox when it is not SMTP.
 DELIVERY_DEFAULT_RELAY_URL = E.EMAIL_URL
 DELIVERY_DEFAULT_RELAY_CONNECTIONS = 2
+
+# --- Tracking (see postroom/tracking and the README's "Tracking and reports") -----
+# Hits are buffered in Redis when REDIS_URL is set, else in each web process, and
+# written in batches: after this many hits or this many seconds, whichever first.
+TRACKING_REDIS_URL = E.REDIS_URL
+TRACKING_FLUSH_SIZE = 500
+TRACKING_FLUSH_SECONDS = 2.0
+# Click-throughs get utm_source / utm_medium / utm_campaign (kept when the link has its own).
+TRACKING_UTM = True
+# Clicks this soon after sending, or on this many links within TRACKING_BURST_SECONDS, are a scanner's.
+TRACKING_SCANNER_SECONDS = 10
+TRACKING_BURST_LINKS = 3
+TRACKING_BURST_SECONDS = 2
+# Opens this soon after sending are a prefetch, not a person.
+TRACKING_PREFETCH_SECONDS = 2

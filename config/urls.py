@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("postroom.content.urls")),
     path("", include("postroom.delivery.urls")),
     path("", include("postroom.campaigns.urls")),
+    path("", include("postroom.tracking.urls")),
+    path("", include("postroom.reports.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -8,6 +8,7 @@ from postroom.audience import apis as audience_apis
 from postroom.campaigns import apis as campaign_apis
 from postroom.content import apis as content_apis
 from postroom.delivery import apis as delivery_apis
+from postroom.tracking import apis as tracking_apis
 
 router = DefaultRouter(trailing_slash=True)
 router.register("workspaces", accounts_apis.WorkspaceApi, basename="workspace")
@@ -24,6 +25,8 @@ router.register("layouts", content_apis.LayoutApi, basename="layout")
 router.register("blocks", content_apis.ContentBlockApi, basename="block")
 router.register("campaigns", campaign_apis.CampaignApi, basename="campaign")
 router.register("relays", delivery_apis.RelayApi, basename="relay")
+router.register("events", tracking_apis.EventApi, basename="event")
+router.register("conversions", tracking_apis.ConversionApi, basename="conversion")
 router.register("staff/campaigns", campaign_apis.StaffCampaignApi, basename="staff-campaign")
 
 urlpatterns = [

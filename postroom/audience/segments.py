@@ -69,6 +69,23 @@ def condition_type(name: str) -> Callable[[Compiler], Compiler]:
     return register
 
 
+OptionProvider = Callable[[int], dict[str, Any]]
+_OPTION_PROVIDERS: list[OptionProvider] = []
+
+
+def builder_options_provider(provider: OptionProvider) -> OptionProvider:
+    """Register what the segment builder needs for another app's conditions (by workspace id)."""
+    _OPTION_PROVIDERS.append(provider)
+    return provider
+
+
+def builder_options_extra(workspace_id: int) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    for provider in _OPTION_PROVIDERS:
+        extra.update(provider(workspace_id))
+    return extra
+
+
 def segment_q(definition: dict[str, Any], *, workspace_id: int) -> Q:
     """The definition as a Q over Subscriber; ValidationError naming the faulty path."""
     context = Context(

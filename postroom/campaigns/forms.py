@@ -56,6 +56,8 @@ class CampaignForm(forms.ModelForm):
             "window_start",
             "window_end",
             "priority",
+            "track_opens",
+            "track_clicks",
         )
         widgets = {
             "lists": forms.CheckboxSelectMultiple,

@@ -49,6 +49,8 @@ class Campaign(TimeStampedModel):
     window_start = models.TimeField(_("send window from"), null=True, blank=True)
     window_end = models.TimeField(_("send window to"), null=True, blank=True)
     priority = models.SmallIntegerField(_("priority"), default=0)
+    track_opens = models.BooleanField(_("track opens"), default=True)
+    track_clicks = models.BooleanField(_("track clicks"), default=True)
     status = models.CharField(
         _("status"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
     )

@@ -40,6 +40,8 @@ class CampaignSerializer(serializers.ModelSerializer):
             "window_start",
             "window_end",
             "priority",
+            "track_opens",
+            "track_clicks",
             "status",
             "next_run_at",
             "disabled_reason",

@@ -160,7 +160,7 @@ def _fixed_structure(html: str) -> bool:
     return not check.varies
 
 
-def _samples() -> list[dict[str, Any]]:
+def contrasting_samples() -> list[dict[str, Any]]:
     """Contrasting recipients: a plain one, and one whose every value is empty or URL-like."""
     odd_url = "https://example.com/x?a=1&b=<2>"
     odd = recipient_context(
@@ -193,7 +193,7 @@ def _inlined_once(
         return None
     try:
         inlined = env.from_string(INLINER.inline(expanded))
-        for sample in _samples():
+        for sample in contrasting_samples():
             once = render_limited(inlined, sample, traced=False)
             each = INLINER.inline(render_limited(template, sample, traced=False))
             # Escaping may differ (&#39; or ', &lt; or < in attributes); the text may not.

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from postroom.campaigns.models import (
 from postroom.campaigns.services import campaign_fingerprint, campaign_schedule, require_perm
 from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.delivery.outcomes import runs_cancel_pending
+from postroom.reports.recording import counters_add
 
 ACTIVE_RUNS = (RunStatus.DUE, RunStatus.SENDING)
 
@@ -97,9 +99,13 @@ def campaign_retry_failed(*, actor: Membership, campaign: Campaign) -> int:
             "pk", flat=True
         )
     )
-    count = Delivery.objects.filter(run_id__in=runs, status=DeliveryStatus.FAILED).update(
+    failed = Delivery.objects.filter(run_id__in=runs, status=DeliveryStatus.FAILED)
+    per_run = dict(failed.values("run_id").annotate(n=Count("id")).values_list("run_id", "n"))
+    count = failed.update(
         status=DeliveryStatus.QUEUED, next_attempt_at=timezone.now(), first_attempt_at=None
     )
+    for run_id, n in per_run.items():  # they are failed no more
+        counters_add(campaign_id=campaign.pk, run_id=run_id, at=timezone.now(), failed=-n)
     if not count:
         raise ValidationError(_("No recipient has failed."))
     retried = list(

@@ -11,6 +11,7 @@ import logging
 import random
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,6 +36,7 @@ from postroom.delivery.prepare import PreparedRun, RecipientData, prepare_run, r
 from postroom.delivery.relays import RelayConfig, relay_for_workspace
 from postroom.delivery.sandbox import SandboxTransport
 from postroom.delivery.smtp import POOL, SendResult, SmtpTransport
+from postroom.reports.recording import SHARDS, counters_add, domains_add
 
 logger = logging.getLogger(__name__)
 SENDABLE_CAMPAIGN = (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED, CampaignStatus.FINISHED)
@@ -79,6 +81,11 @@ class _Job:
     errors: int = 0
     eight_bit: bool = False
     renewed_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def shard(self) -> int:
+        """The report counters' row this worker adds to (see `postroom.reports.models.Counter`)."""
+        return zlib.crc32(self.owner.encode()) % SHARDS
 
 
 def backoff(attempts: int) -> float:
@@ -283,8 +290,9 @@ def _flush(job: _Job) -> None:
         return
     now = timezone.now()
     horizon = dt.timedelta(seconds=settings.DELIVERY_RETRY_HORIZON)
-    attempts, updates, hard = [], [], []
+    attempts, updates, hard, failed = [], [], [], []
     sent: dict[int | None, list[int]] = {}
+    counts = {"deferred": 0, "skipped": 0}
     for item in results:
         claimed, result = item.claimed, item.result
         if result is not None:
@@ -320,6 +328,7 @@ def _flush(job: _Job) -> None:
             delivery.last_code = None
             delivery.last_response = item.reason
             job.report.skipped += 1
+            counts["skipped"] += 1
             updates.append(delivery)
             continue
         delivery.attempts += 1
@@ -346,22 +355,26 @@ def _flush(job: _Job) -> None:
                     f"gave up after {delivery.attempts} attempts: {result.response}"
                 )[:500]
                 job.report.failed += 1
+                failed.append(claimed.email)
             else:
                 delivery.status = DeliveryStatus.DEFERRED
                 delivery.next_attempt_at = retry_at
                 job.report.deferred += 1
+            counts["deferred"] += 1
         else:
             delivery.status = DeliveryStatus.FAILED
             job.report.failed += 1
+            failed.append(claimed.email)
             if result.hard_bounce:
                 hard.append(claimed.email)
         updates.append(delivery)
     with transaction.atomic():
         DeliveryAttempt.objects.bulk_create(attempts)
         mine = Delivery.objects.filter(lease_owner=job.owner)
+        sent_count = 0
         for code, ids in sent.items():
             # The common case in one statement; each attempt row has its own time and answer.
-            mine.filter(pk__in=ids).update(
+            sent_count += mine.filter(pk__in=ids).update(
                 status=DeliveryStatus.SENT,
                 sent_at=now,
                 lease_owner="",
@@ -388,6 +401,19 @@ def _flush(job: _Job) -> None:
         )
         if hard:
             suppress_hard_bounces(workspace_id=job.run.campaign.workspace_id, emails=hard)
+        # The report's numbers, in the same transaction as the states they count.
+        run_id, campaign_id = job.run.pk, job.run.campaign_id
+        counters_add(
+            campaign_id=campaign_id,
+            run_id=run_id,
+            at=now,
+            shard=job.shard,
+            sent=sent_count,
+            failed=len(failed),
+            deferred=counts["deferred"],
+            skipped=counts["skipped"],
+        )
+        domains_add(campaign_id=campaign_id, run_id=run_id, emails=failed)
         if isinstance(job.transport, SandboxTransport):
             job.transport.commit()
         leases_renew(

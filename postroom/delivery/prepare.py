@@ -5,7 +5,6 @@ from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from postroom.audience.models import Subscriber, SubscriberStatus, Subscription, SubscriptionStatus
@@ -14,12 +13,17 @@ from postroom.audience.tokens import preferences_token_make, unsubscribe_token_m
 from postroom.campaigns.models import CampaignRun
 from postroom.content.rendering import (
     CompiledMessage,
+    Rendered,
+    body_html_source,
     compiled_render,
+    contrasting_samples,
     message_compile,
     recipient_context,
 )
 from postroom.delivery.mime import MessageSkeleton, Recipient, html_with_preheader
 from postroom.delivery.tokens import message_id, return_path
+from postroom.tracking.links import Rewriter, hrefs, links_register, url_parts
+from postroom.tracking.tokens import UNSUBSCRIBE, WEB_VIEW, token_make
 
 
 @dataclass
@@ -37,13 +41,6 @@ class RecipientData:
 class Built:
     sender: str  # envelope (Return-Path)
     data: bytes
-
-
-def _url_parts(name: str) -> tuple[str, str]:
-    """The absolute URL of a token page around its token, reversed once per run."""
-    placeholder = "TOKEN"
-    before, after = reverse(name, args=[placeholder]).split(placeholder)
-    return settings.SITE_URL + before, after
 
 
 class PreparedRun:
@@ -65,16 +62,26 @@ class PreparedRun:
                 (campaign.name, f"campaign-{campaign.pk}.{self.workspace_id}.{host}")
             ),
         )
-        self.unsubscribe_url = _url_parts("public_unsubscribe")
-        self.preferences_url = _url_parts("public_preferences")
+        self.unsubscribe_url = url_parts("public_unsubscribe")
+        self.preferences_url = url_parts("public_preferences")
         domain = settings.BOUNCE_DOMAIN or message.from_email.rpartition("@")[2]
         self.mailto_unsubscribe = f"unsubscribe@{domain}"
         self.campaign_vars = {"name": campaign.name, "id": campaign.pk}
+        self.web_view_url = url_parts("tracking_web_view")
+        self.tracking = Rewriter(
+            links_register(campaign, static_links(self.compiled, body_html_source(message)))
+            if campaign.track_clicks
+            else {},
+            clicks=campaign.track_clicks,
+            opens=campaign.track_opens,
+        )
 
-    def build(self, delivery_id: int, data: RecipientData, *, eight_bit: bool = False) -> Built:
+    def render(self, delivery_id: int, data: RecipientData) -> tuple[Rendered, str, str]:
+        """The recipient's subject, HTML and text with tracking; their unsubscribe URL and token."""
         subscriber_id = data.subscriber_id
         token = unsubscribe_token_make(subscriber_id=subscriber_id, list_id=data.unsubscribe_list)
-        unsubscribe = token.join(self.unsubscribe_url)
+        # The message's own token rides along, so the report can count the unsubscribe.
+        unsubscribe = f"{token.join(self.unsubscribe_url)}?m={token_make(UNSUBSCRIBE, delivery_id)}"
         context = recipient_context(
             email=data.email,
             full_name=data.full_name,
@@ -86,10 +93,21 @@ class PreparedRun:
                 "preferences": preferences_token_make(subscriber_id=subscriber_id).join(
                     self.preferences_url
                 ),
+                "web_view": token_make(WEB_VIEW, delivery_id).join(self.web_view_url),
             },
             campaign=self.campaign_vars,
         )
         rendered = compiled_render(self.compiled, context)
+        tracked = Rendered(
+            subject=rendered.subject,
+            html=self.tracking.html(rendered.html, delivery_id),
+            text=self.tracking.text(rendered.text, delivery_id),
+            preheader=rendered.preheader,
+        )
+        return tracked, unsubscribe, token
+
+    def build(self, delivery_id: int, data: RecipientData, *, eight_bit: bool = False) -> Built:
+        rendered, unsubscribe, token = self.render(delivery_id, data)
         data_bytes = self.skeleton.build(
             Recipient(
                 email=data.email,
@@ -104,6 +122,20 @@ class PreparedRun:
             eight_bit=eight_bit,
         )
         return Built(return_path(delivery_id, self.from_email), data_bytes)
+
+
+def static_links(compiled: CompiledMessage, source: str) -> list[str]:
+    """Links that are the same for every recipient: literal in the source, or equal in
+    contrasting sample renders (links pasted in from blocks and layouts)."""
+    found = hrefs(source)
+    try:
+        renders = [compiled_render(compiled, sample).html for sample in contrasting_samples()]
+    except Exception:  # a template that needs real data to render: the literal links serve
+        return found
+    common = set(hrefs(renders[0]))
+    for html in renders[1:]:
+        common &= set(hrefs(html))
+    return list(dict.fromkeys([*found, *(url for url in hrefs(renders[0]) if url in common)]))
 
 
 def prepare_run(run: CampaignRun) -> PreparedRun:

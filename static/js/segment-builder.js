@@ -45,6 +45,8 @@
     if (cond.type === "field") return cond.field === "domain" ? ["eq", "neq"] : TEXT_OPS;
     if (cond.type === "list") return ["in", "not_in"];
     if (cond.type === "created") return ["in_last_days", "older_than_days", "before", "after"];
+    if (cond.type === "campaign") return options.campaignOps.map((o) => o[0]);
+    if (cond.type === "activity") return ["in_last_days", "not_in_last_days"];
     const a = attribute(cond.name);
     if (!a) return TEXT_OPS;
     if (a.type === "boolean") return ["is_true", "is_false"];
@@ -56,24 +58,30 @@
     if (type === "attribute" && options.attributes.length) return { type, name: options.attributes[0].name, op: "eq", value: "" };
     if (type === "list" && options.lists.length) return { type, list: options.lists[0].id, op: "in", status: "subscribed" };
     if (type === "created") return { type, op: "in_last_days", value: 30 };
+    if (type === "campaign" && (options.campaigns || []).length) return { type, campaign: options.campaigns[0].id, op: "opened" };
+    if (type === "activity") return { type, action: "opened", op: "in_last_days", value: 30 };
     return { type: "field", field: "email", op: "contains", value: "" };
   }
 
   function conditionRow(cond, parent, index) {
     const row = el("div", { class: "d-flex flex-wrap gap-2 align-items-center mb-2 segment-condition" });
-    const types = ["field", "attribute", "list", "created"].filter((k) => (k !== "attribute" || options.attributes.length) && (k !== "list" || options.lists.length));
+    const types = ["field", "attribute", "list", "created", "campaign", "activity"].filter((k) => (k !== "attribute" || options.attributes.length) && (k !== "list" || options.lists.length)
+      && (k !== "campaign" || (options.campaigns || []).length) && (k !== "activity" || options.actions));
     row.appendChild(select(types, cond.type, (v) => { parent.conditions[index] = fresh(v); changed(); }, types.map((k) => t[k])));
     if (cond.type === "field") row.appendChild(select(options.fields, cond.field, (v) => { cond.field = v; cond.op = opsFor(cond)[0]; changed(); }));
     if (cond.type === "attribute") row.appendChild(select(options.attributes.map((a) => a.name), cond.name, (v) => { cond.name = v; cond.op = opsFor(cond)[0]; changed(); }, options.attributes.map((a) => a.label)));
     if (cond.type === "list") row.appendChild(select(options.lists.map((l) => l.id), cond.list, (v) => { cond.list = Number(v); changed(); }, options.lists.map((l) => l.name)));
-    row.appendChild(select(opsFor(cond), cond.op, (v) => { cond.op = v; changed(); }));
+    if (cond.type === "campaign") row.appendChild(select(options.campaigns.map((c) => c.id), cond.campaign, (v) => { cond.campaign = Number(v); changed(); }, options.campaigns.map((c) => c.name)));
+    if (cond.type === "activity") row.appendChild(select(options.actions.map((a) => a[0]), cond.action, (v) => { cond.action = v; changed(); }, options.actions.map((a) => a[1])));
+    const opLabels = cond.type === "campaign" ? options.campaignOps.map((o) => o[1]) : cond.type === "activity" ? options.activityOps.map((o) => o[1]) : null;
+    row.appendChild(select(opsFor(cond), cond.op, (v) => { cond.op = v; changed(); }, opLabels));
     if (cond.type === "list" && options.statuses) {
       row.appendChild(select(options.statuses.map((s) => s[0]), cond.status || "subscribed", (v) => { cond.status = v; changed(); }, options.statuses.map((s) => s[1])));
     }
-    if (!NO_VALUE.includes(cond.op) && cond.type !== "list") {
+    if (!NO_VALUE.includes(cond.op) && cond.type !== "list" && cond.type !== "campaign") {
       const a = cond.type === "attribute" ? attribute(cond.name) : null;
       const input = el("input", { class: "form-control form-control-sm", style: "width:14rem", value: cond.value === undefined ? "" : cond.value,
-        type: (a && a.type === "date") || ["before", "after"].includes(cond.op) ? "date" : (a && a.type === "number") || cond.type === "created" ? "number" : "text" });
+        type: (a && a.type === "date") || ["before", "after"].includes(cond.op) ? "date" : (a && a.type === "number") || cond.type === "created" || cond.type === "activity" ? "number" : "text" });
       input.addEventListener("input", () => { cond.value = input.type === "number" && input.value !== "" ? Number(input.value) : input.value; sync(); });
       row.appendChild(input);
     }

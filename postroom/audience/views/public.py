@@ -22,6 +22,7 @@ from postroom.audience.services.public import (
 )
 from postroom.audience.services.subscribers import subscriber_unsubscribe_all
 from postroom.audience.services.subscriptions import subscription_set
+from postroom.audience.signals import unsubscribed_by_link
 from postroom.audience.tokens import (
     confirm_token_read,
     preferences_token_make,
@@ -187,6 +188,7 @@ def public_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
                 source="form",
                 ip=_ip(request),
             )
+        unsubscribed_by_link.send(sender=Subscriber, subscriber=subscriber, request=request)
         done = True
     return render(
         request,

@@ -17,7 +17,12 @@ from postroom.audience.models import (
     Subscriber,
     SubscriptionStatus,
 )
-from postroom.audience.segments import SUBSCRIBER_FIELDS, segment_error_text, segment_q
+from postroom.audience.segments import (
+    SUBSCRIBER_FIELDS,
+    builder_options_extra,
+    segment_error_text,
+    segment_q,
+)
 from postroom.audience.selectors import count_bounded
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
@@ -47,6 +52,7 @@ def _builder_options(request: WorkspaceRequest) -> dict[str, object]:
             *([str(value), str(label)] for value, label in SubscriptionStatus.choices),
             ["any", str(_("any status"))],
         ],
+        **builder_options_extra(request.workspace.pk),
     }
 
 

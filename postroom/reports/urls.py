@@ -1,0 +1,10 @@
+from django.urls import path
+
+from postroom.reports import views
+
+urlpatterns = [
+    path("app/campaigns/<int:pk>/report/", views.campaign_report, name="campaign_report"),
+    path(
+        "app/campaigns/<int:pk>/report.csv", views.campaign_report_csv, name="campaign_report_csv"
+    ),
+]

@@ -1,0 +1,117 @@
+import csv
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from postroom.accounts.roles import Perm
+from postroom.accounts.workspace import WorkspaceRequest, workspace_view
+from postroom.audience.exports import cell_neutralize
+from postroom.campaigns.models import Campaign, CampaignRun
+from postroom.core.tenancy import get_scoped_or_404
+from postroom.reports.selectors import (
+    SERIES,
+    report_domains,
+    report_links,
+    report_live,
+    report_series,
+    report_totals,
+)
+
+
+def _options(request: WorkspaceRequest, campaign: Campaign) -> dict[str, Any]:
+    runs = list(CampaignRun.objects.filter(campaign=campaign).order_by("-scheduled_for")[:100])
+    try:
+        run_id = int(request.GET.get("run", "") or 0) or None
+    except ValueError:
+        run_id = None
+    if run_id not in {r.pk for r in runs}:
+        run_id = None
+    return {"runs": runs, "run_id": run_id, "machine": request.GET.get("machine") == "1"}
+
+
+def _report(campaign: Campaign, options: dict[str, Any]) -> dict[str, Any]:
+    run_id, machine = options["run_id"], options["machine"]
+    totals = report_totals(campaign, run_id=run_id, machine=machine)
+    return {
+        "totals": totals,
+        "series": report_series(campaign, run_id=run_id, machine=machine),
+        "links": report_links(campaign, delivered=totals["delivered"], machine=machine),
+        "domains": report_domains(campaign, run_id=run_id),
+    }
+
+
+@workspace_view(Perm.REPORTS_VIEW)
+def campaign_report(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    campaign = get_scoped_or_404(Campaign, request.workspace, pk=pk)
+    options = _options(request, campaign)
+    report = _report(campaign, options)
+    chart = {
+        "labels": [p["hour"].isoformat() for p in report["series"]],
+        "series": {name: [p[name] for p in report["series"]] for name in SERIES},
+    }
+    context = {
+        "campaign": campaign,
+        **options,
+        **report,
+        "chart": chart,
+        "live": report_live(campaign),
+    }
+    template = (
+        "reports/_numbers.html"
+        if request.headers.get("HX-Request")
+        else "reports/campaign_report.html"
+    )
+    return render(request, template, context)
+
+
+@workspace_view(Perm.REPORTS_VIEW)
+def campaign_report_csv(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The hourly series, the totals and the links of a report, as one CSV."""
+    campaign = get_scoped_or_404(Campaign, request.workspace, pk=pk)
+    options = _options(request, campaign)
+    report = _report(campaign, options)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-report.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["hour", *SERIES, "revenue"])
+    for point in report["series"]:
+        writer.writerow([point["hour"].isoformat(), *(point[n] for n in SERIES), point["revenue"]])
+    writer.writerow([])
+    totals = report["totals"]
+    writer.writerow(["total", "value", "rate %"])
+    for name in (
+        "sent",
+        "delivered",
+        "failed",
+        "deferred",
+        "bounced_hard",
+        "bounced_soft",
+        "opens",
+        "opens_unique",
+        "clicks",
+        "clicks_unique",
+        "unsubscribed",
+        "complained",
+        "conversions",
+        "revenue",
+    ):
+        rate_key = {
+            "delivered": "delivered",
+            "opens_unique": "opened",
+            "clicks_unique": "clicked",
+        }.get(name, name)
+        writer.writerow([name, totals[name], totals["rates"].get(rate_key, "")])
+    writer.writerow([])
+    writer.writerow(["link", "clicks", "unique clicks", "machine clicks", "click rate %"])
+    for link in report["links"]:
+        writer.writerow(
+            [
+                cell_neutralize(link["url"]),
+                link["clicks"],
+                link["clicks_unique"],
+                link["clicks_machine"],
+                link["rate"],
+            ]
+        )
+    return response

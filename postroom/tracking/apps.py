@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class TrackingConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "postroom.tracking"
+    verbose_name = "Tracking"
+
+    def ready(self) -> None:
+        from postroom.tracking import receivers, segments  # noqa: F401  (signal receivers, conditions)

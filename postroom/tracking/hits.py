@@ -1,0 +1,56 @@
+"""A hit: what a tracking request records, as a small dict that can wait in a buffer."""
+
+import secrets
+import time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.http import HttpRequest
+
+from postroom.tracking.agents import agent_class, ip_hash
+
+
+def client_ip(request: HttpRequest) -> str:
+    # Behind the reverse proxy the README describes, REMOTE_ADDR is set from X-Forwarded-For.
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def hit_make(
+    kind: str,
+    delivery_id: int,
+    *,
+    request: HttpRequest | None = None,
+    link_id: int | None = None,
+    uid: str = "",
+    **extra: Any,
+) -> dict[str, Any]:
+    hit: dict[str, Any] = {
+        "u": uid or secrets.token_hex(12),
+        "k": kind,
+        "d": delivery_id,
+        "t": time.time(),
+    }
+    if link_id is not None:
+        hit["l"] = link_id
+    if request is not None:
+        ip = client_ip(request)
+        agent = agent_class(request.headers.get("User-Agent", ""), ip)
+        if request.method == "HEAD":  # people's clients GET; scanners check links with HEAD
+            agent = "scanner"
+        hit["a"] = agent
+        hit["ip"] = ip_hash(ip)
+    hit.update({key: value for key, value in extra.items() if value not in (None, "")})
+    return hit
+
+
+def revenue_parse(value: Any) -> Decimal | None:
+    """A non-negative amount with at most two decimals and ten integer digits, or None."""
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValueError("revenue must be a number") from None
+    if amount < 0 or amount >= Decimal("1e10"):
+        raise ValueError("revenue must be between 0 and 9999999999.99")
+    return amount

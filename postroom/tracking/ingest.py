@@ -1,0 +1,315 @@
+"""Hits into events and aggregates, one batch at a time.
+
+Every step is set-based: one query loads the batch's deliveries, one finds
+hits already recorded (a replayed batch changes nothing), one inserts the new
+events, a few keep engagement and link counters, and one upsert per run and
+hour adds to the report counters. Batches are serialized (an advisory lock on
+PostgreSQL, SQLite's immediate transactions), so "first open" is decided once.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+
+from postroom.delivery.models import Delivery
+from postroom.reports.recording import counters_add, domains_add, hour_of
+from postroom.tracking.agents import MACHINE
+from postroom.tracking.models import Engagement, Event, EventKind, Link, LinkClick
+
+_LOCK_ID = 0x70726F6F6D  # any constant shared by all ingesting processes
+
+_KINDS = {
+    "open": EventKind.OPEN,
+    "click": EventKind.CLICK,
+    "page": EventKind.PAGE,
+    "conversion": EventKind.CONVERSION,
+    "unsubscribe": EventKind.UNSUBSCRIBE,
+    "bounce_hard": EventKind.BOUNCE_HARD,
+    "bounce_soft": EventKind.BOUNCE_SOFT,
+    "complaint": EventKind.COMPLAINT,
+}
+_COUNTED: dict[str, str] = {
+    EventKind.UNSUBSCRIBE: "unsubscribed",
+    EventKind.BOUNCE_HARD: "bounced_hard",
+    EventKind.BOUNCE_SOFT: "bounced_soft",
+    EventKind.COMPLAINT: "complained",
+    EventKind.PAGE: "pages",
+}
+
+
+@dataclass
+class _Target:
+    run_id: int
+    campaign_id: int
+    workspace_id: int
+    subscriber_id: int | None
+    email: str
+    sent_at: dt.datetime | None
+
+
+@dataclass
+class IngestReport:
+    received: int = 0
+    recorded: int = 0
+    duplicates: int = 0
+    unknown: int = 0
+    machine: int = 0
+    counters: dict[str, int] = field(default_factory=dict)
+
+
+def _targets(ids: set[int]) -> dict[int, _Target]:
+    rows = Delivery.objects.filter(pk__in=ids).values_list(
+        "pk",
+        "run_id",
+        "run__campaign_id",
+        "run__campaign__workspace_id",
+        "subscriber_id",
+        "email",
+        "sent_at",
+    )
+    return {row[0]: _Target(*row[1:]) for row in rows}
+
+
+def _machine(hit: dict[str, Any], kind: str, at: dt.datetime, target: _Target) -> bool:
+    if hit.get("a") in MACHINE:
+        return True
+    since_sent = (at - target.sent_at).total_seconds() if target.sent_at else None
+    if kind == EventKind.OPEN:
+        return since_sent is not None and since_sent < settings.TRACKING_PREFETCH_SECONDS
+    if kind == EventKind.CLICK:
+        return since_sent is not None and since_sent < settings.TRACKING_SCANNER_SECONDS
+    return False
+
+
+def _bursts(clicks: list[tuple[int, int, dt.datetime]]) -> set[int]:
+    """Deliveries whose clicks hit TRACKING_BURST_LINKS different links within seconds: scanners."""
+    window = dt.timedelta(seconds=settings.TRACKING_BURST_SECONDS)
+    per_delivery: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
+    for delivery_id, link_id, at in clicks:
+        per_delivery[delivery_id].append((at, link_id))
+    found = set()
+    for delivery_id, items in per_delivery.items():
+        items.sort()
+        for i, (start, _link) in enumerate(items):
+            links = {link for at, link in items[i:] if at - start <= window}
+            if len(links) >= settings.TRACKING_BURST_LINKS:
+                found.add(delivery_id)
+                break
+    return found
+
+
+def hits_ingest(hits: list[dict[str, Any]]) -> IngestReport:
+    """Record `hits` (see `postroom.tracking.hits.hit_make`); safe to call again with the same ones."""
+    report = IngestReport(received=len(hits))
+    unique: dict[str, dict[str, Any]] = {}
+    for hit in hits:
+        if hit.get("k") in _KINDS and isinstance(hit.get("d"), int) and hit.get("u"):
+            unique.setdefault(str(hit["u"])[:64], hit)
+    if not unique:
+        return report
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+        seen = set(Event.objects.filter(uid__in=list(unique)).values_list("uid", flat=True))
+        report.duplicates = len(seen) + len(hits) - len(unique)
+        fresh = [(uid, hit) for uid, hit in unique.items() if uid not in seen]
+        targets = _targets({hit["d"] for _uid, hit in fresh})
+        _record(fresh, targets, report)
+    return report
+
+
+def _record(
+    fresh: list[tuple[str, dict[str, Any]]], targets: dict[int, _Target], report: IngestReport
+) -> None:
+    events: list[Event] = []
+    link_ids = {int(hit["l"]) for _uid, hit in fresh if hit.get("l")}
+    links = dict(Link.objects.filter(pk__in=link_ids).values_list("pk", "campaign_id"))
+    for uid, hit in fresh:
+        target = targets.get(hit["d"])
+        kind = _KINDS[hit["k"]]
+        link_id = int(hit["l"]) if hit.get("l") else None
+        if target is None or (link_id is not None and links.get(link_id) != target.campaign_id):
+            report.unknown += 1
+            continue
+        at = dt.datetime.fromtimestamp(float(hit["t"]), tz=dt.UTC)
+        revenue = hit.get("r")
+        events.append(
+            Event(
+                uid=uid,
+                kind=kind,
+                at=at,
+                workspace_id=target.workspace_id,
+                campaign_id=target.campaign_id,
+                run_id=target.run_id,
+                delivery_id=hit["d"],
+                subscriber_id=target.subscriber_id,
+                link_id=link_id,
+                machine=_machine(hit, kind, at, target),
+                agent=str(hit.get("a", ""))[:12],
+                ip_hash=str(hit.get("ip", ""))[:16],
+                goal=str(hit.get("g", ""))[:100],
+                revenue=Decimal(revenue) if revenue not in (None, "") else None,
+                url=str(hit.get("url", ""))[:500],
+            )
+        )
+    bursts = _bursts(
+        [
+            (e.delivery_id, e.link_id, e.at)
+            for e in events
+            if e.kind == EventKind.CLICK and e.link_id
+        ]
+        + _recent_clicks(events)
+    )
+    for event in events:
+        if event.kind == EventKind.CLICK and event.delivery_id in bursts:
+            event.machine = True
+    Event.objects.bulk_create(events, batch_size=500)
+    report.recorded = len(events)
+    report.machine = sum(e.machine for e in events)
+    _aggregate(events, targets, report)
+
+
+def _recent_clicks(events: list[Event]) -> list[tuple[int, int, dt.datetime]]:
+    """Clicks of the same deliveries recorded by earlier batches, within a burst window."""
+    clicks = [e for e in events if e.kind == EventKind.CLICK]
+    if not clicks:
+        return []
+    since = min(e.at for e in clicks) - dt.timedelta(seconds=settings.TRACKING_BURST_SECONDS)
+    rows = Event.objects.filter(
+        delivery_id__in={e.delivery_id for e in clicks}, kind=EventKind.CLICK, at__gte=since
+    ).values_list("delivery_id", "link_id", "at")
+    return [(d, link, at) for d, link, at in rows if link]
+
+
+def _aggregate(events: list[Event], targets: dict[int, _Target], report: IngestReport) -> None:
+    counters: dict[tuple[int, int, dt.datetime], dict[str, Any]] = defaultdict(
+        lambda: defaultdict(int)
+    )
+
+    def add(event: Event, metric: str, amount: Any = 1) -> None:
+        counters[(event.campaign_id, event.run_id, hour_of(event.at))][metric] += amount
+
+    engaged = {e.delivery_id for e in events if e.kind in _ENGAGING}
+    existing = {row.delivery_id: row for row in Engagement.objects.filter(delivery_id__in=engaged)}
+    created: dict[int, Engagement] = {}
+    changed: set[int] = set()
+    first_clicks = _first_link_clicks(events)
+    bounced: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for event in sorted(events, key=lambda e: e.at):
+        kind = event.kind
+        if kind in _COUNTED:
+            add(event, _COUNTED[kind])
+            if kind in (EventKind.BOUNCE_HARD, EventKind.BOUNCE_SOFT):
+                bounced[(event.campaign_id, event.run_id)].append(targets[event.delivery_id].email)
+        if kind == EventKind.CONVERSION:
+            add(event, "conversions")
+            if event.revenue:
+                add(event, "revenue", event.revenue)
+        if kind not in _ENGAGING:
+            continue
+        row = existing.get(event.delivery_id) or created.get(event.delivery_id)
+        if row is None:
+            row = created[event.delivery_id] = Engagement(
+                delivery_id=event.delivery_id,
+                workspace_id=event.workspace_id,
+                campaign_id=event.campaign_id,
+                subscriber_id=event.subscriber_id,
+            )
+        else:
+            changed.add(event.delivery_id)
+        if kind == EventKind.CONVERSION:
+            row.converted_at = row.converted_at or event.at
+            continue
+        if kind == EventKind.OPEN:
+            add(event, "opens_machine" if event.machine else "opens")
+            if row.opened_any_at is None:
+                row.opened_any_at = event.at
+                add(event, "opens_unique_any")
+        else:
+            add(event, "clicks_machine" if event.machine else "clicks")
+            if row.clicked_any_at is None:
+                row.clicked_any_at = event.at
+                add(event, "clicks_unique_any")
+        if event.machine:
+            continue
+        if kind == EventKind.CLICK:
+            if row.clicked_at is None:
+                row.clicked_at = event.at
+                add(event, "clicks_unique")
+            row.last_clicked_at = event.at
+        # A person who clicked has opened, even with images blocked.
+        if row.opened_at is None:
+            row.opened_at = event.at
+            add(event, "opens_unique")
+            if row.opened_any_at is None:
+                row.opened_any_at = event.at
+                add(event, "opens_unique_any")
+        if kind == EventKind.OPEN or row.last_opened_at is None:
+            row.last_opened_at = event.at
+    Engagement.objects.bulk_create(list(created.values()), batch_size=500)
+    if changed:
+        Engagement.objects.bulk_update(
+            [existing[d] for d in changed if d in existing],
+            [
+                "opened_at",
+                "last_opened_at",
+                "opened_any_at",
+                "clicked_at",
+                "last_clicked_at",
+                "clicked_any_at",
+                "converted_at",
+            ],
+            batch_size=500,
+        )
+    _links_count(events, first_clicks)
+    for (campaign_id, run_id, hour), deltas in counters.items():
+        revenue = deltas.pop("revenue", None)
+        counters_add(campaign_id=campaign_id, run_id=run_id, at=hour, revenue=revenue, **deltas)
+        for name, value in deltas.items():
+            report.counters[name] = report.counters.get(name, 0) + value
+    for (campaign_id, run_id), emails in bounced.items():
+        domains_add(campaign_id=campaign_id, run_id=run_id, emails=emails, column="bounced")
+
+
+_ENGAGING = (EventKind.OPEN, EventKind.CLICK, EventKind.CONVERSION)
+
+
+def _first_link_clicks(events: list[Event]) -> list[LinkClick]:
+    """Human clicks on a link this delivery had not clicked before (per-link unique clicks)."""
+    human = [e for e in events if e.kind == EventKind.CLICK and not e.machine and e.link_id]
+    if not human:
+        return []
+    known = set(
+        LinkClick.objects.filter(
+            delivery_id__in={e.delivery_id for e in human}, link_id__in={e.link_id for e in human}
+        ).values_list("delivery_id", "link_id")
+    )
+    first = {}
+    for event in sorted(human, key=lambda e: e.at):
+        key = (event.delivery_id, event.link_id)
+        if key not in known and key not in first:
+            first[key] = LinkClick(
+                delivery_id=event.delivery_id, link_id=int(event.link_id or 0), at=event.at
+            )
+    LinkClick.objects.bulk_create(list(first.values()), batch_size=500)
+    return list(first.values())
+
+
+def _links_count(events: list[Event], first: list[LinkClick]) -> None:
+    per_link: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for event in events:
+        if event.kind == EventKind.CLICK and event.link_id:
+            per_link[event.link_id]["clicks_machine" if event.machine else "clicks"] += 1
+    for click in first:
+        per_link[click.link_id]["clicks_unique"] += 1
+    for link_id, deltas in sorted(per_link.items()):
+        Link.objects.filter(pk=link_id).update(
+            **{name: F(name) + value for name, value in deltas.items()}
+        )

@@ -1,0 +1,158 @@
+"""Public tracking endpoints: fast, cookie-free, no database write per request.
+
+The open pixel and the click redirect check their signed token, hand a hit to
+the buffer and answer; nothing here reads the session or the user.
+"""
+
+import base64
+import hashlib
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import orjson
+from django.conf import settings
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from postroom.tracking.buffer import hit_record
+from postroom.tracking.hits import hit_make, revenue_parse
+from postroom.tracking.models import Link
+from postroom.tracking.tokens import CLICK, OPEN, VISITOR, WEB_VIEW, token_make, token_read
+from postroom.tracking.webview import web_view_render
+
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+_NO_STORE = "no-store, no-cache, must-revalidate, private, max-age=0"
+
+
+class _Redirect(HttpResponseRedirect):
+    allowed_schemes = ["http", "https"]
+
+
+@require_http_methods(["GET", "HEAD"])
+def tracking_open(request: HttpRequest, token: str) -> HttpResponse:
+    ids = token_read(OPEN, token)
+    if ids is not None:
+        hit_record(hit_make("open", ids[0], request=request))
+    # A forged token gets the same image: a pixel must never show as broken.
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    response["Cache-Control"] = _NO_STORE
+    return response
+
+
+@lru_cache(maxsize=4096)
+def _link(link_id: int) -> tuple[int, str, str] | None:
+    """(campaign id, URL, campaign slug) of a link; links never change once registered."""
+    row = (
+        Link.objects.filter(pk=link_id).values_list("campaign_id", "url", "campaign__name").first()
+    )
+    return (row[0], row[1], slugify(row[2])[:60] or str(row[0])) if row else None
+
+
+def click_target(url: str, *, campaign: str, visitor: str) -> str:
+    """The link's URL with UTM parameters (unless it has its own) and the visitor token."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    names = {name for name, _value in query}
+    added = []
+    if settings.TRACKING_UTM:
+        for name, value in (
+            ("utm_source", "postroom"),
+            ("utm_medium", "email"),
+            ("utm_campaign", campaign),
+        ):
+            if name not in names:
+                added.append((name, value))
+    added.append(("pr_v", visitor))
+    extra = urlencode(added)
+    return urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
+
+
+@require_http_methods(["GET", "HEAD"])
+def tracking_click(request: HttpRequest, token: str) -> HttpResponse:
+    ids = token_read(CLICK, token)
+    link = _link(ids[1]) if ids and ids[1] is not None else None
+    if ids is None or link is None:
+        return render(request, "tracking/invalid.html", status=404)
+    delivery_id, link_id = ids[0], ids[1]
+    hit_record(hit_make("click", delivery_id, request=request, link_id=link_id))
+    _campaign_id, url, slug = link
+    response = _Redirect(click_target(url, campaign=slug, visitor=token_make(VISITOR, delivery_id)))
+    response["Cache-Control"] = _NO_STORE
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def tracking_web_view(request: HttpRequest, token: str) -> HttpResponse:
+    ids = token_read(WEB_VIEW, token)
+    html = web_view_render(ids[0]) if ids else None
+    if html is None:
+        return render(request, "tracking/invalid.html", status=404)
+    response = HttpResponse(html)
+    response["Cache-Control"] = _NO_STORE
+    response["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@cache_control(public=True, max_age=3600)
+def tracking_snippet(request: HttpRequest) -> HttpResponse:
+    beacon = settings.SITE_URL + "/t/b/"
+    return render(
+        request,
+        "tracking/snippet.js",
+        {"beacon": beacon, "days": 30},
+        content_type="application/javascript; charset=utf-8",
+    )
+
+
+def _cors(response: HttpResponse) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "Content-Type"
+    response["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["POST", "OPTIONS"])
+def tracking_beacon(request: HttpRequest) -> HttpResponse:
+    """Page views and conversions from the snippet on the customer's site (sendBeacon)."""
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse(status=204))
+    if len(request.body) > 4096:
+        return _cors(HttpResponseBadRequest("too large"))
+    try:
+        data: Any = orjson.loads(request.body or b"{}")
+        if not isinstance(data, dict):
+            raise ValueError
+        revenue = revenue_parse(data.get("revenue"))
+    except ValueError:
+        return _cors(HttpResponseBadRequest("invalid"))
+    ids = token_read(VISITOR, str(data.get("v", "")))
+    kind = data.get("type")
+    if ids is None or kind not in ("page", "conversion"):
+        return _cors(HttpResponse(status=204))  # nothing to record; nothing to tell a stranger
+    extra: dict[str, Any] = {"url": str(data.get("url", ""))[:500]}
+    uid = ""
+    if kind == "conversion":
+        goal = str(data.get("goal", "") or "conversion")[:100]
+        extra.update(g=goal, r=str(revenue) if revenue is not None else None)
+        if data.get("id"):  # an order id: the same order is one conversion, however often sent
+            uid = conversion_uid(ids[0], goal, str(data["id"]))
+    hit_record(hit_make(kind, ids[0], request=request, uid=uid, **extra))
+    return _cors(HttpResponse(status=204))
+
+
+def conversion_uid(delivery_id: int, goal: str, event_id: str) -> str:
+    digest = hashlib.sha256(f"{delivery_id}\0{goal}\0{event_id}".encode()).hexdigest()[:40]
+    return f"conv:{digest}"
