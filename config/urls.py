@@ -17,9 +17,10 @@ urlpatterns = [
     path("", include("postroom.audience.urls")),
     path("", include("postroom.content.urls")),
     path("", include("postroom.delivery.urls")),
-    path("", include("postroom.campaigns.urls")),
     path("", include("postroom.tracking.urls")),
     path("", include("postroom.reports.urls")),
+    # Last: its app/campaigns/<pk>/<action>/ would take the other apps' campaign pages.
+    path("", include("postroom.campaigns.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -29,9 +29,7 @@ def sent_campaign(owner: Any, server: Any, count: int = 3, **fields: Any) -> tup
     message = MessageFactory(workspace=owner.workspace, body=BODY)
     # Sent a minute ago: hits now are past the scanner and prefetch windows.
     with time_machine.travel(timezone.now() - dt.timedelta(minutes=1), tick=True):
-        campaign, run, subscribers = launched_run(
-            owner.workspace, count, message=message, **fields
-        )
+        campaign, run, subscribers = launched_run(owner.workspace, count, message=message, **fields)
         run_send(run.pk)
     return campaign, run, subscribers
 

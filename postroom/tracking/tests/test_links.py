@@ -65,11 +65,9 @@ def test_forged_click_tokens_are_refused(owner, smtp_server, client):
     assert client.get("/t/c/https%3A%2F%2Fevil.example.net/").status_code == 404
 
 
-def test_a_signed_token_for_a_link_of_another_campaign_records_nothing(
-    owner, smtp_server, client
-):
+def test_a_signed_token_for_a_link_of_another_campaign_records_nothing(owner, smtp_server, client):
     """Only a token the sender made can name a link; even then the link must be the campaign's."""
-    campaign, run, _subscribers = sent_campaign(owner, smtp_server, count=1)
+    _campaign, run, _subscribers = sent_campaign(owner, smtp_server, count=1)
     delivery = Delivery.objects.get(run=run)
     other = CampaignFactory(workspace=owner.workspace)
     foreign = Link.objects.create(campaign=other, url="https://other.example.com/", url_hash="y")

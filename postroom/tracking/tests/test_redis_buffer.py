@@ -1,0 +1,62 @@
+"""The Redis buffer: hits wait in a list; a flusher that dies leaves them for the next one."""
+
+import os
+import time
+
+import orjson
+import pytest
+
+from postroom.tracking import buffer as buffers
+from postroom.tracking.models import Event
+from postroom.tracking.tests.helpers import html_of, message_for, paths, sent_campaign
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL"),
+]
+
+
+@pytest.fixture
+def redis_buffer(settings):
+    settings.TRACKING_REDIS_URL = os.environ["REDIS_URL"]
+    current = buffers.RedisBuffer(settings.TRACKING_REDIS_URL)
+    current.redis.delete(buffers.KEY)
+    for name in current.redis.scan_iter(f"{buffers.WORKING}*"):
+        current.redis.delete(name)
+    yield current
+    current.redis.delete(buffers.KEY)
+
+
+def test_hits_wait_in_redis_and_a_flush_writes_them(
+    owner, smtp_server, client, redis_buffer, settings
+):
+    settings.TRACKING_FLUSH_SIZE = 1000
+    _campaign, _run, subscribers = sent_campaign(owner, smtp_server, count=1)
+    pixel = paths(html_of(message_for(smtp_server, subscribers[0].email)), "o")[0]
+    for _ in range(3):
+        client.get(pixel, HTTP_USER_AGENT="Mozilla/5.0 (X11) Firefox/130")
+
+    assert redis_buffer.waiting() == 3 and not Event.objects.exists()
+    assert buffers.hits_flush() == 3
+    assert Event.objects.count() == 3 and redis_buffer.waiting() == 0
+
+
+def test_a_flush_abandoned_midway_is_finished_by_the_next(
+    owner, smtp_server, client, redis_buffer, settings
+):
+    settings.TRACKING_FLUSH_SIZE = 1000
+    _campaign, _run, subscribers = sent_campaign(owner, smtp_server, count=1)
+    pixel = paths(html_of(message_for(smtp_server, subscribers[0].email)), "o")[0]
+    client.get(pixel, HTTP_USER_AGENT="Mozilla/5.0 (X11) Firefox/130")
+    client.get(pixel, HTTP_USER_AGENT="Mozilla/5.0 (X11) Firefox/130")
+    # A flusher renamed the list, wrote the first hit, and died before trimming it.
+    stale = f"{buffers.WORKING}dead:{time.time() - 600}"
+    redis_buffer.redis.rename(buffers.KEY, stale)
+    from postroom.tracking.ingest import hits_ingest
+
+    first = orjson.loads(redis_buffer.redis.lindex(stale, 0))
+    hits_ingest([first])
+
+    assert buffers.hits_flush() == 2  # both read again; the first one is recognised
+    assert Event.objects.count() == 2
+    assert not list(redis_buffer.redis.scan_iter(f"{buffers.WORKING}*"))
