@@ -1,6 +1,7 @@
 """Pages of the outbox: relays, the sandbox, a campaign's progress and deliveries."""
 
 import csv
+import re
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -94,6 +95,9 @@ def sandbox_index(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
+_BASE_TARGET = '<base target="_blank">'
+
+
 @workspace_view()
 def sandbox_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     kept = get_scoped_or_404(SandboxMessage, request.workspace, pk=pk)
@@ -107,12 +111,19 @@ def sandbox_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
             elif part.get_content_type() == "text/html" and not html:
                 html = part.get_content()
     headers = [(k, str(v)) for k, v in parsed.items()] if parsed is not None else []
+    one_click = ""
+    if parsed is not None and parsed.get("List-Unsubscribe-Post"):
+        found = re.search(r"<(https?://[^>]+)>", str(parsed.get("List-Unsubscribe", "")))
+        one_click = found.group(1) if found else ""
+    if html:
+        # Links open in a new tab, as in a mail client; scripts stay blocked by the sandbox.
+        html = _BASE_TARGET + html
     if request.GET.get("raw"):
         return HttpResponse(raw, content_type="text/plain; charset=utf-8")
     return render(
         request,
         "delivery/sandbox_detail.html",
-        {"kept": kept, "headers": headers, "text": text, "html": html},
+        {"kept": kept, "headers": headers, "text": text, "html": html, "one_click": one_click},
     )
 
 
