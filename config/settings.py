@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
+    "anymail",
     "postroom.core",
     "postroom.accounts",
     "postroom.blog",
@@ -251,6 +252,13 @@ SITE_URL = E.SITE_URL
 FIELD_ENCRYPTION_KEY = E.FIELD_ENCRYPTION_KEY
 BOUNCE_DOMAIN = E.BOUNCE_DOMAIN
 RELAY_ALLOW_PRIVATE = E.RELAY_ALLOW_PRIVATE
+# Bounce intake (postroom/delivery/bounces.py): soft bounces before suppression, mailbox polling.
+BOUNCE_SOFT_LIMIT = E.BOUNCE_SOFT_LIMIT
+MAILBOX_TIMEOUT = 30.0
+# Messages read from one mailbox per poll; the rest wait for the next one.
+MAILBOX_POLL_MAX = 500
+# Provider webhooks at /webhooks/anymail/<esp>/tracking/ (django-anymail).
+ANYMAIL = {"WEBHOOK_SECRET": E.ANYMAIL_WEBHOOK_SECRET, **E.ANYMAIL_ESP_KEYS}
 SANDBOX_DIR = E.VAR_DIR / "sandbox"
 # Recipients a worker claims at once, and how long it holds them before the reaper may take them back.
 DELIVERY_BATCH_SIZE = 200
