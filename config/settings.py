@@ -234,7 +234,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": E.LOG_LEVEL},
     # The Huey consumer installs its own handler; do not print its lines twice.
-    "loggers": {"huey": {"propagate": False}},
+    # flufl.bounce names every detector it runs at INFO.
+    "loggers": {"huey": {"propagate": False}, "flufl.bounce": {"level": "WARNING"}},
 }
 
 # Double opt-in confirmation links are valid for a week.
