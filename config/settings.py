@@ -185,6 +185,7 @@ SPECTACULAR_SETTINGS = {
         "SubscriberStatusEnum": "postroom.audience.models.SubscriberStatus",
         "SubscriptionStatusEnum": "postroom.audience.models.SubscriptionStatus",
         "ImportStatusEnum": "postroom.audience.models.ImportStatus",
+        "TlsModeEnum": "postroom.delivery.models.TlsMode",
     },
 }
 

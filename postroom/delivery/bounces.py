@@ -40,7 +40,8 @@ def bounce_intake(report: BounceReport) -> bool:
     Hard bounce: the address is suppressed. Soft bounce: counted, and the address
     suppressed at BOUNCE_SOFT_LIMIT soft bounces in the workspace. Complaint:
     suppressed (reason complaint) and unsubscribed from every list. Unsubscribe:
-    off the list its token names (list 0: every list, and suppressed).
+    off the list its token names (list 0, or a provider's unsubscribe naming
+    a delivery: every list, and suppressed).
 
     A report whose event id was taken in before, or that names no delivery or
     subscriber of ours (a forged or foreign token), changes nothing and gives False.
@@ -73,9 +74,7 @@ def bounce_intake(report: BounceReport) -> bool:
 
 def _target(report: BounceReport) -> _Target | None:
     """Whom the report is about: the delivery's workspace and address, or the token's subscriber."""
-    if report.kind == BounceKind.UNSUBSCRIBE:
-        if report.subscriber_id is None:
-            return None
+    if report.kind == BounceKind.UNSUBSCRIBE and report.subscriber_id is not None:
         subscriber = (
             Subscriber.objects.select_related("workspace").filter(pk=report.subscriber_id).first()
         )
@@ -123,6 +122,7 @@ def _act(event: BounceEvent, report: BounceReport, target: _Target) -> None:
         if target.subscriber is not None:
             subscriber_unsubscribe_all(subscriber=target.subscriber, source=SubscriptionSource.FORM)
     elif event.kind == BounceKind.UNSUBSCRIBE and target.subscriber is not None:
+        # A provider's unsubscribe names no list: list 0, everything.
         _unsubscribe(target.subscriber, report.list_id)
 
 

@@ -256,14 +256,21 @@ def _delivery_id(msg: Message, raw: bytes) -> int | None:
     places = [str(v) for name in _ENVELOPE_HEADERS for v in msg.get_all(name) or []]
     if returned is not None:
         places += [str(v) for v in returned.get_all("Return-Path") or []]
-    text = raw.decode("latin-1")
-    for place in [*places, text]:
+        places.append(str(returned.get("Message-ID") or ""))
+    return delivery_id_find(*places, raw.decode("latin-1"))
+
+
+def delivery_id_find(*places: str) -> int | None:
+    """The first delivery a `bounces+<token>@` address in `places` names, else a Message-ID of ours.
+
+    Tokens and Message-IDs carry a MAC: text written by anyone else matches nothing.
+    """
+    for place in places:
         for token in _TOKEN.findall(place):
             delivery_id = return_path_token_read(token)
             if delivery_id is not None:
                 return delivery_id
-    message_ids = [str(returned.get("Message-ID") or "")] if returned is not None else []
-    for place in [*message_ids, text]:
+    for place in places:
         for value in _MESSAGE_ID.findall(place):
             delivery_id = message_id_read(value)
             if delivery_id is not None:
