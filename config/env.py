@@ -68,6 +68,25 @@ SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 FIELD_ENCRYPTION_KEY: str = env.str("FIELD_ENCRYPTION_KEY", default="")
 # Envelope sender domain for bounces (Return-Path); the From address's domain when empty.
 BOUNCE_DOMAIN: str = env.str("BOUNCE_DOMAIN", default="")
+# Soft bounces (4.x.x, delayed) of one address in a workspace before it is suppressed.
+BOUNCE_SOFT_LIMIT: int = env.int("BOUNCE_SOFT_LIMIT", default=3)
+# Basic-auth "user:password" the provider webhooks (/webhooks/anymail/) require.
+ANYMAIL_WEBHOOK_SECRET: str = env.str("ANYMAIL_WEBHOOK_SECRET", default="")
+# Per-provider webhook keys (anymail's setting names); each unset one is left out.
+ANYMAIL_ESP_KEYS: dict[str, str] = {
+    name: value
+    for name in (
+        "MAILGUN_WEBHOOK_SIGNING_KEY",
+        "POSTAL_WEBHOOK_KEY",
+        "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY",
+        "MAILERSEND_SIGNING_SECRET",
+        "MAILTRAP_TRACKING_SECRET",
+        "RESEND_SIGNING_SECRET",
+        "MANDRILL_WEBHOOK_KEY",
+        "MANDRILL_WEBHOOK_URL",
+    )
+    if (value := env.str(name, default=""))
+}
 # Retry a temporarily refused delivery for this many hours, then fail it.
 DELIVERY_RETRY_HOURS: int = env.int("DELIVERY_RETRY_HOURS", default=48)
 # Let workspaces point relays at private, loopback or link-local addresses (their

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
+    "anymail",
     "postroom.core",
     "postroom.accounts",
     "postroom.blog",
@@ -186,6 +187,7 @@ SPECTACULAR_SETTINGS = {
         "SubscriberStatusEnum": "postroom.audience.models.SubscriberStatus",
         "SubscriptionStatusEnum": "postroom.audience.models.SubscriptionStatus",
         "ImportStatusEnum": "postroom.audience.models.ImportStatus",
+        "TlsModeEnum": "postroom.delivery.models.TlsMode",
     },
 }
 
@@ -235,7 +237,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": E.LOG_LEVEL},
     # The Huey consumer installs its own handler; do not print its lines twice.
-    "loggers": {"huey": {"propagate": False}},
+    # flufl.bounce names every detector it runs at INFO.
+    "loggers": {"huey": {"propagate": False}, "flufl.bounce": {"level": "WARNING"}},
 }
 
 # Double opt-in confirmation links are valid for a week.
@@ -253,6 +256,13 @@ SITE_URL = E.SITE_URL
 FIELD_ENCRYPTION_KEY = E.FIELD_ENCRYPTION_KEY
 BOUNCE_DOMAIN = E.BOUNCE_DOMAIN
 RELAY_ALLOW_PRIVATE = E.RELAY_ALLOW_PRIVATE
+# Bounce intake (postroom/delivery/bounces.py): soft bounces before suppression, mailbox polling.
+BOUNCE_SOFT_LIMIT = E.BOUNCE_SOFT_LIMIT
+MAILBOX_TIMEOUT = 30.0
+# Messages read from one mailbox per poll; the rest wait for the next one.
+MAILBOX_POLL_MAX = 500
+# Provider webhooks at /webhooks/anymail/<esp>/tracking/ (django-anymail).
+ANYMAIL = {"WEBHOOK_SECRET": E.ANYMAIL_WEBHOOK_SECRET, **E.ANYMAIL_ESP_KEYS}
 SANDBOX_DIR = E.VAR_DIR / "sandbox"
 # Recipients a worker claims at once, and how long it holds them before the reaper may take them back.
 DELIVERY_BATCH_SIZE = 200

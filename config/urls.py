@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("postroom.api.urls")),
+    # Bounce and complaint events from email providers, each checked by its signature or secret.
+    path("webhooks/anymail/", include("anymail.urls")),
     path("blog/", include("postroom.blog.urls")),
     path("", include("postroom.accounts.urls")),
     path("", include("postroom.audience.urls")),

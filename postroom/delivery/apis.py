@@ -35,6 +35,7 @@ class RelayApi(
             relay=relay,
             password=data.pop("password", None),
             dkim_key=data.pop("dkim_key", None),
+            mailbox_password=data.pop("mailbox_password", None),
             **data,
         )
 

@@ -13,6 +13,12 @@ class TlsMode(models.TextChoices):
     IMPLICIT = "implicit", _("Implicit TLS (SMTPS)")
 
 
+class MailboxProtocol(models.TextChoices):
+    NONE = "none", _("No bounce mailbox")
+    IMAP = "imap", _("IMAP")
+    POP3 = "pop3", _("POP3")
+
+
 class SmtpRelay(TimeStampedModel):
     """A workspace's mail server. Secrets are stored encrypted (see `postroom.delivery.crypto`)."""
 
@@ -34,6 +40,28 @@ class SmtpRelay(TimeStampedModel):
     dkim_key_encrypted = models.TextField(blank=True)
     is_default = models.BooleanField(_("use for campaigns"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The mailbox that bounces (to the Return-Path) and mailto unsubscribes arrive in.
+    mailbox_protocol = models.CharField(
+        _("bounce mailbox"),
+        max_length=4,
+        choices=MailboxProtocol.choices,
+        default=MailboxProtocol.NONE,
+    )
+    mailbox_host = models.CharField(_("mailbox host"), max_length=253, blank=True)
+    mailbox_port = models.PositiveIntegerField(
+        _("mailbox port"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the protocol's usual port (993 or 995 with TLS, 143 or 110 without)."),
+    )
+    mailbox_tls = models.CharField(
+        _("mailbox TLS"), max_length=8, choices=TlsMode.choices, default=TlsMode.IMPLICIT
+    )
+    mailbox_username = models.CharField(_("mailbox username"), max_length=254, blank=True)
+    mailbox_password_encrypted = models.TextField(blank=True)
+    mailbox_folder = models.CharField(_("IMAP folder"), max_length=120, default="INBOX", blank=True)
+    mailbox_polled_at = models.DateTimeField(_("mailbox last polled"), null=True, blank=True)
+    mailbox_error = models.CharField(_("mailbox error"), max_length=500, blank=True)
 
     class Meta:
         ordering = ("-is_default", "name")
@@ -156,3 +184,45 @@ class SandboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+
+class BounceKind(models.TextChoices):
+    HARD = "hard", _("Hard bounce")
+    SOFT = "soft", _("Soft bounce")
+    COMPLAINT = "complaint", _("Complaint")
+    UNSUBSCRIBE = "unsubscribe", _("Unsubscribe request")
+
+
+class BounceEvent(models.Model):
+    """A bounce, complaint or mailto unsubscribe taken in, once per event id (append-only).
+
+    `source` is `mailbox` or `webhook:<esp>`; `event_id` makes every intake
+    idempotent: a DSN fetched twice or a webhook replayed is stored once.
+    """
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    delivery = models.ForeignKey(
+        Delivery,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        related_name="+",
+    )
+    email = models.CharField(max_length=254)
+    kind = models.CharField(max_length=11, choices=BounceKind.choices)
+    status = models.CharField(max_length=16, blank=True)
+    diagnostic = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=255, unique=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-received_at", "-id")
+        indexes = [
+            # Soft bounces of one address, counted at each new one.
+            models.Index(fields=["workspace", "email", "kind"], name="bounce_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.kind} {self.status}"

@@ -11,8 +11,12 @@ class RelaySerializer(serializers.ModelSerializer):
         write_only=True, required=False, allow_blank=True, style={"input_type": "password"}
     )
     dkim_key = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    mailbox_password = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, style={"input_type": "password"}
+    )
     has_password = serializers.SerializerMethodField()
     has_dkim_key = serializers.SerializerMethodField()
+    has_mailbox_password = serializers.SerializerMethodField()
 
     class Meta:
         model = SmtpRelay
@@ -23,16 +27,23 @@ class RelaySerializer(serializers.ModelSerializer):
             "has_password",
             "dkim_key",
             "has_dkim_key",
+            "mailbox_password",
+            "has_mailbox_password",
+            "mailbox_polled_at",
+            "mailbox_error",
             "created_at",
             "updated_at",
         )
-        read_only_fields = ("id", "created_at", "updated_at")
+        read_only_fields = ("id", "mailbox_polled_at", "mailbox_error", "created_at", "updated_at")
 
     def get_has_password(self, relay: SmtpRelay) -> bool:
         return bool(relay.password_encrypted)
 
     def get_has_dkim_key(self, relay: SmtpRelay) -> bool:
         return bool(relay.dkim_key_encrypted)
+
+    def get_has_mailbox_password(self, relay: SmtpRelay) -> bool:
+        return bool(relay.mailbox_password_encrypted)
 
 
 class AttemptSerializer(serializers.ModelSerializer):

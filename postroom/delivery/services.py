@@ -14,7 +14,7 @@ from postroom.accounts.roles import Perm
 from postroom.core.network import host_is_private
 from postroom.delivery.crypto import secret_encrypt
 from postroom.delivery.limits import CircuitBreaker
-from postroom.delivery.models import SmtpRelay
+from postroom.delivery.models import MailboxProtocol, SmtpRelay
 from postroom.delivery.relays import relay_config
 
 _HOST = re.compile(r"^[A-Za-z0-9.-]{1,253}$|^\[[0-9A-Fa-f:.]+\]$")
@@ -32,6 +32,12 @@ FIELDS = (
     "dkim_selector",
     "is_default",
     "is_active",
+    "mailbox_protocol",
+    "mailbox_host",
+    "mailbox_port",
+    "mailbox_tls",
+    "mailbox_username",
+    "mailbox_folder",
 )
 
 
@@ -40,20 +46,40 @@ def _require(actor: Membership) -> None:
         raise PermissionDenied(_("You may not configure relays."))
 
 
+def _host_error(host: str) -> str | None:
+    if not _HOST.match(host or ""):
+        return _("Enter a host name or an IP address.")
+    if not settings.RELAY_ALLOW_PRIVATE and host_is_private(host):
+        return _("This address is in a private network; relays must be reachable on the internet.")
+    return None
+
+
+def _validate_mailbox(relay: SmtpRelay, errors: dict[str, str]) -> None:
+    if relay.mailbox_protocol == MailboxProtocol.NONE:
+        return
+    host_error = _host_error(relay.mailbox_host)
+    if host_error:
+        errors["mailbox_host"] = host_error
+    if relay.mailbox_port is not None and not 1 <= relay.mailbox_port <= 65535:
+        errors["mailbox_port"] = _("Enter a port between 1 and 65535.")
+    if not relay.mailbox_username:
+        errors["mailbox_username"] = _("The mailbox needs a username.")
+    if relay.mailbox_protocol == MailboxProtocol.IMAP and not relay.mailbox_folder:
+        relay.mailbox_folder = "INBOX"
+
+
 def _validate(relay: SmtpRelay, dkim_key: str | None) -> None:
     errors: dict[str, str] = {}
-    if not _HOST.match(relay.host or ""):
-        errors["host"] = _("Enter a host name or an IP address.")
-    elif not settings.RELAY_ALLOW_PRIVATE and host_is_private(relay.host):
-        errors["host"] = _(
-            "This address is in a private network; relays must be reachable on the internet."
-        )
+    host_error = _host_error(relay.host)
+    if host_error:
+        errors["host"] = host_error
     if not 1 <= (relay.port or 0) <= 65535:
         errors["port"] = _("Enter a port between 1 and 65535.")
     if not 1 <= (relay.max_connections or 0) <= 50:
         errors["max_connections"] = _("Between 1 and 50 connections.")
     if bool(relay.dkim_domain) != bool(relay.dkim_selector):
         errors["dkim_selector"] = _("DKIM needs both a domain and a selector.")
+    _validate_mailbox(relay, errors)
     if dkim_key:
         try:
             parse_pem_private_key(dkim_key.strip().encode())
@@ -70,9 +96,11 @@ def relay_save(
     relay: SmtpRelay | None = None,
     password: str | None = None,
     dkim_key: str | None = None,
+    mailbox_password: str | None = None,
     **fields: Any,
 ) -> SmtpRelay:
-    """Create or change a relay; `password` / `dkim_key` None keeps the stored one, "" clears it."""
+    """Create or change a relay; a secret (`password`, `dkim_key`, `mailbox_password`)
+    given as None keeps the stored one, "" clears it."""
     _require(actor)
     relay = relay or SmtpRelay(workspace=actor.workspace)
     if relay.workspace_id != actor.workspace_id:
@@ -85,6 +113,8 @@ def relay_save(
         relay.password_encrypted = secret_encrypt(password)
     if dkim_key is not None:
         relay.dkim_key_encrypted = secret_encrypt(dkim_key.strip())
+    if mailbox_password is not None:
+        relay.mailbox_password_encrypted = secret_encrypt(mailbox_password)
     relay.save()
     if relay.is_default:
         SmtpRelay.objects.filter(workspace_id=relay.workspace_id).exclude(pk=relay.pk).update(
@@ -100,3 +130,16 @@ def relay_delete(*, actor: Membership, relay: SmtpRelay) -> None:
     if relay.workspace_id != actor.workspace_id:
         raise PermissionDenied
     relay.delete()
+
+
+def relay_mailbox_poll(*, actor: Membership, relay: SmtpRelay) -> None:
+    """Read the relay's bounce mailbox now, in a worker (after the current transaction)."""
+    from postroom.delivery.tasks import mailbox_poll_job
+
+    _require(actor)
+    if relay.workspace_id != actor.workspace_id:
+        raise PermissionDenied
+    if relay.mailbox_protocol == MailboxProtocol.NONE:
+        raise ValidationError(_("This relay has no bounce mailbox."))
+    relay_id = relay.pk
+    transaction.on_commit(lambda: mailbox_poll_job(relay_id))

@@ -3,10 +3,13 @@
 from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
+from huey.exceptions import TaskLockedException
 
 from postroom.delivery.engine import run_send
 from postroom.delivery.launch import run_launch
+from postroom.delivery.mailbox import mailbox_poll
 from postroom.delivery.maintenance import deliveries_maintain
+from postroom.delivery.models import MailboxProtocol, SmtpRelay
 from postroom.delivery.relays import relay_for_workspace
 
 
@@ -43,3 +46,24 @@ def deliveries_tick() -> None:
             run_launch_job(run_id)
         else:
             run_send_enqueue(run_id, workspace_id)
+
+
+@db_task()
+def mailbox_poll_job(relay_id: int) -> None:
+    relay = SmtpRelay.objects.filter(pk=relay_id).first()
+    if relay is None or relay.mailbox_protocol == MailboxProtocol.NONE:
+        return
+    try:
+        with HUEY.lock_task(f"mailbox-poll-{relay_id}"):
+            mailbox_poll(relay)
+    except TaskLockedException:
+        pass  # another worker is reading this mailbox right now
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("mailboxes-tick")
+def mailboxes_tick() -> None:
+    """Every few minutes, each active relay's bounce mailbox, one job per mailbox."""
+    relays = SmtpRelay.objects.filter(is_active=True).exclude(mailbox_protocol=MailboxProtocol.NONE)
+    for relay_id in relays.values_list("pk", flat=True):
+        mailbox_poll_job(relay_id)

@@ -52,3 +52,15 @@ def message_id(delivery_id: int, from_email: str) -> str:
     domain = ascii_domain(from_email.rpartition("@")[2] or "localhost")
     value = _base36(delivery_id)
     return f"<{value}.{_mac('mid' + value)}@{domain}>"
+
+
+def message_id_read(value: str) -> int | None:
+    """The delivery a Message-ID of ours names (any domain); None for anyone else's."""
+    local = value.strip().strip("<>").partition("@")[0].lower()
+    number, _, mac = local.partition(".")
+    if not number or not hmac.compare_digest(mac, _mac("mid" + number)):
+        return None
+    try:
+        return int(number, 36)
+    except ValueError:
+        return None

@@ -7,6 +7,7 @@ urlpatterns = [
     path("app/settings/relays/new/", views.relay_edit, name="relay_create"),
     path("app/settings/relays/<int:pk>/", views.relay_edit, name="relay_edit"),
     path("app/settings/relays/<int:pk>/delete/", views.relay_delete, name="relay_delete"),
+    path("app/settings/relays/<int:pk>/poll/", views.relay_poll, name="relay_poll"),
     path("app/sandbox/", views.sandbox_index, name="sandbox_index"),
     path("app/sandbox/<int:pk>/", views.sandbox_detail, name="sandbox_detail"),
     path(

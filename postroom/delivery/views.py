@@ -78,6 +78,22 @@ def relay_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return redirect("relay_index")
 
 
+@workspace_view(Perm.RELAY_MANAGE)
+@require_POST
+def relay_poll(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    relay = get_scoped_or_404(SmtpRelay, request.workspace, pk=pk)
+    try:
+        services.relay_mailbox_poll(actor=request.membership, relay=relay)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The bounce mailbox is being read; reload the page in a moment for the result."),
+        )
+    return redirect("relay_edit", pk=relay.pk)
+
+
 @workspace_view()
 def sandbox_index(request: WorkspaceRequest) -> HttpResponse:
     sandboxed = scoped(SandboxMessage, request.workspace)
