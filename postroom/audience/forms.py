@@ -50,7 +50,7 @@ def _form_field(field: CustomField) -> forms.Field:
 class MailingListForm(forms.ModelForm):
     class Meta:
         model = MailingList
-        fields = ("name", "description", "opt_in", "is_public")
+        fields = ("name", "description", "opt_in", "is_public", "public_archive")
         widgets = {"description": forms.Textarea(attrs={"rows": 2}), "opt_in": forms.RadioSelect}
 
 

@@ -99,6 +99,11 @@ class MailingList(TimeStampedModel):
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("Has a public subscription page")
     )
+    public_archive = models.BooleanField(
+        _("public archive"),
+        default=False,
+        help_text=_("Campaigns sent to this list can be read on a public page"),
+    )
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:

@@ -64,6 +64,7 @@ class MailingListSerializer(serializers.ModelSerializer):
             "description",
             "opt_in",
             "is_public",
+            "public_archive",
             "public_id",
             "subscribed",
             "created_at",
