@@ -148,7 +148,9 @@ def main() -> None:
     if batch:
         hits_ingest(batch)
     took = time.perf_counter() - t0
-    print(f"Ingest: {events:,} hits in {took:.1f} s = {events / took:,.0f} hits/s (batches of {BATCH:,})")
+    print(
+        f"Ingest: {events:,} hits in {took:.1f} s = {events / took:,.0f} hits/s (batches of {BATCH:,})"
+    )
 
     client = Client()
     client.force_login(owner)

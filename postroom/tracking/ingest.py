@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 
+from postroom.core.bulk import rows_insert
 from postroom.delivery.models import Delivery
 from postroom.reports.recording import counters_add, domains_add, hour_of
 from postroom.tracking.agents import MACHINE
@@ -170,7 +171,7 @@ def _record(
     for event in events:
         if event.kind == EventKind.CLICK and event.delivery_id in bursts:
             event.machine = True
-    Event.objects.bulk_create(events, batch_size=500)
+    rows_insert(Event, events, _EVENT_FIELDS)
     report.recorded = len(events)
     report.machine = sum(e.machine for e in events)
     _aggregate(events, targets, report)
@@ -253,21 +254,12 @@ def _aggregate(events: list[Event], targets: dict[int, _Target], report: IngestR
                 add(event, "opens_unique_any")
         if kind == EventKind.OPEN or row.last_opened_at is None:
             row.last_opened_at = event.at
-    Engagement.objects.bulk_create(list(created.values()), batch_size=500)
-    if changed:
-        Engagement.objects.bulk_update(
-            [existing[d] for d in changed if d in existing],
-            [
-                "opened_at",
-                "last_opened_at",
-                "opened_any_at",
-                "clicked_at",
-                "last_clicked_at",
-                "clicked_any_at",
-                "converted_at",
-            ],
-            batch_size=500,
-        )
+    # Changed rows are replaced rather than updated: one DELETE and one INSERT, where
+    # an UPDATE of many rows with different values is a CASE per column and row.
+    replaced = [existing[d] for d in changed if d in existing]
+    if replaced:
+        Engagement.objects.filter(delivery_id__in=[row.delivery_id for row in replaced]).delete()
+    rows_insert(Engagement, [*created.values(), *replaced], _ENGAGEMENT_FIELDS)
     _links_count(events, first_clicks)
     for (campaign_id, run_id, hour), deltas in counters.items():
         revenue = deltas.pop("revenue", None)
@@ -279,6 +271,8 @@ def _aggregate(events: list[Event], targets: dict[int, _Target], report: IngestR
 
 
 _ENGAGING = (EventKind.OPEN, EventKind.CLICK, EventKind.CONVERSION)
+_EVENT_FIELDS = [f.name for f in Event._meta.concrete_fields if f.name != "id"]
+_ENGAGEMENT_FIELDS = [f.name for f in Engagement._meta.concrete_fields]
 
 
 def _first_link_clicks(events: list[Event]) -> list[LinkClick]:
