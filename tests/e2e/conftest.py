@@ -1,6 +1,7 @@
 """Playwright driving Debian's Chromium against pytest-django's live server."""
 
 import os
+import re
 import shutil
 import threading
 import time
@@ -47,9 +48,19 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
+def log_in(page, email: str) -> None:
+    from postroom.accounts.tests.factories import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/app/$"))
+
+
+def browser_page(browser, live_server, **options):
+    """A page in a fresh browser context against the live server, and its clean-up."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US", **options)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -58,6 +69,11 @@ def page(browser, live_server):
     page.goto("about:blank")
     context.close()
     _wait_for_requests()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from browser_page(browser, live_server)
 
 
 def _wait_for_requests(timeout: float = 10.0) -> None:

@@ -2,24 +2,16 @@ import re
 
 import pytest
 
-from postroom.accounts.tests.factories import PASSWORD
 from postroom.audience.models import Subscriber
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/app/$"))
 
 
 def test_import_a_csv_then_build_a_segment_with_a_live_count(page, owner, tmp_path):
     csv_file = tmp_path / "contacts.csv"
     csv_file.write_text("Email;Name\nann@example.com;Ann\nbob@example.org;Bob\nnot-an-email;X\n")
-    _log_in(page, owner.user.email)
+    log_in(page, owner.user.email)
 
     page.goto("/app/lists/")
     page.fill("#list-form input[name=name]", "Newsletter")
@@ -61,7 +53,7 @@ def test_a_list_condition_can_ask_for_a_subscription_status(page, owner):
     from postroom.audience.tests.factories import MailingListFactory
 
     MailingListFactory(workspace=owner.workspace, name="Weekly")
-    _log_in(page, owner.user.email)
+    log_in(page, owner.user.email)
     page.goto("/app/segments/new/")
 
     page.get_by_role("button", name="+ condition").first.click()

@@ -2,9 +2,9 @@ import re
 
 import pytest
 
-from postroom.accounts.tests.factories import PASSWORD
 from postroom.audience.tests.factories import MailingListFactory, SubscriberFactory
 from postroom.campaigns.models import Campaign
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -12,11 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_write_a_message_preview_it_and_schedule_a_campaign(page, owner):
     MailingListFactory(workspace=owner.workspace, name="Readers")
     SubscriberFactory(workspace=owner.workspace, email="ann@example.com", full_name="Ann Lee")
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", owner.user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/app/$"))
+    log_in(page, owner.user.email)
 
     page.goto("/app/messages/new/")
     page.fill("#message-form input[name=name]", "Welcome")

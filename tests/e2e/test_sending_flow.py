@@ -2,9 +2,9 @@ import re
 
 import pytest
 
-from postroom.accounts.tests.factories import PASSWORD
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.delivery.tests.factories import audience
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -14,11 +14,7 @@ def test_send_now_shows_progress_and_the_message_in_the_sandbox(page, owner):
     mailing_list, _ = audience(owner.workspace, 5)
     campaign = CampaignFactory(workspace=owner.workspace, name="Launch news")
     campaign.lists.add(mailing_list)
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", owner.user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/app/$"))
+    log_in(page, owner.user.email)
 
     page.goto(f"/app/campaigns/{campaign.pk}/")
     page.on("dialog", lambda dialog: dialog.accept())

@@ -4,12 +4,11 @@ import re
 
 import pytest
 
-from postroom.accounts.tests.factories import PASSWORD
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.content.tests.factories import MessageFactory
 from postroom.delivery.tests.factories import audience
 from postroom.tracking.buffer import hits_flush
-from tests.e2e.conftest import _wait_for_requests
+from tests.e2e.conftest import browser_page, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,17 +22,11 @@ BODY = (
 @pytest.fixture
 def person(browser, live_server):
     """A browser that says what a person's does (headless Chromium counts as a scanner)."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="en-US",
+    yield from browser_page(
+        browser,
+        live_server,
         user_agent="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36",
     )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    page.goto("about:blank")
-    context.close()
-    _wait_for_requests()
 
 
 def test_a_campaign_opened_clicked_and_unsubscribed_from_the_sandbox(
@@ -47,11 +40,7 @@ def test_a_campaign_opened_clicked_and_unsubscribed_from_the_sandbox(
     message = MessageFactory(workspace=owner.workspace, body=BODY)
     campaign = CampaignFactory(workspace=owner.workspace, name="Autumn sale", message=message)
     campaign.lists.add(mailing_list)
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", owner.user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r"/app/$"))
+    log_in(page, owner.user.email)
 
     page.goto(f"/app/campaigns/{campaign.pk}/")
     page.on("dialog", lambda dialog: dialog.accept())
