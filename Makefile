@@ -6,7 +6,7 @@ export PORT
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy bench bench-import bench-send
+.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy bench bench-import bench-send bench-tracking
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -59,7 +59,9 @@ check-deploy: install
 # Benchmarks print figures; they assert nothing. PostgreSQL at BENCH_DATABASE_URL.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench
 BENCH_SEND_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_send
-bench: bench-import bench-send
+BENCH_TRACKING_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_tracking
+BENCH_TRACKING_REDIS_URL ?= redis://127.0.0.1:6379/11
+bench: bench-import bench-send bench-tracking
 
 bench-import: install
 	@psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench
@@ -73,3 +75,10 @@ bench-send: install
 	@psql "$(BENCH_SEND_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench_send
 	DEBUG=true DATABASE_URL=$(BENCH_SEND_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
 	DEBUG=true LOG_LEVEL=WARNING RELAY_ALLOW_PRIVATE=true DATABASE_URL=$(BENCH_SEND_DATABASE_URL) $(RUN) python bench/send_bench.py
+
+# Tracking: wrk against the open pixel, the click redirect and a bare Django view, on gunicorn.
+bench-tracking: install
+	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null
+	@psql "$(BENCH_TRACKING_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench_tracking
+	DEBUG=true DATABASE_URL=$(BENCH_TRACKING_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_TRACKING_DATABASE_URL) REDIS_URL=$(BENCH_TRACKING_REDIS_URL) $(RUN) python bench/tracking_bench.py
