@@ -6,7 +6,7 @@ export PORT
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy bench bench-import bench-send bench-reports
+.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy bench bench-import bench-send bench-reports bench-tracking
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -60,7 +60,9 @@ check-deploy: install
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench
 BENCH_SEND_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_send
 BENCH_REPORTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_reports
-bench: bench-import bench-send bench-reports
+BENCH_TRACKING_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_tracking
+BENCH_TRACKING_REDIS_URL ?= redis://127.0.0.1:6379/11
+bench: bench-import bench-send bench-tracking bench-reports
 
 bench-import: install
 	@psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench
@@ -80,3 +82,10 @@ bench-reports: install
 	@psql "$(BENCH_REPORTS_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench_reports
 	DEBUG=true DATABASE_URL=$(BENCH_REPORTS_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
 	DEBUG=true LOG_LEVEL=WARNING DATABASE_URL=$(BENCH_REPORTS_DATABASE_URL) $(RUN) python bench/report_bench.py
+
+# Tracking: wrk against the open pixel, the click redirect and a bare Django view, on gunicorn.
+bench-tracking: install
+	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null
+	@psql "$(BENCH_TRACKING_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench_tracking
+	DEBUG=true DATABASE_URL=$(BENCH_TRACKING_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_TRACKING_DATABASE_URL) REDIS_URL=$(BENCH_TRACKING_REDIS_URL) $(RUN) python bench/tracking_bench.py

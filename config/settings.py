@@ -292,6 +292,11 @@ DELIVERY_DEFAULT_RELAY_CONNECTIONS = 2
 TRACKING_REDIS_URL = E.REDIS_URL
 TRACKING_FLUSH_SIZE = 500
 TRACKING_FLUSH_SECONDS = 2.0
+# With Redis, each web process sends its hits in one RPUSH this often or when this many wait;
+# past TRACKING_PUSH_MAX waiting (Redis away), each hit waits for Redis as it did without the outbox.
+TRACKING_PUSH_SECONDS = 0.05
+TRACKING_PUSH_SIZE = 200
+TRACKING_PUSH_MAX = 50_000
 # Click-throughs get utm_source / utm_medium / utm_campaign (kept when the link has its own).
 TRACKING_UTM = True
 # Clicks this soon after sending, or on this many links within TRACKING_BURST_SECONDS, are a scanner's.

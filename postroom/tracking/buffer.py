@@ -1,8 +1,13 @@
 """Where hits wait before they are written: Redis when configured, else the web process.
 
-With Redis, a hit is one RPUSH; the first hit of an empty buffer schedules a
-flush a moment later and every TRACKING_FLUSH_SIZE-th one asks for a flush at
-once, so numbers move in near real time with few, large writes. A flush
+With Redis, each web process gathers its hits for TRACKING_PUSH_SECONDS (or
+until TRACKING_PUSH_SIZE wait) and sends them in one RPUSH from a background
+thread: a round trip to Redis per hit cost the pixel most of its time. What a
+process has gathered is sent when it exits cleanly (a restart, a deploy), so
+only a killed process can lose hits, those of its last fraction of a second.
+The first hit of an empty buffer schedules a flush a moment later and every
+TRACKING_FLUSH_SIZE-th one asks for a flush at once, so numbers move in near
+real time with few, large writes. A flush
 renames the list before reading it and deletes each part only after its
 batch is committed: a flusher that dies leaves its list to the next one, and
 event ids make the replay harmless.
@@ -14,6 +19,7 @@ waiting, and when the process exits cleanly.
 
 import atexit
 import logging
+import os
 import threading
 import time
 import uuid
@@ -40,22 +46,113 @@ def _client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url)
 
 
+def _send(client: redis.Redis, items: list[bytes]) -> None:
+    """RPUSH encoded hits; ask for a flush when they start a buffer or fill a batch."""
+    waiting = int(client.rpush(KEY, *items))
+    before = waiting - len(items)
+    size = settings.TRACKING_FLUSH_SIZE
+    if before == 0 or before // size != waiting // size:
+        from postroom.tracking.tasks import tracking_flush_soon
+
+        tracking_flush_soon(now=before != 0)
+
+
+class Outbox:
+    """A process's hits on their way to Redis: sent in one RPUSH every moment, and at exit."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.items: list[bytes] = []
+        self.lock = threading.Lock()  # guards items
+        self.sending = threading.Lock()  # held while a batch is on its way
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+        atexit.register(self.send)
+
+    def add(self, item: bytes) -> None:
+        with self.lock:
+            self.items.append(item)
+            waiting = len(self.items)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="tracking-push", daemon=True)
+                self.thread.start()
+        if waiting >= settings.TRACKING_PUSH_SIZE:
+            self.wake.set()
+        if (
+            waiting >= settings.TRACKING_PUSH_MAX
+        ):  # Redis is away: wait for it, as without an outbox
+            self.send()
+
+    def send(self) -> int:
+        """Push what waits now (and wait for a batch already on its way); hits pushed."""
+        with self.sending:
+            with self.lock:
+                items, self.items = self.items, []
+            if not items:
+                return 0
+            try:
+                _send(_client(self.url), items)
+            except Exception:
+                with self.lock:
+                    self.items[:0] = items
+                raise
+            return len(items)
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(settings.TRACKING_PUSH_SECONDS)
+            self.wake.clear()
+            try:
+                self.send()
+            except Exception:  # the hits stay here for the next try
+                logger.exception("tracking: pushing hits to Redis failed")
+                time.sleep(1)
+
+    def forget(self) -> None:
+        """In a forked child: the parent sends its own hits; the child starts afresh."""
+        self.items = []
+        self.lock = threading.Lock()
+        self.sending = threading.Lock()
+        self.wake = threading.Event()
+        self.thread = None
+
+
+_OUTBOXES: dict[str, Outbox] = {}
+_OUTBOXES_LOCK = threading.Lock()
+
+
+def _outbox(url: str) -> Outbox:
+    found = _OUTBOXES.get(url)
+    if found is None:
+        with _OUTBOXES_LOCK:
+            found = _OUTBOXES.setdefault(url, Outbox(url))
+    return found
+
+
+def _forget_outboxes() -> None:
+    for outbox in _OUTBOXES.values():
+        outbox.forget()
+
+
+os.register_at_fork(after_in_child=_forget_outboxes)
+
+
 class RedisBuffer:
     def __init__(self, url: str) -> None:
         self.redis = _client(url)
+        self.outbox = _outbox(url)
 
     def push(self, hit: dict[str, Any]) -> None:
-        waiting = self.redis.rpush(KEY, orjson.dumps(hit))
-        if waiting == 1 or waiting % settings.TRACKING_FLUSH_SIZE == 0:
-            from postroom.tracking.tasks import tracking_flush_soon
-
-            tracking_flush_soon(now=waiting != 1)
+        self.outbox.add(orjson.dumps(hit))
 
     def waiting(self) -> int:
+        """Hits waiting in Redis, after this process's own have been sent."""
+        self.outbox.send()
         return int(self.redis.llen(KEY))
 
     def flush(self) -> int:
         """Write everything waiting (and lists abandoned by dead flushers); hits written."""
+        self.outbox.send()
         lock = self.redis.lock(LOCK, timeout=300, blocking_timeout=30)
         if not lock.acquire():
             return 0

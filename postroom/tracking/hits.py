@@ -2,6 +2,7 @@
 
 import secrets
 import time
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,9 +11,10 @@ from django.http import HttpRequest
 from postroom.tracking.agents import agent_class, ip_hash
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(meta: Mapping[str, Any]) -> str:
+    """The client's address from a request's META (a WSGI environ)."""
     # Behind the reverse proxy the README describes, REMOTE_ADDR is set from X-Forwarded-For.
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return str(meta.get("REMOTE_ADDR", ""))
 
 
 def hit_make(
@@ -20,6 +22,7 @@ def hit_make(
     delivery_id: int,
     *,
     request: HttpRequest | None = None,
+    meta: Mapping[str, Any] | None = None,
     link_id: int | None = None,
     uid: str = "",
     **extra: Any,
@@ -33,9 +36,13 @@ def hit_make(
     if link_id is not None:
         hit["l"] = link_id
     if request is not None:
-        ip = client_ip(request)
-        agent = agent_class(request.headers.get("User-Agent", ""), ip)
-        if request.method == "HEAD":  # people's clients GET; scanners check links with HEAD
+        meta = request.META
+    if meta is not None:  # the request's, or a WSGI environ (the fast path)
+        ip = client_ip(meta)
+        agent = agent_class(str(meta.get("HTTP_USER_AGENT", "")), ip)
+        if (
+            str(meta.get("REQUEST_METHOD", "")).upper() == "HEAD"
+        ):  # people's clients GET; scanners check links with HEAD
             agent = "scanner"
         hit["a"] = agent
         hit["ip"] = ip_hash(ip)

@@ -6,9 +6,7 @@ the buffer and answer; nothing here reads the session or the user.
 
 import base64
 import hashlib
-from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import orjson
 from django.conf import settings
@@ -19,19 +17,18 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import render
-from django.utils.text import slugify
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from postroom.tracking.buffer import hit_record
+from postroom.tracking.clicks import click_location, link_target
 from postroom.tracking.hits import hit_make, revenue_parse
-from postroom.tracking.models import Link
-from postroom.tracking.tokens import CLICK, OPEN, VISITOR, WEB_VIEW, token_make, token_read
+from postroom.tracking.tokens import CLICK, OPEN, VISITOR, WEB_VIEW, token_read
 from postroom.tracking.webview import web_view_render
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
-_NO_STORE = "no-store, no-cache, must-revalidate, private, max-age=0"
+NO_STORE = "no-store, no-cache, must-revalidate, private, max-age=0"
 
 
 class _Redirect(HttpResponseRedirect):
@@ -45,49 +42,20 @@ def tracking_open(request: HttpRequest, token: str) -> HttpResponse:
         hit_record(hit_make("open", ids[0], request=request))
     # A forged token gets the same image: a pixel must never show as broken.
     response = HttpResponse(PIXEL, content_type="image/gif")
-    response["Cache-Control"] = _NO_STORE
+    response["Cache-Control"] = NO_STORE
     return response
-
-
-@lru_cache(maxsize=4096)
-def _link(link_id: int) -> tuple[int, str, str] | None:
-    """(campaign id, URL, campaign slug) of a link; links never change once registered."""
-    row = (
-        Link.objects.filter(pk=link_id).values_list("campaign_id", "url", "campaign__name").first()
-    )
-    return (row[0], row[1], slugify(row[2])[:60] or str(row[0])) if row else None
-
-
-def click_target(url: str, *, campaign: str, visitor: str) -> str:
-    """The link's URL with UTM parameters (unless it has its own) and the visitor token."""
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    names = {name for name, _value in query}
-    added = []
-    if settings.TRACKING_UTM:
-        for name, value in (
-            ("utm_source", "postroom"),
-            ("utm_medium", "email"),
-            ("utm_campaign", campaign),
-        ):
-            if name not in names:
-                added.append((name, value))
-    added.append(("pr_v", visitor))
-    extra = urlencode(added)
-    return urlunsplit(parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra))
 
 
 @require_http_methods(["GET", "HEAD"])
 def tracking_click(request: HttpRequest, token: str) -> HttpResponse:
     ids = token_read(CLICK, token)
-    link = _link(ids[1]) if ids and ids[1] is not None else None
+    link = link_target(ids[1]) if ids and ids[1] is not None else None
     if ids is None or link is None:
         return render(request, "tracking/invalid.html", status=404)
     delivery_id, link_id = ids[0], ids[1]
     hit_record(hit_make("click", delivery_id, request=request, link_id=link_id))
-    _campaign_id, url, slug = link
-    response = _Redirect(click_target(url, campaign=slug, visitor=token_make(VISITOR, delivery_id)))
-    response["Cache-Control"] = _NO_STORE
+    response = _Redirect(click_location(delivery_id, link))
+    response["Cache-Control"] = NO_STORE
     response["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -98,7 +66,7 @@ def tracking_web_view(request: HttpRequest, token: str) -> HttpResponse:
     if html is None:
         return render(request, "tracking/invalid.html", status=404)
     response = HttpResponse(html)
-    response["Cache-Control"] = _NO_STORE
+    response["Cache-Control"] = NO_STORE
     response["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -21,9 +21,9 @@ def _local_buffer(settings):
     settings.TRACKING_SCANNER_SECONDS = 10
     settings.TRACKING_PREFETCH_SECONDS = 2
     from postroom.tracking.buffer import _LOCAL
-    from postroom.tracking.views import _link
+    from postroom.tracking.clicks import link_cache_clear
 
     _LOCAL.hits.clear()
-    _link.cache_clear()  # ids come back after each test's rollback; in production they do not
+    link_cache_clear()  # ids come back after each test's rollback; in production they do not
     yield
     _LOCAL.hits.clear()

@@ -1,6 +1,8 @@
 """The Redis buffer: hits wait in a list; a flusher that dies leaves them for the next one."""
 
 import os
+import subprocess
+import sys
 import time
 
 import orjson
@@ -20,6 +22,7 @@ pytestmark = [
 def redis_buffer(settings):
     settings.TRACKING_REDIS_URL = os.environ["REDIS_URL"]
     current = buffers.RedisBuffer(settings.TRACKING_REDIS_URL)
+    current.outbox.send()  # hits an earlier test left on their way
     current.redis.delete(buffers.KEY)
     for name in current.redis.scan_iter(f"{buffers.WORKING}*"):
         current.redis.delete(name)
@@ -49,6 +52,7 @@ def test_a_flush_abandoned_midway_is_finished_by_the_next(
     pixel = paths(html_of(message_for(smtp_server, subscribers[0].email)), "o")[0]
     client.get(pixel, HTTP_USER_AGENT="Mozilla/5.0 (X11) Firefox/130")
     client.get(pixel, HTTP_USER_AGENT="Mozilla/5.0 (X11) Firefox/130")
+    assert redis_buffer.waiting() == 2
     # A flusher renamed the list, wrote the first hit, and died before trimming it.
     stale = f"{buffers.WORKING}dead:{time.time() - 600}"
     redis_buffer.redis.rename(buffers.KEY, stale)
@@ -60,3 +64,23 @@ def test_a_flush_abandoned_midway_is_finished_by_the_next(
     assert buffers.hits_flush() == 2  # both read again; the first one is recognised
     assert Event.objects.count() == 2
     assert not list(redis_buffer.redis.scan_iter(f"{buffers.WORKING}*"))
+
+
+def test_hits_gathered_by_a_process_reach_redis_when_it_exits(redis_buffer, settings):
+    # given a process that records hits and exits at once, before its outbox's next send
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from postroom.tracking.buffer import hit_record\n"
+        "from postroom.tracking.hits import hit_make\n"
+        "settings.TRACKING_PUSH_SECONDS = 3600\n"
+        "for number in range(250):\n"
+        "    hit_record(hit_make('open', number + 1))\n"
+    )
+    env = {**os.environ, "REDIS_URL": settings.TRACKING_REDIS_URL}
+
+    # when
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=60)
+
+    # then
+    assert redis_buffer.redis.llen(buffers.KEY) == 250
