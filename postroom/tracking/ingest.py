@@ -54,6 +54,45 @@ class _Target:
     sent_at: dt.datetime | None
 
 
+@dataclass(slots=True)
+class _EventRow:
+    """An Event row to write (a model instance per hit costs more than the rest)."""
+
+    uid: str
+    kind: str
+    at: dt.datetime
+    workspace_id: int
+    campaign_id: int
+    run_id: int
+    delivery_id: int
+    subscriber_id: int | None
+    link_id: int | None
+    machine: bool
+    agent: str
+    ip_hash: str
+    goal: str
+    revenue: Decimal | None
+    url: str
+
+
+@dataclass(slots=True)
+class _EngagementRow:
+    delivery_id: int
+    workspace_id: int
+    campaign_id: int
+    subscriber_id: int | None
+    opened_at: dt.datetime | None = None
+    last_opened_at: dt.datetime | None = None
+    opened_any_at: dt.datetime | None = None
+    clicked_at: dt.datetime | None = None
+    last_clicked_at: dt.datetime | None = None
+    clicked_any_at: dt.datetime | None = None
+    converted_at: dt.datetime | None = None
+
+
+_ENGAGEMENT_COLUMNS = [f.attname for f in Engagement._meta.concrete_fields]
+
+
 @dataclass
 class IngestReport:
     received: int = 0
@@ -129,7 +168,7 @@ def hits_ingest(hits: list[dict[str, Any]]) -> IngestReport:
 def _record(
     fresh: list[tuple[str, dict[str, Any]]], targets: dict[int, _Target], report: IngestReport
 ) -> None:
-    events: list[Event] = []
+    events: list[_EventRow] = []
     link_ids = {int(hit["l"]) for _uid, hit in fresh if hit.get("l")}
     links = dict(Link.objects.filter(pk__in=link_ids).values_list("pk", "campaign_id"))
     for uid, hit in fresh:
@@ -142,7 +181,7 @@ def _record(
         at = dt.datetime.fromtimestamp(float(hit["t"]), tz=dt.UTC)
         revenue = hit.get("r")
         events.append(
-            Event(
+            _EventRow(
                 uid=uid,
                 kind=kind,
                 at=at,
@@ -177,7 +216,7 @@ def _record(
     _aggregate(events, targets, report)
 
 
-def _recent_clicks(events: list[Event]) -> list[tuple[int, int, dt.datetime]]:
+def _recent_clicks(events: list[_EventRow]) -> list[tuple[int, int, dt.datetime]]:
     """Clicks of the same deliveries recorded by earlier batches, within a burst window."""
     clicks = [e for e in events if e.kind == EventKind.CLICK]
     if not clicks:
@@ -189,17 +228,22 @@ def _recent_clicks(events: list[Event]) -> list[tuple[int, int, dt.datetime]]:
     return [(d, link, at) for d, link, at in rows if link]
 
 
-def _aggregate(events: list[Event], targets: dict[int, _Target], report: IngestReport) -> None:
+def _aggregate(events: list[_EventRow], targets: dict[int, _Target], report: IngestReport) -> None:
     counters: dict[tuple[int, int, dt.datetime], dict[str, Any]] = defaultdict(
         lambda: defaultdict(int)
     )
 
-    def add(event: Event, metric: str, amount: Any = 1) -> None:
+    def add(event: _EventRow, metric: str, amount: Any = 1) -> None:
         counters[(event.campaign_id, event.run_id, hour_of(event.at))][metric] += amount
 
     engaged = {e.delivery_id for e in events if e.kind in _ENGAGING}
-    existing = {row.delivery_id: row for row in Engagement.objects.filter(delivery_id__in=engaged)}
-    created: dict[int, Engagement] = {}
+    existing = {
+        row[0]: _EngagementRow(*row)
+        for row in Engagement.objects.filter(delivery_id__in=engaged).values_list(
+            *_ENGAGEMENT_COLUMNS
+        )
+    }
+    created: dict[int, _EngagementRow] = {}
     changed: set[int] = set()
     first_clicks = _first_link_clicks(events)
     bounced: dict[tuple[int, int], list[str]] = defaultdict(list)
@@ -217,7 +261,7 @@ def _aggregate(events: list[Event], targets: dict[int, _Target], report: IngestR
             continue
         row = existing.get(event.delivery_id) or created.get(event.delivery_id)
         if row is None:
-            row = created[event.delivery_id] = Engagement(
+            row = created[event.delivery_id] = _EngagementRow(
                 delivery_id=event.delivery_id,
                 workspace_id=event.workspace_id,
                 campaign_id=event.campaign_id,
@@ -275,7 +319,7 @@ _EVENT_FIELDS = [f.name for f in Event._meta.concrete_fields if f.name != "id"]
 _ENGAGEMENT_FIELDS = [f.name for f in Engagement._meta.concrete_fields]
 
 
-def _first_link_clicks(events: list[Event]) -> list[LinkClick]:
+def _first_link_clicks(events: list[_EventRow]) -> list[LinkClick]:
     """Human clicks on a link this delivery had not clicked before (per-link unique clicks)."""
     human = [e for e in events if e.kind == EventKind.CLICK and not e.machine and e.link_id]
     if not human:
@@ -296,7 +340,7 @@ def _first_link_clicks(events: list[Event]) -> list[LinkClick]:
     return list(first.values())
 
 
-def _links_count(events: list[Event], first: list[LinkClick]) -> None:
+def _links_count(events: list[_EventRow], first: list[LinkClick]) -> None:
     per_link: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for event in events:
         if event.kind == EventKind.CLICK and event.link_id:
