@@ -69,7 +69,10 @@ class PreparedRun:
         self.campaign_vars = {"name": campaign.name, "id": campaign.pk}
         self.web_view_url = url_parts("tracking_web_view")
         self.tracking = Rewriter(
-            links_register(campaign, static_links(self.compiled, body_html_source(message)))
+            links_register(
+                campaign,
+                static_links(self.compiled, body_html_source(message), self.campaign_vars),
+            )
             if campaign.track_clicks
             else {},
             clicks=campaign.track_clicks,
@@ -124,12 +127,16 @@ class PreparedRun:
         return Built(return_path(delivery_id, self.from_email), data_bytes)
 
 
-def static_links(compiled: CompiledMessage, source: str) -> list[str]:
+def static_links(
+    compiled: CompiledMessage, source: str, campaign: dict[str, Any] | None = None
+) -> list[str]:
     """Links that are the same for every recipient: literal in the source, or equal in
-    contrasting sample renders (links pasted in from blocks and layouts)."""
+    contrasting sample renders (links pasted in from blocks and layouts, links with the
+    campaign's own variables)."""
     found = hrefs(source)
+    samples = [{**sample, "campaign": dict(campaign or {})} for sample in contrasting_samples()]
     try:
-        renders = [compiled_render(compiled, sample).html for sample in contrasting_samples()]
+        renders = [compiled_render(compiled, sample).html for sample in samples]
     except Exception:  # a template that needs real data to render: the literal links serve
         return found
     common = set(hrefs(renders[0]))

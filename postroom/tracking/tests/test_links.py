@@ -77,3 +77,21 @@ def test_a_signed_token_for_a_link_of_another_campaign_records_nothing(owner, sm
 
     assert response.status_code == 302  # a URL the workspace itself sent: no open redirect
     assert not Event.objects.exists()
+
+
+def test_links_with_the_campaigns_own_variables_are_tracked(owner, smtp_server):
+    from postroom.content.tests.factories import MessageFactory
+    from postroom.delivery.engine import run_send
+    from postroom.delivery.tests.factories import launched_run, relay_for
+
+    relay_for(smtp_server, owner.workspace)
+    message = MessageFactory(
+        workspace=owner.workspace,
+        body='<a href="https://shop.example.com/offer?c={{ campaign.id }}">Offer</a>',
+    )
+    campaign, run, subscribers = launched_run(owner.workspace, 2, message=message)
+    run_send(run.pk)
+
+    link = Link.objects.get(campaign=campaign)
+    assert link.url == f"https://shop.example.com/offer?c={campaign.pk}"
+    assert len(paths(html_of(message_for(smtp_server, subscribers[0].email)), "c")) == 1
