@@ -68,16 +68,18 @@ class PreparedRun:
         self.mailto_unsubscribe = f"unsubscribe@{domain}"
         self.campaign_vars = {"name": campaign.name, "id": campaign.pk}
         self.web_view_url = url_parts("tracking_web_view")
-        self.tracking = Rewriter(
-            links_register(
-                campaign,
-                static_links(self.compiled, body_html_source(message), self.campaign_vars),
-            )
+        links, sample = (
+            static_links(self.compiled, body_html_source(message), self.campaign_vars)
             if campaign.track_clicks
-            else {},
+            else ([], "")
+        )
+        self.tracking = Rewriter(
+            links_register(campaign, links),
             clicks=campaign.track_clicks,
             opens=campaign.track_opens,
         )
+        if sample:
+            self.tracking.learn(sample)
 
     def render(self, delivery_id: int, data: RecipientData) -> tuple[Rendered, str, str]:
         """The recipient's subject, HTML and text with tracking; their unsubscribe URL and token."""
@@ -129,20 +131,21 @@ class PreparedRun:
 
 def static_links(
     compiled: CompiledMessage, source: str, campaign: dict[str, Any] | None = None
-) -> list[str]:
+) -> tuple[list[str], str]:
     """Links that are the same for every recipient: literal in the source, or equal in
     contrasting sample renders (links pasted in from blocks and layouts, links with the
-    campaign's own variables)."""
+    campaign's own variables); and one sample render ("" when none could be made)."""
     found = hrefs(source)
     samples = [{**sample, "campaign": dict(campaign or {})} for sample in contrasting_samples()]
     try:
         renders = [compiled_render(compiled, sample).html for sample in samples]
     except Exception:  # a template that needs real data to render: the literal links serve
-        return found
+        return found, ""
     common = set(hrefs(renders[0]))
     for html in renders[1:]:
         common &= set(hrefs(html))
-    return list(dict.fromkeys([*found, *(url for url in hrefs(renders[0]) if url in common)]))
+    links = [*found, *(url for url in hrefs(renders[0]) if url in common)]
+    return list(dict.fromkeys(links)), renders[0]
 
 
 def prepare_run(run: CampaignRun) -> PreparedRun:

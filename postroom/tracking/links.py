@@ -74,20 +74,82 @@ def url_parts(name: str) -> tuple[str, str]:
     return settings.SITE_URL + before, after
 
 
+_URL_STOP = frozenset(" \t\r\n\f\v<>[]()\"'")
+_TRAIL = ".,;:!?"
+
+
+def _ends_url(rest: str) -> bool:
+    """Whether a URL found in text ends where `rest` starts (TEXT_URL's own rule)."""
+    rest = rest.lstrip(_TRAIL)
+    return not rest or rest[0] in _URL_STOP
+
+
 class Rewriter:
-    """Per-recipient tracking of one run: click links, the open pixel."""
+    """Per-recipient tracking of one run: click links, the open pixel.
+
+    `learn` finds, in a render of the message, the exact `href="…"` text of each
+    tracked link; each recipient's HTML then costs one `str.replace` per link
+    instead of a regular expression over the whole message. When the text is
+    ambiguous (the same URL also in an anchor marked `data-notrack`, or outside
+    anchors), the regular expression serves.
+    """
 
     def __init__(self, links: dict[str, int], *, clicks: bool, opens: bool) -> None:
         self.links = links if clicks else {}
         self.opens = opens
         self.click_url = url_parts("tracking_click")
         self.open_url = url_parts("tracking_open")
+        self.needles: list[tuple[str, str, int]] | None = None  # (needle, quote, link id)
+        self.needle_re: re.Pattern[str] | None = None
+        self.by_needle: dict[str, tuple[str, int]] = {}
+        # Longest first: a URL that starts another one must not take its place.
+        self.text_urls = sorted(self.links.items(), key=lambda item: -len(item[0]))
+
+    def learn(self, sample_html: str) -> None:
+        """Use plain replacement for the links as they appear in `sample_html`, if exact."""
+        needles: dict[str, tuple[str, int]] = {}
+        seen: dict[str, int] = {}
+        for match in ANCHOR.finditer(sample_html):
+            raw = match.group(3)
+            link_id = self.links.get((unescape(raw) if "&" in raw else raw).strip())
+            if link_id is None:
+                continue
+            if _opted_out(match):
+                return
+            head, quote = match.group(1), match.group(2)
+            needle = head[head.lower().rfind("href") :] + quote + raw + quote
+            if not needle.startswith("href"):  # HREF=…: the full scan handles any case
+                return
+            if needles.setdefault(needle, (quote, link_id)) != (quote, link_id):
+                return
+            seen[needle] = seen.get(needle, 0) + 1
+        # Each needle must stand only where a tracked anchor does.
+        if any(sample_html.count(needle) != count for needle, count in seen.items()):
+            return
+        self.needles = [(needle, quote, link) for needle, (quote, link) in needles.items()]
+        # One scan for all of them, anchored on the literal "href" they share.
+        self.needle_re = re.compile(
+            "href(?:" + "|".join(re.escape(needle[4:]) for needle in needles) + ")"
+        )
+        self.by_needle = needles
 
     def click(self, delivery_id: int, link_id: int) -> str:
         return token_make(CLICK, delivery_id, link_id).join(self.click_url)
 
     def html(self, html: str, delivery_id: int) -> str:
-        if self.links:
+        if self.needles is not None:
+            by_needle, made = self.by_needle, {}
+
+            def swapped(match: re.Match[str]) -> str:
+                found = match.group(0)
+                if found not in made:
+                    quote, link_id = by_needle[found]
+                    made[found] = f"href={quote}{self.click(delivery_id, link_id)}{quote}"
+                return made[found]
+
+            if self.needle_re is not None and self.needles:
+                html = self.needle_re.sub(swapped, html)
+        elif self.links:
             links = self.links
 
             def tracked(match: re.Match[str]) -> str:
@@ -108,21 +170,27 @@ class Rewriter:
                 f'<img src="{token_make(OPEN, delivery_id).join(self.open_url)}" width="1" '
                 'height="1" alt="" style="display:block;border:0;width:1px;height:1px">'
             )
-            end = html.lower().rfind("</body>")
+            end = html.rfind("</body>")
+            if end < 0:
+                end = html.lower().rfind("</body>")
             html = f"{html[:end]}{pixel}{html[end:]}" if end >= 0 else html + pixel
         return html
 
     def text(self, text: str, delivery_id: int) -> str:
-        if not self.links:
-            return text
-        links = self.links
-
-        def tracked(match: re.Match[str]) -> str:
-            url = match.group(0)
-            trail = ""
-            while url and url[-1] in ".,;:!?":
-                url, trail = url[:-1], url[-1] + trail
-            link_id = links.get(url)
-            return match.group(0) if link_id is None else self.click(delivery_id, link_id) + trail
-
-        return TEXT_URL.sub(tracked, text)
+        """Tracked URLs of the text part, where they stand as whole URLs."""
+        for url, link_id in self.text_urls:
+            if url not in text:
+                continue
+            parts = text.split(url)
+            out = [parts[0]]
+            new = ""
+            for i, rest in enumerate(parts[1:], 1):
+                before = parts[i - 1]
+                # A whole URL: not the tail of a longer one, not the start of one.
+                whole = _ends_url(rest) and (not before or before[-1] in _URL_STOP)
+                if whole and not new:
+                    new = self.click(delivery_id, link_id)
+                out.append(new if whole else url)
+                out.append(rest)
+            text = "".join(out)
+        return text

@@ -26,8 +26,12 @@ def _key(purpose: str, secret: str) -> bytes:
 
 
 def _mac(purpose: str, value: str) -> str:
-    digest = hmac.new(_key(purpose, settings.SECRET_KEY), value.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:8]).decode().rstrip("=")
+    # Keyed BLAKE2b is a MAC in its own right (RFC 7693), and a quarter of HMAC-SHA256's cost:
+    # a message carries eight of these per recipient.
+    digest = hashlib.blake2b(
+        value.encode(), key=_key(purpose, settings.SECRET_KEY), digest_size=8
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def token_make(purpose: str, delivery_id: int, link_id: int | None = None) -> str:
