@@ -101,6 +101,8 @@ class Rewriter:
         self.open_url = url_parts("tracking_open")
         self.needles: list[tuple[str, str, int]] | None = None  # (needle, quote, link id)
         self.needle_re: re.Pattern[str] | None = None
+        self._made_for = -1
+        self._made: dict[int, str] = {}
         self.by_needle: dict[str, tuple[str, int]] = {}
         # Longest first: a URL that starts another one must not take its place.
         self.text_urls = sorted(self.links.items(), key=lambda item: -len(item[0]))
@@ -134,7 +136,13 @@ class Rewriter:
         self.by_needle = needles
 
     def click(self, delivery_id: int, link_id: int) -> str:
-        return token_make(CLICK, delivery_id, link_id).join(self.click_url)
+        """A link's click URL for one delivery, made once for its HTML and text parts."""
+        if delivery_id != self._made_for:
+            self._made_for, self._made = delivery_id, {}
+        url = self._made.get(link_id)
+        if url is None:
+            url = self._made[link_id] = token_make(CLICK, delivery_id, link_id).join(self.click_url)
+        return url
 
     def html(self, html: str, delivery_id: int) -> str:
         if self.needles is not None:
