@@ -26,7 +26,7 @@ _TOKEN = re.compile(r"bounces\+([0-9a-z]+-[0-9a-f]{10})@", re.IGNORECASE)
 _MESSAGE_ID = re.compile(r"<([0-9a-z]+\.[0-9a-f]{10}@[^>\s]+)>", re.IGNORECASE)
 _STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 _SMTP_CODE = re.compile(r"(?:^|\s)([45])\d\d(?:[\s-]|$)")
-_UNSUBSCRIBE = re.compile(r"\bunsubscribe-([A-Za-z0-9_:-]+)")
+_UNSUBSCRIBE = re.compile(r"\bunsubscribe-([A-Za-z0-9_:.-]+)")
 # Where the address a message was sent to shows: the envelope first, then the headers.
 _ENVELOPE_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To")
 _COMPLAINT_TYPES = ("abuse", "fraud")

@@ -5,19 +5,10 @@ import hmac
 
 from django.conf import settings
 
+from postroom.core.signing import base36 as _base36
 from postroom.delivery.mime import ascii_domain
 
 _SALT = b"postroom.delivery.return-path"
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-
-
-def _base36(number: int) -> str:
-    out = ""
-    while True:
-        number, digit = divmod(number, 36)
-        out = _DIGITS[digit] + out
-        if number == 0:
-            return out
 
 
 def _mac(value: str) -> str:
