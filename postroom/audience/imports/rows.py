@@ -141,15 +141,16 @@ class RowParser:
         time_zone = cells[zone_i].strip() if 0 <= zone_i < width else ""
         if time_zone and time_zone not in _zones():
             raise RowRefused(_("Unknown time zone “%(tz)s”.") % {"tz": time_zone}, email_cell)
+        # Positional: a million keyword calls cost more than the record itself.
         return Record(
-            line=line,
-            email=email,
-            full_name=cells[name_i].strip()[:200] if 0 <= name_i < width else "",
-            comment=cells[comment_i].strip() if 0 <= comment_i < width else "",
-            time_zone=time_zone,
-            language=cells[language_i].strip()[:16] if 0 <= language_i < width else "",
-            attributes=attributes,
-            defaults=self._defaults,
+            line,
+            email,
+            cells[name_i].strip()[:200] if 0 <= name_i < width else "",
+            cells[comment_i].strip() if 0 <= comment_i < width else "",
+            time_zone,
+            cells[language_i].strip()[:16] if 0 <= language_i < width else "",
+            attributes,
+            self._defaults,
         )
 
 

@@ -92,17 +92,17 @@ class CsvRows:
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         """Rows with their line numbers; a row the CSV parser refuses is kept in `errors`."""
+        reader = self._reader
         while True:
             try:
-                cells = next(self._reader)
-            except StopIteration:
+                # A row is blank when no cell has anything but whitespace; the
+                # first cell usually answers without joining the others.
+                for cells in reader:
+                    if cells and (cells[0].strip() or "".join(cells).strip()):
+                        yield reader.line_num, cells
                 return
-            except csv.Error as exc:
-                self.errors.append((self._reader.line_num, str(exc)))
-                continue
-            if not cells or not any(c.strip() for c in cells):
-                continue
-            yield self._reader.line_num, cells
+            except csv.Error as exc:  # the reader goes on with the next row
+                self.errors.append((reader.line_num, str(exc)))
 
     def close(self) -> None:
         self._text.close()

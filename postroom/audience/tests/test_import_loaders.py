@@ -122,3 +122,28 @@ def test_it_stores_awkward_values_exactly(owner):
     assert ann.attributes == {**attributes, "plan": 'free,"basic"'}
     assert Subscriber.objects.get(email="bob@example.com").attributes == {}
     assert Subscriber.objects.get(email="cid@example.com").full_name == "Cid\rCarriage"
+
+
+def test_it_loads_new_batches_and_batches_with_known_addresses_alike(owner):
+    # given: a loader whose first batch is all new, then one that meets a stored address
+    the_list = MailingListFactory(workspace=owner.workspace)
+    target = Target(
+        workspace_id=owner.workspace.pk,
+        mode="add",
+        list_ids=(the_list.pk,),
+        subscription_status=SubscriptionStatus.SUBSCRIBED,
+    )
+    loader = loader_for(target)
+
+    # when
+    first = loader.load([record("a@example.com"), record("b@example.com")])
+    second = loader.load([record("c@example.com"), record("a@example.com")])
+    third = loader.load([record("d@example.com")])
+
+    # then
+    assert (first.created, first.unchanged) == (2, 0)
+    assert (second.created, second.unchanged) == (1, 1)
+    assert third.created == 1
+    assert Subscriber.objects.filter(workspace=owner.workspace).count() == 4
+    assert Subscription.objects.filter(mailing_list=the_list).count() == 4
+    assert SubscriptionEvent.objects.filter(subscription__mailing_list=the_list).count() == 4
