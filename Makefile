@@ -65,7 +65,7 @@ BENCH_TRACKING_REDIS_URL ?= redis://127.0.0.1:6379/11
 bench: bench-import bench-send bench-tracking bench-reports
 
 bench-import: install
-	@psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench
+	@psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) $(RUN) python bench/import_bench.py
 
@@ -73,19 +73,19 @@ bench-import: install
 bench-send: install
 	@command -v smtp-sink >/dev/null 2>&1 || test -x /usr/sbin/smtp-sink || \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix >/dev/null
-	@psql "$(BENCH_SEND_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench_send
+	@psql "$(BENCH_SEND_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_SEND_DATABASE_URL))
 	DEBUG=true DATABASE_URL=$(BENCH_SEND_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
 	DEBUG=true LOG_LEVEL=WARNING RELAY_ALLOW_PRIVATE=true DATABASE_URL=$(BENCH_SEND_DATABASE_URL) $(RUN) python bench/send_bench.py
 
 # Reports: 1,000,000 deliveries and 3,000,000 events through the real ingest, then page timings.
 bench-reports: install
-	@psql "$(BENCH_REPORTS_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench_reports
+	@psql "$(BENCH_REPORTS_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_REPORTS_DATABASE_URL))
 	DEBUG=true DATABASE_URL=$(BENCH_REPORTS_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
 	DEBUG=true LOG_LEVEL=WARNING DATABASE_URL=$(BENCH_REPORTS_DATABASE_URL) $(RUN) python bench/report_bench.py
 
 # Tracking: wrk against the open pixel, the click redirect and a bare Django view, on gunicorn.
 bench-tracking: install
 	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null
-	@psql "$(BENCH_TRACKING_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres postroom_bench_tracking
+	@psql "$(BENCH_TRACKING_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_TRACKING_DATABASE_URL))
 	DEBUG=true DATABASE_URL=$(BENCH_TRACKING_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_TRACKING_DATABASE_URL) REDIS_URL=$(BENCH_TRACKING_REDIS_URL) $(RUN) python bench/tracking_bench.py
