@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus, RunStatus
 from postroom.campaigns.schedule import window_not_before
+from postroom.core.bulk import rows_insert
 from postroom.delivery.claims import Claimed, deliveries_claim, deliveries_release, leases_renew
 from postroom.delivery.limits import CircuitBreaker, ConnectionSlots, RateLimiter
 from postroom.delivery.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
@@ -39,6 +40,7 @@ from postroom.delivery.smtp import POOL, SendResult, SmtpTransport
 from postroom.reports.recording import SHARDS, counters_add, domains_add
 
 logger = logging.getLogger(__name__)
+_ATTEMPT_FIELDS = [f.name for f in DeliveryAttempt._meta.concrete_fields if f.name != "id"]
 SENDABLE_CAMPAIGN = (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED, CampaignStatus.FINISHED)
 
 
@@ -369,7 +371,7 @@ def _flush(job: _Job) -> None:
                 hard.append(claimed.email)
         updates.append(delivery)
     with transaction.atomic():
-        DeliveryAttempt.objects.bulk_create(attempts)
+        rows_insert(DeliveryAttempt, attempts, _ATTEMPT_FIELDS)
         mine = Delivery.objects.filter(lease_owner=job.owner)
         sent_count = 0
         for code, ids in sent.items():
