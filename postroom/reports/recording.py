@@ -1,7 +1,6 @@
 """Adding to the aggregates: one upsert per batch, never a count over event tables."""
 
 import datetime as dt
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -75,16 +74,3 @@ def domains_add(
                     count if column == "bounced" else 0,
                 ],
             )
-
-
-def counters_add_many(rows: Mapping[tuple[int, int, dt.datetime], dict[str, int]]) -> None:
-    """`counters_add` for several (campaign, run, hour) keys at once."""
-    for (campaign_id, run_id, hour), deltas in rows.items():
-        revenue = deltas.pop("revenue", None)
-        counters_add(
-            campaign_id=campaign_id,
-            run_id=run_id,
-            at=hour,
-            revenue=Decimal(revenue) if revenue else None,
-            **deltas,
-        )

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Q, Sum
 
-from postroom.campaigns.models import Campaign
+from postroom.campaigns.models import Campaign, CampaignStatus
 from postroom.reports.models import METRICS, Counter, FailedDomain
 from postroom.tracking.models import Link
 
@@ -117,6 +117,6 @@ def report_domains(
 def report_live(campaign: Campaign) -> bool:
     """Whether the numbers are still moving (the page refreshes them)."""
     return (
-        campaign.status in ("running", "scheduled")
+        campaign.status in (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED)
         or campaign.runs.filter(finished_at__isnull=True).exists()
     )

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from postroom.accounts.roles import Perm
 from postroom.api.workspace import WorkspaceViewSet
 from postroom.delivery.models import Delivery
-from postroom.tracking.hits import hit_make
+from postroom.tracking.hits import conversion_uid, hit_make
 from postroom.tracking.ingest import hits_ingest
 from postroom.tracking.models import Event, EventKind
 from postroom.tracking.serializers import (
@@ -19,7 +19,6 @@ from postroom.tracking.serializers import (
     EventSerializer,
 )
 from postroom.tracking.tokens import VISITOR, token_read
-from postroom.tracking.views import conversion_uid
 
 
 class EventCursor(pagination.CursorPagination):

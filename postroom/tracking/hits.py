@@ -1,5 +1,6 @@
 """A hit: what a tracking request records, as a small dict that can wait in a buffer."""
 
+import hashlib
 import secrets
 import time
 from collections.abc import Mapping
@@ -61,3 +62,9 @@ def revenue_parse(value: Any) -> Decimal | None:
     if amount < 0 or amount >= Decimal("1e10"):
         raise ValueError("revenue must be between 0 and 9999999999.99")
     return amount
+
+
+def conversion_uid(delivery_id: int, goal: str, event_id: str) -> str:
+    """The event id of a conversion with its own id (an order): the same order counts once."""
+    digest = hashlib.sha256(f"{delivery_id}\0{goal}\0{event_id}".encode()).hexdigest()[:40]
+    return f"conv:{digest}"

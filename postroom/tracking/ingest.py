@@ -25,16 +25,7 @@ from postroom.tracking.models import Engagement, Event, EventKind, Link, LinkCli
 
 _LOCK_ID = 0x70726F6F6D  # any constant shared by all ingesting processes
 
-_KINDS = {
-    "open": EventKind.OPEN,
-    "click": EventKind.CLICK,
-    "page": EventKind.PAGE,
-    "conversion": EventKind.CONVERSION,
-    "unsubscribe": EventKind.UNSUBSCRIBE,
-    "bounce_hard": EventKind.BOUNCE_HARD,
-    "bounce_soft": EventKind.BOUNCE_SOFT,
-    "complaint": EventKind.COMPLAINT,
-}
+_KINDS = frozenset(EventKind.values)
 _COUNTED: dict[str, str] = {
     EventKind.UNSUBSCRIBE: "unsubscribed",
     EventKind.BOUNCE_HARD: "bounced_hard",
@@ -173,7 +164,7 @@ def _record(
     links = dict(Link.objects.filter(pk__in=link_ids).values_list("pk", "campaign_id"))
     for uid, hit in fresh:
         target = targets.get(hit["d"])
-        kind = _KINDS[hit["k"]]
+        kind = EventKind(hit["k"])
         link_id = int(hit["l"]) if hit.get("l") else None
         if target is None or (link_id is not None and links.get(link_id) != target.campaign_id):
             report.unknown += 1

@@ -5,7 +5,6 @@ the buffer and answer; nothing here reads the session or the user.
 """
 
 import base64
-import hashlib
 from typing import Any
 
 import orjson
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from postroom.tracking.buffer import hit_record
 from postroom.tracking.clicks import click_location, link_target
-from postroom.tracking.hits import hit_make, revenue_parse
+from postroom.tracking.hits import conversion_uid, hit_make, revenue_parse
 from postroom.tracking.tokens import CLICK, OPEN, VISITOR, WEB_VIEW, token_read
 from postroom.tracking.webview import web_view_render
 
@@ -119,8 +118,3 @@ def tracking_beacon(request: HttpRequest) -> HttpResponse:
             uid = conversion_uid(ids[0], goal, str(data["id"]))
     hit_record(hit_make(kind, ids[0], request=request, uid=uid, **extra))
     return _cors(HttpResponse(status=204))
-
-
-def conversion_uid(delivery_id: int, goal: str, event_id: str) -> str:
-    digest = hashlib.sha256(f"{delivery_id}\0{goal}\0{event_id}".encode()).hexdigest()[:40]
-    return f"conv:{digest}"
