@@ -83,7 +83,7 @@ bench-reports: install
 	DEBUG=true DATABASE_URL=$(BENCH_REPORTS_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
 	DEBUG=true LOG_LEVEL=WARNING DATABASE_URL=$(BENCH_REPORTS_DATABASE_URL) $(RUN) python bench/report_bench.py
 
-# Tracking: wrk against the open pixel, the click redirect and a bare Django view, on gunicorn.
+# Tracking: wrk against the open pixel, the click redirect and a bare Django view, on the Procfile's web server.
 bench-tracking: install
 	@command -v wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null
 	@psql "$(BENCH_TRACKING_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_TRACKING_DATABASE_URL))

@@ -6,7 +6,7 @@
 1. Setup: a campaign run with BENCH_DELIVERIES sent deliveries and five tracked
    links; every delivery's pixel path and a click path per delivery and link,
    signed with this run's SECRET_KEY, shuffled into files wrk cycles through.
-2. The production server: the Procfile's `web` line (gunicorn), DEBUG off,
+2. The production server: the Procfile's `web` line (granian), DEBUG off,
    Redis (REDIS_URL) as the hit buffer, behind a pretend HTTPS proxy
    (X-Forwarded-Proto), with the bench's URLs (bench/urls.py: the site plus
    /bench/bare/, a view that returns "ok" through the whole middleware stack).

@@ -17,7 +17,6 @@ background thread every TRACKING_FLUSH_SECONDS, when TRACKING_FLUSH_SIZE are
 waiting, and when the process exits cleanly.
 """
 
-import atexit
 import logging
 import os
 import threading
@@ -30,6 +29,7 @@ import orjson
 import redis
 from django.conf import settings
 
+from postroom.core.exits import at_exit
 from postroom.tracking.ingest import hits_ingest
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class Outbox:
         self.sending = threading.Lock()  # held while a batch is on its way
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
-        atexit.register(self.send)
+        at_exit(self.send)
 
     def add(self, item: bytes) -> None:
         with self.lock:
@@ -189,7 +189,7 @@ class LocalBuffer:
         self.lock = threading.Lock()
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
-        atexit.register(self.flush)
+        at_exit(self.flush)
 
     def push(self, hit: dict[str, Any]) -> None:
         with self.lock:

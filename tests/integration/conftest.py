@@ -1,0 +1,1 @@
+from tests.integration.processes import env  # noqa: F401  (the fixture)
