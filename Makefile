@@ -11,8 +11,11 @@ RUN := $(UV) run --frozen
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 
+# Bytecode is compiled once here: where PYTHONDONTWRITEBYTECODE is set, every process
+# would otherwise compile Django and the app again (seconds per start).
 install: uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode -q
+	$(RUN) python -m compileall -q -j 0 postroom config bench
 
 var/secret_key:
 	@mkdir -p var
