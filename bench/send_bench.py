@@ -7,8 +7,9 @@
 2. Engine: BENCH_WORKERS processes (cores + 1) run the real engine (claim, re-check, render
    a personalized ~15 KB HTML message with 5 links, build MIME, send over
    pooled SMTP, log every attempt) into Postfix's smtp-sink.
-3. Baseline: the same number of processes push pre-rendered messages over
-   persistent smtplib connections into the same sink.
+3. Baseline: the same number of processes push the engine's own messages for
+   that run (the same bytes, built before the clock starts) over persistent
+   smtplib connections into the same sink.
 Prints messages per second, CPU-seconds per 1,000 messages (the senders' own
 and the whole machine's, which includes PostgreSQL and the sink) and peak
 memory. Asserts nothing.
@@ -189,10 +190,17 @@ def main() -> None:
             f" peak RSS {max(r['rss_mb'] for r in reports):.0f} MB per sender"
         )
 
-        print(f"baseline: pre-rendered messages, {workers} smtplib connections:")
+        print(f"baseline: the same messages pre-built, {workers} smtplib connections:")
         share = recipients // workers
         commands = [
-            [sys.executable, "bench/send_baseline.py", str(port), str(i * share), str(share)]
+            [
+                sys.executable,
+                "bench/send_baseline.py",
+                str(port),
+                str(run.pk),
+                str(i * share),
+                str(share),
+            ]
             for i in range(workers)
         ]
         wall, machine, reports = processes(commands, go=True)

@@ -3,18 +3,20 @@
 import re
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
 import css_inline
 import markdown
+from django.conf import settings
 from django.db.models import Max
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 
 from postroom.content.models import BodyFormat, ContentBlock, Message
+from postroom.content.plans import Plan, plan_make
 from postroom.content.templating import can_loop, environment, render_limited
 
 SLOT = re.compile(r"\{\{\s*content\s*\}\}")
@@ -38,6 +40,8 @@ class CompiledMessage:
     traced: frozenset[str] = frozenset({"subject", "preheader", "html", "text"})
     # The HTML template had its CSS inlined once at compile time.
     html_inlined: bool = False
+    # Templates that only print values, rendered without Jinja (see plans.py).
+    plans: Mapping[str, Plan] = field(default_factory=dict)
 
 
 def body_html_source(message: Message) -> str:
@@ -107,13 +111,46 @@ def _build(message: Message) -> CompiledMessage:
     traced = frozenset(name for name, (env, src) in sources.items() if can_loop(env, src))
     html = html_env.from_string(html_source)
     inlined = _inlined_once(html_env, html_source, html, blocks, "html" in traced)
-    return CompiledMessage(
+    if inlined is not None:
+        sources["html"] = (html_env, inlined[1])
+    compiled = CompiledMessage(
         subject=text_env.from_string(message.subject),
         preheader=text_env.from_string(message.preheader),
-        html=inlined or html,
+        html=inlined[0] if inlined else html,
         text=text_env.from_string(text),
         traced=traced,
         html_inlined=inlined is not None,
+    )
+    return _with_plans(compiled, sources)
+
+
+def _with_plans(
+    compiled: CompiledMessage, sources: Mapping[str, tuple[Any, str]]
+) -> CompiledMessage:
+    """Plans for the templates that only print values, where they agree with Jinja on samples.
+
+    The HTML gets one only when its CSS was inlined at compile time: otherwise
+    each recipient's HTML goes through the inliner, which a plan cannot skip.
+    """
+    plans = {}
+    for name, (env, source) in sources.items():
+        if name == "html" and not compiled.html_inlined:
+            continue
+        plan = plan_make(env, source)
+        template = getattr(compiled, name)
+        if plan is not None and all(
+            plan.render(sample) in (None, render_limited(template, sample, traced=False))
+            for sample in contrasting_samples()
+        ):
+            plans[name] = plan
+    return CompiledMessage(
+        subject=compiled.subject,
+        preheader=compiled.preheader,
+        html=compiled.html,
+        text=compiled.text,
+        traced=compiled.traced,
+        html_inlined=compiled.html_inlined,
+        plans=plans,
     )
 
 
@@ -173,7 +210,7 @@ def contrasting_samples() -> list[dict[str, Any]]:
 
 def _inlined_once(
     env: Any, source: str, template: Any, blocks: Mapping[str, str], loops: bool
-) -> Any:
+) -> tuple[Any, str] | None:
     """The HTML template with its CSS inlined at compile time, when that is exact.
 
     Inlining per recipient costs more than the rest of the rendering. When the
@@ -192,7 +229,8 @@ def _inlined_once(
     if not _fixed_structure(expanded):
         return None
     try:
-        inlined = env.from_string(INLINER.inline(expanded))
+        inlined_source = INLINER.inline(expanded)
+        inlined = env.from_string(inlined_source)
         for sample in contrasting_samples():
             once = render_limited(inlined, sample, traced=False)
             each = INLINER.inline(render_limited(template, sample, traced=False))
@@ -201,7 +239,7 @@ def _inlined_once(
                 return None
     except Exception:
         return None
-    return inlined
+    return inlined, inlined_source
 
 
 def message_render(
@@ -215,20 +253,24 @@ def compiled_render(
     compiled: CompiledMessage, context: Mapping[str, Any], *, inline_css: bool = True
 ) -> Rendered:
     """`message_render` for callers that compiled once for many recipients (the sender)."""
-    traced = compiled.traced
-    html = render_limited(compiled.html, context, traced="html" in traced)
+    html = _render(compiled, "html", context)
     if inline_css and not compiled.html_inlined:
         html = INLINER.inline(html)
     return Rendered(
-        subject=" ".join(
-            render_limited(compiled.subject, context, traced="subject" in traced).split()
-        ),
+        subject=" ".join(_render(compiled, "subject", context).split()),
         html=html,
-        text=render_limited(compiled.text, context, traced="text" in traced),
-        preheader=" ".join(
-            render_limited(compiled.preheader, context, traced="preheader" in traced).split()
-        ),
+        text=_render(compiled, "text", context),
+        preheader=" ".join(_render(compiled, "preheader", context).split()),
     )
+
+
+def _render(compiled: CompiledMessage, name: str, context: Mapping[str, Any]) -> str:
+    plan = compiled.plans.get(name)
+    if plan is not None:
+        output = plan.render(context)
+        if output is not None and len(output) <= settings.RENDER_MAX_CHARS:
+            return output
+    return render_limited(getattr(compiled, name), context, traced=name in compiled.traced)
 
 
 def recipient_context(

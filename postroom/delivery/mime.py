@@ -26,7 +26,9 @@ _BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 
 def header_clean(value: str) -> str:
     """A value that is one header line: line breaks and NULs replaced, outer space trimmed."""
-    return _BREAKS.sub(" ", value).strip()
+    if "\r" in value or "\n" in value or "\x00" in value:
+        value = _BREAKS.sub(" ", value)
+    return value.strip()
 
 
 def _encoded(name: str, value: str) -> bytes:

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -11,9 +12,15 @@ from postroom.delivery.mime import ascii_domain
 _SALT = b"postroom.delivery.return-path"
 
 
+@lru_cache(maxsize=8)
+def _keyed(secret: str) -> "hmac.HMAC":
+    return hmac.new(hashlib.sha256(_SALT + secret.encode()).digest(), digestmod=hashlib.sha256)
+
+
 def _mac(value: str) -> str:
-    key = hashlib.sha256(_SALT + settings.SECRET_KEY.encode()).digest()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:10]
+    state = _keyed(settings.SECRET_KEY).copy()
+    state.update(value.encode())
+    return state.hexdigest()[:10]
 
 
 def return_path_token_make(delivery_id: int) -> str:
