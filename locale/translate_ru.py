@@ -255,6 +255,7 @@ RU = {
     "Form": "Форма",
     "API": "API",
     "Hard bounce": "Жёсткий отказ",
+    "Repeated soft bounces": "Повторные мягкие отказы",
     "Complaint": "Жалоба на спам",
     "Unsubscribed from all": "Отписан от всех рассылок",
     "Manual": "Вручную",

@@ -205,6 +205,7 @@ class SubscriptionEvent(models.Model):
 
 class SuppressionReason(models.TextChoices):
     HARD_BOUNCE = "hard_bounce", _("Hard bounce")
+    SOFT_BOUNCES = "soft_bounces", _("Repeated soft bounces")
     COMPLAINT = "complaint", _("Complaint")
     UNSUBSCRIBED = "unsubscribed", _("Unsubscribed from all")
     MANUAL = "manual", _("Manual")

@@ -110,7 +110,12 @@ def _act(event: BounceEvent, report: BounceReport, target: _Target) -> None:
         ).count()
         if soft >= settings.BOUNCE_SOFT_LIMIT:
             note = f"{soft} soft bounces, the last {event.status} {event.diagnostic}".strip()
-            suppress_hard_bounces(workspace_id=workspace_id, emails=[event.email], note=note)
+            suppress_hard_bounces(
+                workspace_id=workspace_id,
+                emails=[event.email],
+                note=note,
+                reason=SuppressionReason.SOFT_BOUNCES,
+            )
     elif event.kind == BounceKind.COMPLAINT:
         # The complaint is the entry that stays: unsubscribing afterwards keeps the first one.
         suppression_add(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
 from email.utils import format_datetime, formataddr
+from functools import lru_cache
 
 _BREAKS = re.compile(r"[\r\n\x00]+")
 _BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
@@ -54,6 +55,11 @@ def _fold(name: str, value: str) -> str:
             line = f"{line} {word}" if line else word
     lines.append(line)
     return "\r\n ".join(lines)
+
+
+@lru_cache(maxsize=4)  # the same second for the hundreds of messages sent in it
+def _date_header(date: datetime) -> bytes:
+    return _encoded("Date", format_datetime(date))
 
 
 def ascii_address(email: str) -> str:
@@ -171,7 +177,7 @@ class MessageSkeleton:
         lines = [
             _encoded("To", address(recipient.name, recipient.email)),
             _encoded("Subject", recipient.subject),
-            _encoded("Date", format_datetime(recipient.date)),
+            _date_header(recipient.date.replace(microsecond=0)),
             _encoded("Message-ID", recipient.message_id),
         ]
         if recipient.list_unsubscribe:

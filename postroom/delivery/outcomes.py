@@ -25,14 +25,20 @@ from postroom.delivery.models import OPEN, PENDING, Delivery, DeliveryStatus
 logger = logging.getLogger(__name__)
 
 
-def suppress_hard_bounces(*, workspace_id: int, emails: list[str], note: str = "5.1.x") -> None:
+def suppress_hard_bounces(
+    *,
+    workspace_id: int,
+    emails: list[str],
+    note: str = "5.1.x",
+    reason: SuppressionReason = SuppressionReason.HARD_BOUNCE,
+) -> None:
     """Suppress addresses that cannot receive mail; one already suppressed keeps its entry."""
     Suppression.objects.bulk_create(
         [
             Suppression(
                 workspace_id=workspace_id,
                 email=email.lower(),
-                reason=SuppressionReason.HARD_BOUNCE,
+                reason=reason,
                 note=note[:255],
             )
             for email in set(emails)

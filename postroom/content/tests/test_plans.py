@@ -26,7 +26,7 @@ CONTEXTS = [
     recipient_context(email="jane@example.com", full_name="Jane Doe"),
     recipient_context(
         email="o'neil@example.com",
-        full_name="<b>Ann</b> & \"Co\" {x}",
+        full_name='<b>Ann</b> & "Co" {x}',
         attributes={"tier": None, "plan": 3, "age": 4.5, "items": ["a", "<b>"]},
         urls={"unsubscribe": "https://e.x/u?a=1&b=<2>"},
         campaign={"id": 7, "name": "Sale"},

@@ -73,7 +73,7 @@ def test_soft_bounces_suppress_at_the_limit(sent, settings):
     assert bounce_intake(soft(deliveries[0], 4))
 
     assert list(Suppression.objects.values_list("email", "reason")) == [
-        (deliveries[0].email, "hard_bounce")
+        (deliveries[0].email, "soft_bounces")
     ]
     assert Suppression.objects.get().note.startswith("3 soft bounces, the last 4.2.2")
 
