@@ -2,6 +2,7 @@ import contextlib
 from collections.abc import Callable
 
 import pytest
+import redis
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -14,8 +15,18 @@ from postroom.accounts.tests.factories import MembershipFactory, UserFactory, Wo
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache (Redis outlives a test; allauth rate-limits in it)."""
+    from django.conf import settings
     from django.core.cache import cache
 
+    config = settings.CACHES["default"]
+    if config["BACKEND"].endswith("RedisCache"):
+        # Only this test process's keys: FLUSHDB would empty the other xdist
+        # workers' rate limits and queues in the middle of their tests.
+        client = redis.Redis.from_url(config["LOCATION"])
+        names = list(client.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
+        if names:
+            client.delete(*names)
+        return
     # Without database access (tests not marked django_db) the database cache
     # cannot be reached, and there is nothing in it to clear either.
     with contextlib.suppress(Exception):

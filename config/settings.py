@@ -97,7 +97,7 @@ if E.REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": E.REDIS_URL,
-            "KEY_PREFIX": "postroom",
+            "KEY_PREFIX": E.HUEY_NAME,  # installations sharing a Redis keep apart
         }
     }
 else:
@@ -290,6 +290,7 @@ DELIVERY_DEFAULT_RELAY_CONNECTIONS = 2
 # Hits are buffered in Redis when REDIS_URL is set, else in each web process, and
 # written in batches: after this many hits or this many seconds, whichever first.
 TRACKING_REDIS_URL = E.REDIS_URL
+TRACKING_REDIS_PREFIX = f"{E.HUEY_NAME}:tracking"
 TRACKING_FLUSH_SIZE = 500
 TRACKING_FLUSH_SECONDS = 2.0
 # With Redis, each web process sends its hits in one RPUSH this often or when this many wait;

@@ -35,3 +35,8 @@ RELAY_ALLOW_PRIVATE = True
 # Tests flush tracking hits themselves; the web process's flush thread would write from
 # a thread pytest-django does not let near the test database.
 TRACKING_FLUSH_SECONDS = 3600.0
+# Each pytest-xdist worker keeps its own keys in a shared Redis, and empties only those.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"{E.HUEY_NAME}-test-{_WORKER}"  # noqa: F405
+TRACKING_REDIS_PREFIX = f"{E.HUEY_NAME}-test-{_WORKER}:tracking"  # noqa: F405

@@ -34,9 +34,20 @@ from postroom.tracking.ingest import hits_ingest
 
 logger = logging.getLogger(__name__)
 
-KEY = "postroom:tracking:hits"
-WORKING = "postroom:tracking:flushing:"
-LOCK = "postroom:tracking:flush-lock"
+
+def hits_key() -> str:
+    """The list hits wait in; keys carry the installation's name (TRACKING_REDIS_PREFIX)."""
+    return f"{settings.TRACKING_REDIS_PREFIX}:hits"
+
+
+def working_prefix() -> str:
+    return f"{settings.TRACKING_REDIS_PREFIX}:flushing:"
+
+
+def lock_key() -> str:
+    return f"{settings.TRACKING_REDIS_PREFIX}:flush-lock"
+
+
 READ_CHUNK = 2000
 STALE_SECONDS = 120
 
@@ -48,7 +59,7 @@ def _client(url: str) -> redis.Redis:
 
 def _send(client: redis.Redis, items: list[bytes]) -> None:
     """RPUSH encoded hits; ask for a flush when they start a buffer or fill a batch."""
-    waiting = int(client.rpush(KEY, *items))
+    waiting = int(client.rpush(hits_key(), *items))
     before = waiting - len(items)
     size = settings.TRACKING_FLUSH_SIZE
     if before == 0 or before // size != waiting // size:
@@ -148,23 +159,23 @@ class RedisBuffer:
     def waiting(self) -> int:
         """Hits waiting in Redis, after this process's own have been sent."""
         self.outbox.send()
-        return int(self.redis.llen(KEY))
+        return int(self.redis.llen(hits_key()))
 
     def flush(self) -> int:
         """Write everything waiting (and lists abandoned by dead flushers); hits written."""
         self.outbox.send()
-        lock = self.redis.lock(LOCK, timeout=300, blocking_timeout=30)
+        lock = self.redis.lock(lock_key(), timeout=300, blocking_timeout=30)
         if not lock.acquire():
             return 0
         try:
             written = 0
-            for name in self.redis.scan_iter(f"{WORKING}*"):
+            for name in self.redis.scan_iter(f"{working_prefix()}*"):
                 started = float(name.decode().rsplit(":", 1)[1])
                 if time.time() - started > STALE_SECONDS:
                     written += self._drain(name)
-            name = f"{WORKING}{uuid.uuid4().hex}:{time.time()}".encode()
+            name = f"{working_prefix()}{uuid.uuid4().hex}:{time.time()}".encode()
             try:
-                self.redis.rename(KEY, name)
+                self.redis.rename(hits_key(), name)
             except redis.ResponseError:  # nothing waiting
                 return written
             return written + self._drain(name)

@@ -23,11 +23,11 @@ def redis_buffer(settings):
     settings.TRACKING_REDIS_URL = os.environ["REDIS_URL"]
     current = buffers.RedisBuffer(settings.TRACKING_REDIS_URL)
     current.outbox.send()  # hits an earlier test left on their way
-    current.redis.delete(buffers.KEY)
-    for name in current.redis.scan_iter(f"{buffers.WORKING}*"):
+    current.redis.delete(buffers.hits_key())
+    for name in current.redis.scan_iter(f"{buffers.working_prefix()}*"):
         current.redis.delete(name)
     yield current
-    current.redis.delete(buffers.KEY)
+    current.redis.delete(buffers.hits_key())
 
 
 def test_hits_wait_in_redis_and_a_flush_writes_them(
@@ -54,8 +54,8 @@ def test_a_flush_abandoned_midway_is_finished_by_the_next(
     client.get(pixel, HTTP_USER_AGENT="Mozilla/5.0 (X11) Firefox/130")
     assert redis_buffer.waiting() == 2
     # A flusher renamed the list, wrote the first hit, and died before trimming it.
-    stale = f"{buffers.WORKING}dead:{time.time() - 600}"
-    redis_buffer.redis.rename(buffers.KEY, stale)
+    stale = f"{buffers.working_prefix()}dead:{time.time() - 600}"
+    redis_buffer.redis.rename(buffers.hits_key(), stale)
     from postroom.tracking.ingest import hits_ingest
 
     first = orjson.loads(redis_buffer.redis.lindex(stale, 0))
@@ -63,7 +63,7 @@ def test_a_flush_abandoned_midway_is_finished_by_the_next(
 
     assert buffers.hits_flush() == 2  # both read again; the first one is recognised
     assert Event.objects.count() == 2
-    assert not list(redis_buffer.redis.scan_iter(f"{buffers.WORKING}*"))
+    assert not list(redis_buffer.redis.scan_iter(f"{buffers.working_prefix()}*"))
 
 
 def test_hits_gathered_by_a_process_reach_redis_when_it_exits(redis_buffer, settings):
@@ -83,4 +83,26 @@ def test_hits_gathered_by_a_process_reach_redis_when_it_exits(redis_buffer, sett
     subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=60)
 
     # then
-    assert redis_buffer.redis.llen(buffers.KEY) == 250
+    assert redis_buffer.redis.llen(buffers.hits_key()) == 250
+
+
+def test_installations_sharing_a_redis_keep_their_hits_apart(redis_buffer, settings):
+    # given another installation (another HUEY_NAME) with hits waiting in the same Redis
+    prefix = settings.TRACKING_REDIS_PREFIX
+    settings.TRACKING_REDIS_PREFIX = f"{prefix}-other"
+    try:
+        other = buffers.RedisBuffer(settings.TRACKING_REDIS_URL)
+        other.redis.delete(buffers.hits_key())
+        other.redis.rpush(buffers.hits_key(), b"{}")
+
+        # when this installation looks at its buffer
+        settings.TRACKING_REDIS_PREFIX = prefix
+
+        # then it sees none of them, and the other's stay where they are
+        assert redis_buffer.waiting() == 0
+        settings.TRACKING_REDIS_PREFIX = f"{prefix}-other"
+        assert other.waiting() == 1
+    finally:
+        settings.TRACKING_REDIS_PREFIX = f"{prefix}-other"
+        redis_buffer.redis.delete(buffers.hits_key())
+        settings.TRACKING_REDIS_PREFIX = prefix
