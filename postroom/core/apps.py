@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from postroom.core import lookups  # noqa: F401  (registers field__any)
         from postroom.core.sqlite import install_unicode_like
 
         connection_created.connect(install_unicode_like, dispatch_uid="postroom-unicode-like")

@@ -95,7 +95,7 @@ class IngestReport:
 
 
 def _targets(ids: set[int]) -> dict[int, _Target]:
-    rows = Delivery.objects.filter(pk__in=ids).values_list(
+    rows = Delivery.objects.filter(pk__any=list(ids)).values_list(
         "pk",
         "run_id",
         "run__campaign_id",
@@ -148,7 +148,7 @@ def hits_ingest(hits: list[dict[str, Any]]) -> IngestReport:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
-        seen = set(Event.objects.filter(uid__in=list(unique)).values_list("uid", flat=True))
+        seen = set(Event.objects.filter(uid__any=list(unique)).values_list("uid", flat=True))
         report.duplicates = len(seen) + len(hits) - len(unique)
         fresh = [(uid, hit) for uid, hit in unique.items() if uid not in seen]
         targets = _targets({hit["d"] for _uid, hit in fresh})
@@ -161,7 +161,7 @@ def _record(
 ) -> None:
     events: list[_EventRow] = []
     link_ids = {int(hit["l"]) for _uid, hit in fresh if hit.get("l")}
-    links = dict(Link.objects.filter(pk__in=link_ids).values_list("pk", "campaign_id"))
+    links = dict(Link.objects.filter(pk__any=list(link_ids)).values_list("pk", "campaign_id"))
     for uid, hit in fresh:
         target = targets.get(hit["d"])
         kind = EventKind(hit["k"])
@@ -214,7 +214,9 @@ def _recent_clicks(events: list[_EventRow]) -> list[tuple[int, int, dt.datetime]
         return []
     since = min(e.at for e in clicks) - dt.timedelta(seconds=settings.TRACKING_BURST_SECONDS)
     rows = Event.objects.filter(
-        delivery_id__in={e.delivery_id for e in clicks}, kind=EventKind.CLICK, at__gte=since
+        delivery_id__any=list({e.delivery_id for e in clicks}),
+        kind=EventKind.CLICK,
+        at__gte=since,
     ).values_list("delivery_id", "link_id", "at")
     return [(d, link, at) for d, link, at in rows if link]
 
@@ -230,7 +232,7 @@ def _aggregate(events: list[_EventRow], targets: dict[int, _Target], report: Ing
     engaged = {e.delivery_id for e in events if e.kind in _ENGAGING}
     existing = {
         row[0]: _EngagementRow(*row)
-        for row in Engagement.objects.filter(delivery_id__in=engaged).values_list(
+        for row in Engagement.objects.filter(delivery_id__any=list(engaged)).values_list(
             *_ENGAGEMENT_COLUMNS
         )
     }
@@ -293,7 +295,7 @@ def _aggregate(events: list[_EventRow], targets: dict[int, _Target], report: Ing
     # an UPDATE of many rows with different values is a CASE per column and row.
     replaced = [existing[d] for d in changed if d in existing]
     if replaced:
-        Engagement.objects.filter(delivery_id__in=[row.delivery_id for row in replaced]).delete()
+        Engagement.objects.filter(delivery_id__any=[row.delivery_id for row in replaced]).delete()
     rows_insert(Engagement, [*created.values(), *replaced], _ENGAGEMENT_FIELDS)
     _links_count(events, first_clicks)
     for (campaign_id, run_id, hour), deltas in counters.items():
@@ -317,7 +319,8 @@ def _first_link_clicks(events: list[_EventRow]) -> list[LinkClick]:
         return []
     known = set(
         LinkClick.objects.filter(
-            delivery_id__in={e.delivery_id for e in human}, link_id__in={e.link_id for e in human}
+            delivery_id__any=list({e.delivery_id for e in human}),
+            link_id__any=list({e.link_id for e in human}),
         ).values_list("delivery_id", "link_id")
     )
     first = {}
