@@ -93,7 +93,10 @@ class Delivery(models.Model):
     whom a run reached survives the subscriber's deletion.
     """
 
-    run = models.ForeignKey("campaigns.CampaignRun", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the claim index and the unique constraint both start with run.
+    run = models.ForeignKey(
+        "campaigns.CampaignRun", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     # Integrity is kept by the set-based launch; no per-row FK check on a million inserts.
     subscriber = models.ForeignKey(
         "audience.Subscriber",
