@@ -72,6 +72,7 @@ def _run(job: Import, on_progress: Progress | None) -> None:
         mode=job.mode,
         list_ids=tuple(job.lists.values_list("id", flat=True)),
         subscription_status=job.subscription_status,
+        defaults=parser.defaults,
     )
     loader = loader_for(target)
     seen: set[str] = set()

@@ -25,8 +25,6 @@ class Record:
     time_zone: str
     language: str
     attributes: dict[str, Any]
-    # Field defaults: for new subscribers only, never written over stored values.
-    defaults: dict[str, Any]
 
 
 class RowRefused(Exception):
@@ -77,7 +75,8 @@ class RowParser:
         self._converters = [(f, i, _converter(f)) for f, i in self._attributes]
         # Fields without a column take their default; required ones without one fail every row.
         mapped = {f.name for f, _ in self._attributes}
-        self._defaults = {}
+        # Field defaults: for new subscribers only, never written over stored values.
+        self.defaults: dict[str, Any] = {}
         for f in fields:
             if f.default is not None:
                 try:
@@ -85,7 +84,7 @@ class RowParser:
                 except ValidationError:
                     continue  # a default that does not fit its field is ignored
                 if value is not None:
-                    self._defaults[f.name] = value
+                    self.defaults[f.name] = value
         self._missing_required = [
             f.label for f in fields if f.required and f.name not in mapped and f.default is None
         ]
@@ -133,7 +132,7 @@ class RowParser:
             except ValidationError as exc:
                 raise RowRefused(f"{field.label}: {exc.messages[0]}", email_cell) from exc
             if value is None:
-                if field.required and field.name not in self._defaults:
+                if field.required and field.name not in self.defaults:
                     raise RowRefused(_("%(f)s is required.") % {"f": field.label}, email_cell)
                 continue
             attributes[field.name] = value
@@ -150,7 +149,6 @@ class RowParser:
             time_zone,
             cells[language_i].strip()[:16] if 0 <= language_i < width else "",
             attributes,
-            self._defaults,
         )
 
 

@@ -44,3 +44,22 @@ def test_the_bulk_path_agrees_at_the_local_part_limit(length):
             email_normalize_many(raw)
     else:
         assert email_normalize_many(raw) == expected
+
+
+@pytest.mark.parametrize("local", ["person123", "Ann", "0", "ü", "Ünï", "x²", "a" * 64, "a" * 65])
+def test_the_bulk_path_agrees_on_local_parts_of_letters_and_digits(local):
+    # given
+    raw = f"{local}@example.com"
+
+    # when
+    try:
+        expected = email_normalize(raw)
+    except ValidationError:
+        expected = None
+
+    # then
+    if expected is None:
+        with pytest.raises(ValidationError):
+            email_normalize_many(raw)
+    else:
+        assert email_normalize_many(raw) == expected

@@ -26,7 +26,6 @@ def record(email: str, name: str = "") -> Record:
         time_zone="",
         language="",
         attributes={},
-        defaults={},
     )
 
 
@@ -97,13 +96,13 @@ def test_it_stores_awkward_values_exactly(owner):
         time_zone="Europe/Paris",
         language="\\N",
         attributes=attributes,
-        defaults={"plan": 'free,"basic"'},
     )
     target = Target(
         workspace_id=owner.workspace.pk,
         mode="add",
         list_ids=(),
         subscription_status=SubscriptionStatus.SUBSCRIBED,
+        defaults={"plan": 'free,"basic"', "n": 0},
     )
 
     cid = record("cid@example.com", "Cid\rCarriage")
@@ -120,7 +119,10 @@ def test_it_stores_awkward_values_exactly(owner):
         "\\N",
     )
     assert ann.attributes == {**attributes, "plan": 'free,"basic"'}
-    assert Subscriber.objects.get(email="bob@example.com").attributes == {}
+    assert Subscriber.objects.get(email="bob@example.com").attributes == {
+        "plan": 'free,"basic"',
+        "n": 0,
+    }
     assert Subscriber.objects.get(email="cid@example.com").full_name == "Cid\rCarriage"
 
 
@@ -147,3 +149,22 @@ def test_it_loads_new_batches_and_batches_with_known_addresses_alike(owner):
     assert Subscriber.objects.filter(workspace=owner.workspace).count() == 4
     assert Subscription.objects.filter(mailing_list=the_list).count() == 4
     assert SubscriptionEvent.objects.filter(subscription__mailing_list=the_list).count() == 4
+
+
+def test_it_fills_field_defaults_of_new_subscribers_only(owner):
+    # given: a stored subscriber without the attribute, and an update import with a default
+    SubscriberFactory(workspace=owner.workspace, email="old@example.com", attributes={"a": 1})
+    target = Target(
+        workspace_id=owner.workspace.pk,
+        mode="update",
+        list_ids=(),
+        subscription_status=SubscriptionStatus.SUBSCRIBED,
+        defaults={"plan": "free"},
+    )
+
+    # when
+    loader_for(target).load([record("old@example.com"), record("new@example.com")])
+
+    # then
+    assert Subscriber.objects.get(email="old@example.com").attributes == {"a": 1}
+    assert Subscriber.objects.get(email="new@example.com").attributes == {"plan": "free"}

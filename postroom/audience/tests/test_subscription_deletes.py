@@ -1,8 +1,11 @@
-"""Subscriptions go with their subscriber or list: Django deletes them, not a database constraint."""
+"""Subscribers go with their workspace, subscriptions with their subscriber or list.
+
+Django deletes them, not a database constraint.
+"""
 
 import pytest
 
-from postroom.audience.models import Subscription, SubscriptionEvent
+from postroom.audience.models import Subscriber, Subscription, SubscriptionEvent
 from postroom.audience.services.lists import mailing_list_delete
 from postroom.audience.services.subscribers import subscriber_delete
 from postroom.audience.services.subscriptions import subscription_set
@@ -35,5 +38,18 @@ def test_it_deletes_the_subscriptions_and_history_of_a_deleted_list(subscribed):
 
     mailing_list_delete(mailing_list=the_list)
 
+    assert not Subscription.objects.exists()
+    assert not SubscriptionEvent.objects.exists()
+
+
+def test_it_deletes_the_subscribers_of_a_deleted_workspace(subscribed):
+    # given
+    subscriber, _ = subscribed
+
+    # when
+    subscriber.workspace.delete()
+
+    # then
+    assert not Subscriber.objects.exists()
     assert not Subscription.objects.exists()
     assert not SubscriptionEvent.objects.exists()
