@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audience', '0006_list_members_index'),
+        ("audience", "0007_subscriber_without_workspace_fk_check"),
     ]
 
     operations = [
