@@ -2,7 +2,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from postroom.audience.models import Subscriber, SubscriberStatus, Subscription, SubscriptionStatus
 from postroom.audience.segments import segment_q
-from postroom.audience.selectors import suppressed_q
+from postroom.audience.selectors import unsuppressed_q
 from postroom.campaigns.models import Campaign
 
 
@@ -38,7 +38,7 @@ def campaign_audience_q(campaign: Campaign) -> Q:
         include &= ~segment_q(
             campaign.exclude_segment.definition, workspace_id=campaign.workspace_id
         )
-    return include & Q(status=SubscriberStatus.ACTIVE) & ~suppressed_q()
+    return include & Q(status=SubscriberStatus.ACTIVE) & unsuppressed_q()
 
 
 def campaign_audience(campaign: Campaign) -> QuerySet[Subscriber]:

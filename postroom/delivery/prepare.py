@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from postroom.audience.models import Subscriber, SubscriberStatus, Subscription, SubscriptionStatus
-from postroom.audience.selectors import suppressed_q
+from postroom.audience.selectors import unsuppressed_q
 from postroom.audience.tokens import preferences_token_make, unsubscribe_token_make
 from postroom.campaigns.models import CampaignRun
 from postroom.content.rendering import (
@@ -161,8 +161,11 @@ def recipients_load(prepared: PreparedRun, subscriber_ids: list[int]) -> dict[in
     if not subscriber_ids:
         return {}
     subscribers = Subscriber.objects.filter(
-        pk__in=subscriber_ids, workspace_id=prepared.workspace_id, status=SubscriberStatus.ACTIVE
-    ).exclude(suppressed_q())
+        unsuppressed_q(),
+        pk__in=subscriber_ids,
+        workspace_id=prepared.workspace_id,
+        status=SubscriberStatus.ACTIVE,
+    )
     on_lists: dict[int, int] = {}
     if prepared.list_ids or prepared.excluded_list_ids:
         rows = Subscription.objects.filter(
