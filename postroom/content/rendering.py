@@ -3,7 +3,7 @@
 import re
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -143,15 +143,7 @@ def _with_plans(
             for sample in contrasting_samples()
         ):
             plans[name] = plan
-    return CompiledMessage(
-        subject=compiled.subject,
-        preheader=compiled.preheader,
-        html=compiled.html,
-        text=compiled.text,
-        traced=compiled.traced,
-        html_inlined=compiled.html_inlined,
-        plans=plans,
-    )
+    return replace(compiled, plans=plans)
 
 
 _INCLUDE = re.compile(r"""\{%-?\s*include\s+(["'])([\w-]+)\1\s*-?%\}""")
