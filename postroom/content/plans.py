@@ -17,22 +17,18 @@ differently; the tests compare both on many contexts.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from jinja2 import nodes
 from markupsafe import escape
 
-from postroom.content.templating import TemplateError
-
-# Keys a dict method would shadow: `d.items` is the method in Jinja, not d["items"].
-_DICT_ATTRIBUTES = frozenset(dir(dict))
+from postroom.content.templating import DICT_ATTRIBUTES, TemplateError
 
 
 @dataclass(frozen=True)
 class Plan:
-    texts: tuple[str, ...]  # fixed text; a value goes between each two
-    slots: tuple[int, ...]  # which path's value fills each gap
+    # Output order: fixed text as it is, and for each value the index of its path.
+    sequence: tuple[str | int, ...]
     paths: tuple[tuple[str, ...], ...]  # distinct variable paths
     autoescape: bool
 
@@ -50,14 +46,6 @@ class Plan:
             values.append(str(escape(value)) if self.autoescape else str(value))
         return "".join([part if isinstance(part, str) else values[part] for part in self.sequence])
 
-    @cached_property
-    def sequence(self) -> tuple[str | int, ...]:
-        """The texts with each gap's path index between them, in output order."""
-        out: list[str | int] = [self.texts[0]]
-        for slot, text in zip(self.slots, self.texts[1:], strict=True):
-            out += [slot, text]
-        return tuple(out)
-
 
 _MISSING = object()
 
@@ -68,27 +56,23 @@ def plan_make(env: Any, source: str) -> Plan | None:
         template = env.parse(source)
     except TemplateError:
         return None
-    texts: list[str] = [""]
-    slots: list[int] = []
+    sequence: list[str | int] = []
     paths: dict[tuple[str, ...], int] = {}
     for node in template.body:
         if not isinstance(node, nodes.Output):
             return None
         for child in node.nodes:
             if isinstance(child, nodes.TemplateData):
-                texts[-1] += child.data
+                if sequence and isinstance(sequence[-1], str):
+                    sequence[-1] += child.data
+                else:
+                    sequence.append(child.data)
                 continue
             path = _path(child)
             if path is None:
                 return None
-            slots.append(paths.setdefault(path, len(paths)))
-            texts.append("")
-    return Plan(
-        texts=tuple(texts),
-        slots=tuple(slots),
-        paths=tuple(paths),
-        autoescape=bool(env.autoescape),
-    )
+            sequence.append(paths.setdefault(path, len(paths)))
+    return Plan(sequence=tuple(sequence), paths=tuple(paths), autoescape=bool(env.autoescape))
 
 
 def _path(node: nodes.Node) -> tuple[str, ...] | None:
@@ -99,7 +83,7 @@ def _path(node: nodes.Node) -> tuple[str, ...] | None:
             keys.append(node.name)
             return tuple(reversed(keys))
         if isinstance(node, nodes.Getattr) and node.ctx == "load":
-            if node.attr in _DICT_ATTRIBUTES:
+            if node.attr in DICT_ATTRIBUTES:  # `d.items` is the method
                 return None
             keys.append(node.attr)
             node = node.node

@@ -22,7 +22,8 @@ from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_RANGE = 1_000
-_DICT_ATTRIBUTES = frozenset(dir(dict))
+# Keys a dict method shadows: `d.items` is the method in Jinja, not d["items"].
+DICT_ATTRIBUTES = frozenset(dir(dict))
 MAX_SEQUENCE = 100_000
 
 _deadline: contextvars.ContextVar[float] = contextvars.ContextVar("template_deadline", default=0.0)
@@ -88,7 +89,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         # Contexts are plain dicts: a key that no dict method shadows is what the
         # sandbox would return anyway, found without a failed attribute lookup
         # (and in constant time: no need to look at the clock).
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
             try:
                 return obj[attribute]
             except KeyError:
@@ -305,6 +306,7 @@ def render_limited(template: Any, context: Mapping[str, Any], *, traced: bool = 
 
 
 __all__ = [
+    "DICT_ATTRIBUTES",
     "RenderLimitExceeded",
     "SecurityError",
     "TemplateError",

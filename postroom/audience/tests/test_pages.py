@@ -382,7 +382,7 @@ def test_a_field_default_must_fit_its_type(api, owner):
 
 
 def test_suppressed_addresses_and_domains_are_found_by_the_sending_filter(owner):
-    from postroom.audience.selectors import suppressed_q
+    from postroom.audience.selectors import unsuppressed_q
     from postroom.audience.services.suppressions import suppression_add
 
     SubscriberFactory(workspace=owner.workspace, email="ann@ok.example")
@@ -391,6 +391,6 @@ def test_suppressed_addresses_and_domains_are_found_by_the_sending_filter(owner)
     suppression_add(workspace=owner.workspace, value="@spam.example", reason="manual")
     suppression_add(workspace=owner.workspace, value="cid@ok.example", reason="hard_bounce")
 
-    sendable = Subscriber.objects.filter(workspace=owner.workspace).exclude(suppressed_q())
+    sendable = Subscriber.objects.filter(unsuppressed_q(), workspace=owner.workspace)
 
     assert list(sendable.values_list("email", flat=True)) == ["ann@ok.example"]
