@@ -1,4 +1,5 @@
 import contextlib
+import functools
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +13,11 @@ from postroom.accounts.roles import Role
 from postroom.accounts.tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 
+@functools.lru_cache(maxsize=2)
+def _redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache (Redis outlives a test; allauth rate-limits in it)."""
@@ -22,7 +28,7 @@ def _empty_cache() -> None:
     if config["BACKEND"].endswith("RedisCache"):
         # Only this test process's keys: FLUSHDB would empty the other xdist
         # workers' rate limits and queues in the middle of their tests.
-        client = redis.Redis.from_url(config["LOCATION"])
+        client = _redis(config["LOCATION"])
         names = list(client.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
         if names:
             client.delete(*names)

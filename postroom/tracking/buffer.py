@@ -68,41 +68,53 @@ def _send(client: redis.Redis, items: list[bytes]) -> None:
         tracking_flush_soon(now=before != 0)
 
 
-class Outbox:
-    """A process's hits on their way to Redis: sent in one RPUSH every moment, and at exit."""
+class HeldBatch:
+    """Items held in this process and handed on in one batch: every `seconds()`, when
+    `size()` wait, and when the process exits cleanly. A failed hand-over keeps them."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.items: list[bytes] = []
+    name = "held-batch"
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
         self.lock = threading.Lock()  # guards items
         self.sending = threading.Lock()  # held while a batch is on its way
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
         at_exit(self.send)
 
-    def add(self, item: bytes) -> None:
+    def seconds(self) -> float:
+        raise NotImplementedError
+
+    def size(self) -> int:
+        raise NotImplementedError
+
+    def deliver(self, items: list[Any]) -> None:
+        raise NotImplementedError
+
+    def after_round(self) -> None:
+        """What the background thread does after each of its rounds."""
+
+    def add(self, item: Any) -> int:
+        """Hold `item`; the number now waiting."""
         with self.lock:
             self.items.append(item)
             waiting = len(self.items)
             if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self._run, name="tracking-push", daemon=True)
+                self.thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                 self.thread.start()
-        if waiting >= settings.TRACKING_PUSH_SIZE:
+        if waiting >= self.size():
             self.wake.set()
-        if (
-            waiting >= settings.TRACKING_PUSH_MAX
-        ):  # Redis is away: wait for it, as without an outbox
-            self.send()
+        return waiting
 
     def send(self) -> int:
-        """Push what waits now (and wait for a batch already on its way); hits pushed."""
+        """Hand on what waits now (after a batch already on its way); items handed on."""
         with self.sending:
             with self.lock:
                 items, self.items = self.items, []
             if not items:
                 return 0
             try:
-                _send(_client(self.url), items)
+                self.deliver(items)
             except Exception:
                 with self.lock:
                     self.items[:0] = items
@@ -111,13 +123,42 @@ class Outbox:
 
     def _run(self) -> None:
         while True:
-            self.wake.wait(settings.TRACKING_PUSH_SECONDS)
+            self.wake.wait(self.seconds())
             self.wake.clear()
             try:
                 self.send()
-            except Exception:  # the hits stay here for the next try
-                logger.exception("tracking: pushing hits to Redis failed")
+            except Exception:  # the items stay here for the next try
+                logger.exception("tracking: handing on held hits failed (%s)", self.name)
                 time.sleep(1)
+            finally:
+                self.after_round()
+
+
+class Outbox(HeldBatch):
+    """A process's hits on their way to Redis: sent in one RPUSH every moment, and at exit."""
+
+    name = "tracking-push"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__()
+
+    def seconds(self) -> float:
+        return float(settings.TRACKING_PUSH_SECONDS)
+
+    def size(self) -> int:
+        return int(settings.TRACKING_PUSH_SIZE)
+
+    def deliver(self, items: list[bytes]) -> None:
+        _send(_client(self.url), items)
+
+    def add(self, item: bytes) -> int:
+        waiting = super().add(item)
+        if (
+            waiting >= settings.TRACKING_PUSH_MAX
+        ):  # Redis is away: wait for it, as without an outbox
+            self.send()
+        return waiting
 
     def forget(self) -> None:
         """In a forked child: the parent sends its own hits; the child starts afresh."""
@@ -194,52 +235,33 @@ class RedisBuffer:
             written += len(raw)
 
 
-class LocalBuffer:
-    def __init__(self) -> None:
-        self.hits: list[dict[str, Any]] = []
-        self.lock = threading.Lock()
-        self.wake = threading.Event()
-        self.thread: threading.Thread | None = None
-        at_exit(self.flush)
+class LocalBuffer(HeldBatch):
+    """Without Redis: the hits wait in this process and are written from its thread."""
+
+    name = "tracking-flush"
+
+    def seconds(self) -> float:
+        return float(settings.TRACKING_FLUSH_SECONDS)
+
+    def size(self) -> int:
+        return int(settings.TRACKING_FLUSH_SIZE)
+
+    def deliver(self, items: list[dict[str, Any]]) -> None:
+        hits_ingest(items)
+
+    def after_round(self) -> None:
+        from django.db import connection
+
+        connection.close()  # the thread's own connection, not a request's
 
     def push(self, hit: dict[str, Any]) -> None:
-        with self.lock:
-            self.hits.append(hit)
-            full = len(self.hits) >= settings.TRACKING_FLUSH_SIZE
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self._run, name="tracking-flush", daemon=True)
-                self.thread.start()
-        if full:
-            self.wake.set()
+        self.add(hit)
 
     def waiting(self) -> int:
-        return len(self.hits)
-
-    def _run(self) -> None:
-        while True:
-            self.wake.wait(settings.TRACKING_FLUSH_SECONDS)
-            self.wake.clear()
-            try:
-                self.flush()
-            except Exception:  # the hits stay in memory for the next try
-                logger.exception("tracking: writing buffered hits failed")
-            finally:
-                from django.db import connection
-
-                connection.close()
+        return len(self.items)
 
     def flush(self) -> int:
-        with self.lock:
-            hits, self.hits = self.hits, []
-        if not hits:
-            return 0
-        try:
-            hits_ingest(hits)
-        except Exception:
-            with self.lock:
-                self.hits[:0] = hits
-            raise
-        return len(hits)
+        return self.send()
 
 
 _LOCAL = LocalBuffer()

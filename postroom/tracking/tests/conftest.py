@@ -23,7 +23,7 @@ def _local_buffer(settings):
     from postroom.tracking.buffer import _LOCAL
     from postroom.tracking.clicks import link_cache_clear
 
-    _LOCAL.hits.clear()
+    _LOCAL.items.clear()
     link_cache_clear()  # ids come back after each test's rollback; in production they do not
     yield
-    _LOCAL.hits.clear()
+    _LOCAL.items.clear()
