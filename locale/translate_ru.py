@@ -750,6 +750,15 @@ RU = {
     "not in the last N days": "не за последние N дней",
     "archive": "архив",
     "It may have been copied incompletely, or the message it came from no longer exists.": "Возможно, она скопирована не полностью или письмо, из которого она взята, больше не существует.",
+    "indexed": "индексируется",
+    "Segments that compare this field stay fast on large audiences; imports write a little more. Not for yes / no fields.": "Сегменты с условиями на это поле остаются быстрыми на больших аудиториях; импорт пишет немного больше. Не для полей «да / нет».",
+    "Yes / no fields cannot be indexed.": "Поля «да / нет» не индексируются.",
+    "Indexed": "Индекс",
+    "being built": "строится",
+    "Stop indexing": "Убрать индекс",
+    "Index": "Индексировать",
+    "The index is being built; segments use it as soon as it is ready.": "Индекс строится; сегменты начнут его использовать, как только он будет готов.",
+    "The field is no longer indexed.": "Поле больше не индексируется.",
 }
 
 RU_PLURAL = {

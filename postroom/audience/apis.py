@@ -38,7 +38,7 @@ from postroom.audience.services import imports as import_services
 from postroom.audience.services import lists as list_services
 from postroom.audience.services import subscribers as subscriber_services
 from postroom.audience.services import suppressions as suppression_services
-from postroom.audience.services.custom_fields import custom_field_save
+from postroom.audience.services.custom_fields import custom_field_delete, custom_field_save
 from postroom.audience.services.subscriptions import subscription_set
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
@@ -220,6 +220,9 @@ class CustomFieldApi(_AudienceModelViewSet):
         serializer.instance = custom_field_save(
             workspace=self.workspace, field=serializer.instance, **serializer.validated_data
         )
+
+    def perform_destroy(self, instance: CustomField) -> None:
+        custom_field_delete(field=instance)
 
 
 class SuppressionApi(

@@ -61,7 +61,7 @@ class CustomFieldForm(forms.ModelForm):
 
     class Meta:
         model = CustomField
-        fields = ("name", "label", "type", "required", "default")
+        fields = ("name", "label", "type", "required", "default", "indexed")
 
 
 class SuppressionForm(forms.Form):

@@ -28,6 +28,14 @@ class CustomField(TimeStampedModel):
     default = models.JSONField(_("default"), null=True, blank=True)
     choices = models.JSONField(_("choices"), default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    indexed = models.BooleanField(
+        _("indexed"),
+        default=False,
+        help_text=_(
+            "Segments that compare this field stay fast on large audiences; "
+            "imports write a little more. Not for yes / no fields."
+        ),
+    )
 
     class Meta:
         ordering = ("position", "name")

@@ -21,10 +21,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Lookup, OuterRef, Q
+from django.db.models.lookups import (
+    Exact,
+    GreaterThan,
+    GreaterThanOrEqual,
+    IsNull,
+    LessThan,
+    LessThanOrEqual,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from postroom.audience.attribute_expressions import AttributeNumber, AttributeText
 from postroom.audience.models import (
     CustomField,
     FieldType,
@@ -141,7 +150,12 @@ _TEXT_OPS: dict[str, Callable[[str, Any], Q]] = {
     "is_not_empty": lambda f, v: Q(**{f"{f}__isnull": False}) & ~Q(**{f: ""}),
     "in": lambda f, v: Q(**{f"{f}__in": v}),
 }
-_ORDER_OPS = {"gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}
+_ORDER_OPS: dict[str, type[Lookup]] = {
+    "gt": GreaterThan,
+    "gte": GreaterThanOrEqual,
+    "lt": LessThan,
+    "lte": LessThanOrEqual,
+}
 SUBSCRIBER_FIELDS = ("email", "full_name", "comment", "language", "time_zone", "source", "status")
 
 
@@ -208,11 +222,14 @@ def _attribute_condition(node: dict[str, Any], context: Context, path: str) -> Q
         value = attribute_value_clean(custom, _value(node, path, op))
     except ValidationError as exc:
         raise _fail(f"{path}.value", " ".join(exc.messages)) from exc
+    # Typed: a value of another type (stored before the field's type changed)
+    # is NULL here, so it matches no comparison and every negation.
+    typed = (AttributeNumber if custom.type == FieldType.NUMBER else AttributeText)(custom.name)
     if op == "eq":
-        return Q(**{key: value})
+        return Q(Exact(typed, value))
     if op == "neq":
-        return ~Q(**{key: value}) | Q(**{f"{key}__isnull": True})
-    return Q(**{f"{key}__{_ORDER_OPS[op]}": value})
+        return ~Q(Exact(typed, value)) | Q(IsNull(typed, True))
+    return Q(_ORDER_OPS[op](typed, value))
 
 
 def _missing_too(q: Q, key: str, op: str) -> Q:

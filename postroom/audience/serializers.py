@@ -3,6 +3,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from postroom.audience.attribute_indexes import attribute_index_states
 from postroom.audience.models import (
     CustomField,
     Import,
@@ -116,10 +117,33 @@ class CountSerializer(serializers.Serializer):
 
 
 class CustomFieldSerializer(serializers.ModelSerializer):
+    index_state = serializers.SerializerMethodField(
+        help_text="ready, or building until segments can use the index; null when not indexed"
+        " (and on SQLite, which needs no index)"
+    )
+
     class Meta:
         model = CustomField
-        fields = ("id", "name", "label", "type", "required", "default", "choices", "position")
+        fields = (
+            "id",
+            "name",
+            "label",
+            "type",
+            "required",
+            "default",
+            "choices",
+            "position",
+            "indexed",
+            "index_state",
+        )
         read_only_fields = ("id",)
+
+    def get_index_state(self, field: CustomField) -> str | None:
+        # One catalogue query per response, not per field.
+        context: dict[str, Any] = self.context  # type: ignore[assignment]
+        if "index_states" not in context:
+            context["index_states"] = attribute_index_states(workspace_id=field.workspace_id)
+        return context["index_states"].get(field.pk)
 
 
 class SuppressionSerializer(serializers.ModelSerializer):

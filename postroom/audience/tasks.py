@@ -46,3 +46,19 @@ def imports_reap() -> None:
     from postroom.audience.services.imports import imports_reap_stale
 
     imports_reap_stale()
+
+
+@db_task()
+def attribute_indexes_build() -> None:
+    """Build and drop attribute indexes after a custom field changed (see attribute_indexes)."""
+    from postroom.audience.attribute_indexes import attribute_indexes_sync
+
+    attribute_indexes_sync()
+
+
+@db_periodic_task(crontab(minute="17"))
+def attribute_indexes_reconcile() -> None:
+    """Hourly: retry failed builds, drop the indexes of deleted workspaces."""
+    from postroom.audience.attribute_indexes import attribute_indexes_sync
+
+    attribute_indexes_sync()

@@ -26,6 +26,9 @@ urlpatterns = [
     path("app/segments/<int:pk>/delete/", segments.segment_delete, name="segment_delete"),
     path("app/fields/", settings_pages.field_index, name="field_index"),
     path("app/fields/<int:pk>/delete/", settings_pages.field_delete, name="field_delete"),
+    path(
+        "app/fields/<int:pk>/index/", settings_pages.field_index_toggle, name="field_index_toggle"
+    ),
     path("app/suppressions/", settings_pages.suppression_index, name="suppression_index"),
     path(
         "app/suppressions/<int:pk>/delete/",

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from postroom.accounts.models import Workspace
+from postroom.audience.attribute_indexes import INDEXABLE
 from postroom.audience.attributes import attribute_value_clean
 from postroom.audience.models import CustomField, FieldType
 
@@ -33,5 +34,21 @@ def custom_field_save(
             raise ValidationError({"default": exc.messages}) from exc
     else:
         field.default = None
+    if field.indexed and field.type not in INDEXABLE:
+        raise ValidationError({"indexed": _("Yes / no fields cannot be indexed.")})
     field.save()
+    _indexes_changed()
     return field
+
+
+@transaction.atomic
+def custom_field_delete(*, field: CustomField) -> None:
+    """Delete a field's definition; stored values stay on the subscribers, its index goes."""
+    field.delete()
+    _indexes_changed()
+
+
+def _indexes_changed() -> None:
+    from postroom.audience.tasks import attribute_indexes_build
+
+    transaction.on_commit(attribute_indexes_build)

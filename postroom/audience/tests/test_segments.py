@@ -222,3 +222,24 @@ def test_negations_include_subscribers_without_the_attribute(owner, people):
         ws,
         {"conditions": [{"type": "attribute", "name": "city", "op": "not_contains", "value": "x"}]},
     )
+
+
+def test_order_comparisons_only_match_values_of_the_fields_type(owner, people):
+    """Values stored before a field's type changed never pass a number or date comparison.
+
+    JSON orders every boolean above every number and every string below, so an
+    untyped comparison would count `true` as at least 30 and the string "50" as
+    less than 9.
+    """
+    ws = owner.workspace
+    SubscriberFactory(workspace=ws, email="odd@o.net", attributes={"age": True, "born": 5})
+    SubscriberFactory(workspace=ws, email="str@o.net", attributes={"age": "50", "born": True})
+
+    def emails(name, op, value):
+        condition = {"type": "attribute", "name": name, "op": op, "value": value}
+        return matching(ws, {"conditions": [condition]})
+
+    assert emails("age", "gte", 30) == ["bob@b.org"]
+    assert emails("age", "lt", 30) == ["ann@a.com", "cid@a.com"]
+    assert emails("born", "lt", "2001-01-01") == ["ann@a.com"]
+    assert emails("born", "gt", "1990-01-01") == ["ann@a.com"]

@@ -7,12 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from postroom.accounts.models import Workspace
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
+from postroom.audience.attribute_indexes import attribute_index_states
 from postroom.audience.forms import CustomFieldForm, SuppressionForm
 from postroom.audience.models import CustomField, Suppression
 from postroom.audience.services import suppressions as suppression_services
-from postroom.audience.services.custom_fields import custom_field_save
+from postroom.audience.services.custom_fields import custom_field_delete, custom_field_save
 from postroom.core.forms import form_add_service_error
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
@@ -39,18 +41,44 @@ def field_index(request: WorkspaceRequest) -> HttpResponse:
         request,
         "audience/field_index.html",
         {
-            "fields": scoped(CustomField, request.workspace),
+            "fields": _fields_with_index_state(request.workspace),
             "form": form,
             "can_change": request.membership.has(Perm.AUDIENCE_CHANGE),
         },
     )
 
 
+def _fields_with_index_state(workspace: Workspace) -> list[CustomField]:
+    states = attribute_index_states(workspace_id=workspace.pk)
+    fields = list(scoped(CustomField, workspace))
+    for field in fields:
+        field.index_state = states.get(field.pk)  # type: ignore[attr-defined]
+    return fields
+
+
 @workspace_view(Perm.AUDIENCE_CHANGE)
 @require_POST
 def field_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    get_scoped_or_404(CustomField, request.workspace, pk=pk).delete()
+    custom_field_delete(field=get_scoped_or_404(CustomField, request.workspace, pk=pk))
     messages.success(request, _("Field deleted; stored values stay on the subscribers."))
+    return redirect("field_index")
+
+
+@workspace_view(Perm.AUDIENCE_CHANGE)
+@require_POST
+def field_index_toggle(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    field = get_scoped_or_404(CustomField, request.workspace, pk=pk)
+    try:
+        custom_field_save(workspace=request.workspace, field=field, indexed=not field.indexed)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The index is being built; segments use it as soon as it is ready.")
+            if field.indexed
+            else _("The field is no longer indexed."),
+        )
     return redirect("field_index")
 
 

@@ -1,0 +1,130 @@
+"""PostgreSQL indexes on the custom fields a workspace marks as indexed.
+
+Attributes live in one JSON column, so a segment condition on one of them is
+evaluated row by row. A field marked `indexed` gets a partial expression index
+over its workspace's subscribers, on the very expression segments compare:
+
+- text and choice: `upper(attributes ->> name)` (case-insensitive equality and
+  "starts with"; `text_pattern_ops` serves both under any collation);
+- number: `AttributeNumber`; date: `AttributeText` (typed, NULL otherwise).
+
+`attribute_indexes_sync` brings the database in line with the fields: it drops
+the indexes no field wants any more (a field deleted, renamed, retyped or no
+longer indexed, a workspace deleted) and those a failed build left invalid,
+then builds the missing ones, CONCURRENTLY so that imports and sends go on
+meanwhile. It runs after a field changes and every hour, and does nothing on
+SQLite. An index's name carries a digest of its definition, so any change to
+what it should hold gives it a new name.
+"""
+
+import hashlib
+import logging
+
+from django.db import DatabaseError, connection
+
+from postroom.audience.attribute_expressions import AttributeNumber, AttributeText
+from postroom.audience.models import CustomField, FieldType, Subscriber
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "subscriber_attr_"
+INDEXABLE = frozenset({FieldType.TEXT, FieldType.CHOICE, FieldType.NUMBER, FieldType.DATE})
+_LOCK_ID = 0x706F_7374_6169_7831  # one sync at a time, across processes
+
+
+def _expression(field: CustomField) -> str:
+    if field.type == FieldType.NUMBER:
+        return AttributeNumber.pg_sql(field.name, "attributes")
+    if field.type == FieldType.DATE:
+        return AttributeText.pg_sql(field.name, "attributes")
+    key = "'" + field.name.replace("'", "''") + "'"
+    return f"upper((attributes ->> {key})) text_pattern_ops"
+
+
+def wanted_indexes(fields: list[CustomField]) -> dict[int, tuple[str, str]]:
+    """By field id: the index name and what follows `CREATE INDEX name` for each indexed field."""
+    table = connection.ops.quote_name(Subscriber._meta.db_table)
+    wanted = {}
+    for field in fields:
+        if not field.indexed or field.type not in INDEXABLE:
+            continue
+        definition = (
+            f"ON {table} ({_expression(field)}) WHERE workspace_id = {int(field.workspace_id)}"
+        )
+        digest = hashlib.blake2b(definition.encode(), digest_size=5).hexdigest()
+        wanted[field.pk] = (f"{PREFIX}{field.pk}_{digest}", definition)
+    return wanted
+
+
+def _existing() -> dict[str, bool]:
+    """The attribute indexes in the database, by name: valid (usable) or not."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, i.indisvalid AND i.indisready
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = %s::regclass AND c.relname LIKE %s
+            """,
+            [Subscriber._meta.db_table, PREFIX.replace("_", r"\_") + "%"],
+        )
+        return dict(cursor.fetchall())
+
+
+def attribute_indexes_sync() -> dict[str, list[str]]:
+    """Drop the attribute indexes nobody wants or that are invalid, build the missing ones.
+
+    Returns the names dropped and created. Outside a transaction (the worker)
+    indexes are built and dropped CONCURRENTLY; inside one (tests) they cannot be.
+    """
+    done: dict[str, list[str]] = {"dropped": [], "created": []}
+    if connection.vendor != "postgresql":
+        return done
+    concurrently = "" if connection.in_atomic_block else "CONCURRENTLY "
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+        else:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [_LOCK_ID])
+        try:
+            wanted = dict(wanted_indexes(list(CustomField.objects.filter(indexed=True))).values())
+            existing = _existing()
+            for name, valid in existing.items():
+                if name in wanted and valid:
+                    continue
+                cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {quote(name)}")
+                done["dropped"].append(name)
+            for name, definition in wanted.items():
+                if existing.get(name):
+                    continue
+                try:
+                    cursor.execute(
+                        f"CREATE INDEX {concurrently}IF NOT EXISTS {quote(name)} {definition}"
+                    )
+                except DatabaseError:
+                    # A concurrent build that fails leaves an invalid index: the
+                    # next sync drops it and tries again.
+                    if connection.in_atomic_block:
+                        raise
+                    logger.exception("building attribute index %s failed", name)
+                    continue
+                done["created"].append(name)
+        finally:
+            if not connection.in_atomic_block:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_ID])
+    return done
+
+
+def attribute_index_states(*, workspace_id: int) -> dict[int, str]:
+    """By id of each indexed field of the workspace: "ready", or "building" until it is usable.
+
+    Empty on SQLite, which gets no attribute indexes.
+    """
+    if connection.vendor != "postgresql":
+        return {}
+    wanted = wanted_indexes(list(CustomField.objects.filter(workspace_id=workspace_id)))
+    existing = _existing() if wanted else {}
+    return {
+        field_id: "ready" if existing.get(name) else "building"
+        for field_id, (name, _) in wanted.items()
+    }
