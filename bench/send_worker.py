@@ -1,5 +1,6 @@
 """One sending process of `make bench-send`: the real engine (run_send) until the run is done."""
 
+import cProfile
 import json
 import os
 import resource
@@ -17,12 +18,21 @@ def main() -> None:
     from postroom.delivery.engine import run_send
 
     run_id = int(sys.argv[1])
+    profile_dir = os.environ.get(
+        "BENCH_PROFILE_DIR"
+    )  # a cProfile dump per sender, to read with pstats
+    profiler = cProfile.Profile() if profile_dir else None
+    if profiler:
+        profiler.enable()
     sent = 0
     while True:
         report = run_send(run_id, seconds=3600)
         sent += report.sent
         if not report.attempts and not report.more:
             break
+    if profiler and profile_dir:
+        profiler.disable()
+        profiler.dump_stats(Path(profile_dir) / f"sender-{os.getpid()}.prof")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(
         json.dumps(

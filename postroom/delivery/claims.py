@@ -68,7 +68,7 @@ def deliveries_release(*, owner: str, ids: list[int], not_before: dt.datetime | 
     if not ids:
         return 0
     when = not_before or timezone.now()
-    queued = Delivery.objects.filter(lease_owner=owner, pk__in=ids, status=DeliveryStatus.SENDING)
+    queued = Delivery.objects.filter(lease_owner=owner, pk__any=ids, status=DeliveryStatus.SENDING)
     done = queued.filter(attempts=0).update(
         status=DeliveryStatus.QUEUED, lease_owner="", lease_until=None, next_attempt_at=when
     )

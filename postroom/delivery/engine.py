@@ -376,7 +376,7 @@ def _flush(job: _Job) -> None:
         sent_count = 0
         for code, ids in sent.items():
             # The common case in one statement; each attempt row has its own time and answer.
-            sent_count += mine.filter(pk__in=ids).update(
+            sent_count += mine.filter(pk__any=ids).update(
                 status=DeliveryStatus.SENT,
                 sent_at=now,
                 lease_owner="",

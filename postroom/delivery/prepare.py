@@ -162,14 +162,14 @@ def recipients_load(prepared: PreparedRun, subscriber_ids: list[int]) -> dict[in
         return {}
     subscribers = Subscriber.objects.filter(
         unsuppressed_q(),
-        pk__in=subscriber_ids,
+        pk__any=subscriber_ids,
         workspace_id=prepared.workspace_id,
         status=SubscriberStatus.ACTIVE,
     )
     on_lists: dict[int, int] = {}
     if prepared.list_ids or prepared.excluded_list_ids:
         rows = Subscription.objects.filter(
-            subscriber_id__in=subscriber_ids,
+            subscriber_id__any=subscriber_ids,
             mailing_list_id__in=prepared.list_ids + prepared.excluded_list_ids,
             status=SubscriptionStatus.SUBSCRIBED,
         ).values_list("subscriber_id", "mailing_list_id")
@@ -179,9 +179,10 @@ def recipients_load(prepared: PreparedRun, subscriber_ids: list[int]) -> dict[in
                 excluded.add(subscriber_id)
             elif subscriber_id not in on_lists or list_id < on_lists[subscriber_id]:
                 on_lists[subscriber_id] = list_id
-        subscribers = subscribers.exclude(pk__in=excluded)
+        if excluded:
+            subscribers = subscribers.exclude(pk__any=list(excluded))
         if prepared.list_ids:
-            subscribers = subscribers.filter(pk__in=list(on_lists))
+            subscribers = subscribers.filter(pk__any=list(on_lists))
     result = {}
     for row in subscribers.values_list(
         "pk", "email", "full_name", "attributes", "language", "time_zone"
