@@ -206,7 +206,9 @@ def main() -> None:
                 str(port),
                 str(run.pk),
                 str(i * share),
-                str(share),
+                str(
+                    share if i < workers - 1 else recipients - i * share
+                ),  # the last takes the rest
             ]
             for i in range(workers)
         ]
