@@ -759,6 +759,8 @@ RU = {
     "Index": "Индексировать",
     "The index is being built; segments use it as soon as it is ready.": "Индекс строится; сегменты начнут его использовать, как только он будет готов.",
     "The field is no longer indexed.": "Поле больше не индексируется.",
+    "A name needs at least one letter.": "В имени должна быть хотя бы одна буква.",
+    "At most %(n)s fields of a workspace can be indexed.": "В рабочем пространстве можно индексировать не больше %(n)s полей.",
 }
 
 RU_PLURAL = {

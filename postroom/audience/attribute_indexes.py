@@ -4,8 +4,10 @@ Attributes live in one JSON column, so a segment condition on one of them is
 evaluated row by row. A field marked `indexed` gets a partial expression index
 over its workspace's subscribers, on the very expression segments compare:
 
-- text and choice: `upper(attributes ->> name)` (case-insensitive equality and
-  "starts with"; `text_pattern_ops` serves both under any collation);
+- text and choice: the upper-cased first TEXT_PREFIX characters (case-insensitive
+  equality and "starts with", which also compare the whole value; a btree
+  entry holds at most about 2.7 KB, so whole values could not be indexed;
+  `text_pattern_ops` serves both comparisons under any collation);
 - number: `AttributeNumber`; date: `AttributeText` (typed, NULL otherwise).
 
 `attribute_indexes_sync` brings the database in line with the fields: it drops
@@ -29,6 +31,9 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "subscriber_attr_"
 INDEXABLE = frozenset({FieldType.TEXT, FieldType.CHOICE, FieldType.NUMBER, FieldType.DATE})
+# Every index slows every write of the one subscriber table all workspaces share.
+MAX_PER_WORKSPACE = 10
+TEXT_PREFIX = 500  # characters: at most 2,000 bytes, under a btree entry's limit
 _LOCK_ID = 0x706F_7374_6169_7831  # one sync at a time, across processes
 
 
@@ -38,7 +43,7 @@ def _expression(field: CustomField) -> str:
     if field.type == FieldType.DATE:
         return AttributeText.pg_sql(field.name, "attributes")
     key = "'" + field.name.replace("'", "''") + "'"
-    return f"upper((attributes ->> {key})) text_pattern_ops"
+    return f"upper(left((attributes ->> {key}), {TEXT_PREFIX})) text_pattern_ops"
 
 
 def wanted_indexes(fields: list[CustomField]) -> dict[int, tuple[str, str]]:
@@ -70,11 +75,15 @@ def _existing() -> dict[str, bool]:
         return dict(cursor.fetchall())
 
 
-def attribute_indexes_sync() -> dict[str, list[str]]:
+def attribute_indexes_sync() -> dict[str, list[str]] | None:
     """Drop the attribute indexes nobody wants or that are invalid, build the missing ones.
 
-    Returns the names dropped and created. Outside a transaction (the worker)
-    indexes are built and dropped CONCURRENTLY; inside one (tests) they cannot be.
+    Returns the names dropped and created, or None when another sync is at it
+    (the caller tries again later). Never waits for that lock: a concurrent
+    build waits for every older transaction, a waiting sync's included, so
+    two syncs waiting on each other would deadlock. Outside a transaction (the
+    worker) indexes are built and dropped CONCURRENTLY; inside one (tests)
+    they cannot be.
     """
     done: dict[str, list[str]] = {"dropped": [], "created": []}
     if connection.vendor != "postgresql":
@@ -82,10 +91,10 @@ def attribute_indexes_sync() -> dict[str, list[str]]:
     concurrently = "" if connection.in_atomic_block else "CONCURRENTLY "
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
-        else:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [_LOCK_ID])
+        scope = "xact_" if connection.in_atomic_block else ""
+        cursor.execute(f"SELECT pg_try_advisory_{scope}lock(%s)", [_LOCK_ID])
+        if not cursor.fetchone()[0]:
+            return None
         try:
             wanted = dict(wanted_indexes(list(CustomField.objects.filter(indexed=True))).values())
             existing = _existing()

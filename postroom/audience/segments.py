@@ -18,15 +18,20 @@ Compilation never loads subscribers: the result is a `Q` the database evaluates.
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, Lookup, OuterRef, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Left
 from django.db.models.lookups import (
     Exact,
     GreaterThan,
     GreaterThanOrEqual,
+    IExact,
     IsNull,
+    IStartsWith,
     LessThan,
     LessThanOrEqual,
 )
@@ -34,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from postroom.audience.attribute_expressions import AttributeNumber, AttributeText
+from postroom.audience.attribute_indexes import TEXT_PREFIX
 from postroom.audience.models import (
     CustomField,
     FieldType,
@@ -150,6 +156,7 @@ _TEXT_OPS: dict[str, Callable[[str, Any], Q]] = {
     "is_not_empty": lambda f, v: Q(**{f"{f}__isnull": False}) & ~Q(**{f: ""}),
     "in": lambda f, v: Q(**{f"{f}__in": v}),
 }
+_INDEXED_TEXT_OPS: dict[str, type[Lookup]] = {"eq": IExact, "starts_with": IStartsWith}
 _ORDER_OPS: dict[str, type[Lookup]] = {
     "gt": GreaterThan,
     "gte": GreaterThanOrEqual,
@@ -209,7 +216,13 @@ def _attribute_condition(node: dict[str, Any], context: Context, path: str) -> Q
         if op in ("is_empty", "is_not_empty"):
             present = Q(**{f"{key}__isnull": False}) & ~Q(**{key: ""})
             return present if op == "is_not_empty" else ~present
-        return _missing_too(_TEXT_OPS[op](key, value), key, op)
+        q = _missing_too(_TEXT_OPS[op](key, value), key, op)
+        if custom.indexed and op in _INDEXED_TEXT_OPS:
+            # What the field's index holds, a necessary condition the index can
+            # answer; the comparison of the whole value follows.
+            start = Left(KeyTextTransform(custom.name, "attributes"), TEXT_PREFIX)
+            q = Q(_INDEXED_TEXT_OPS[op](start, str(value)[:TEXT_PREFIX])) & q
+        return q
     if custom.type == FieldType.BOOLEAN:
         op = _op(node, path, {"is_true", "is_false"})
         q = Q(**{key: True})
@@ -225,6 +238,8 @@ def _attribute_condition(node: dict[str, Any], context: Context, path: str) -> Q
     # Typed: a value of another type (stored before the field's type changed)
     # is NULL here, so it matches no comparison and every negation.
     typed = (AttributeNumber if custom.type == FieldType.NUMBER else AttributeText)(custom.name)
+    if custom.type == FieldType.NUMBER:
+        value = Decimal(str(value))  # 19.99 as written, not the binary float nearest to it
     if op == "eq":
         return Q(Exact(typed, value))
     if op == "neq":

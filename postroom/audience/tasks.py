@@ -53,12 +53,13 @@ def attribute_indexes_build() -> None:
     """Build and drop attribute indexes after a custom field changed (see attribute_indexes)."""
     from postroom.audience.attribute_indexes import attribute_indexes_sync
 
-    attribute_indexes_sync()
+    if attribute_indexes_sync() is None:  # another sync is running: after it, again
+        attribute_indexes_build.schedule(delay=30)
 
 
 @db_periodic_task(crontab(minute="17"))
 def attribute_indexes_reconcile() -> None:
-    """Hourly: retry failed builds, drop the indexes of deleted workspaces."""
+    """Hourly: retry failed builds, drop the indexes of deleted workspaces (skipped if busy)."""
     from postroom.audience.attribute_indexes import attribute_indexes_sync
 
     attribute_indexes_sync()

@@ -35,9 +35,13 @@ def campaign_audience_q(campaign: Campaign) -> Q:
     if excluded:
         include &= ~_on_lists(excluded)
     if campaign.exclude_segment is not None:
-        include &= ~segment_q(
-            campaign.exclude_segment.definition, workspace_id=campaign.workspace_id
+        # Not `~segment_q(...)`: a condition that is unknown for a subscriber
+        # (no such attribute, or a value of another type) would make its
+        # negation unknown too and drop them, though the segment does not match them.
+        in_segment = Subscriber.objects.filter(pk=OuterRef("pk")).filter(
+            segment_q(campaign.exclude_segment.definition, workspace_id=campaign.workspace_id)
         )
+        include &= Q(~Exists(in_segment))
     return include & Q(status=SubscriberStatus.ACTIVE) & unsuppressed_q()
 
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from postroom.accounts.models import Workspace
-from postroom.audience.attribute_indexes import INDEXABLE
+from postroom.audience.attribute_indexes import INDEXABLE, MAX_PER_WORKSPACE
 from postroom.audience.attributes import attribute_value_clean
 from postroom.audience.models import CustomField, FieldType
 
@@ -34,8 +34,23 @@ def custom_field_save(
             raise ValidationError({"default": exc.messages}) from exc
     else:
         field.default = None
+    if field.name.isdigit():  # JSON lookups would read it as a position in a list
+        raise ValidationError({"name": _("A name needs at least one letter.")})
     if field.indexed and field.type not in INDEXABLE:
         raise ValidationError({"indexed": _("Yes / no fields cannot be indexed.")})
+    if (
+        field.indexed
+        and CustomField.objects.filter(workspace=workspace, indexed=True)
+        .exclude(pk=field.pk)
+        .count()
+        >= MAX_PER_WORKSPACE
+    ):
+        raise ValidationError(
+            {
+                "indexed": _("At most %(n)s fields of a workspace can be indexed.")
+                % {"n": MAX_PER_WORKSPACE}
+            }
+        )
     field.save()
     _indexes_changed()
     return field

@@ -2,10 +2,13 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from postroom.accounts.roles import Role
 from postroom.audience.attribute_indexes import (
+    _LOCK_ID,
+    MAX_PER_WORKSPACE,
     PREFIX,
     attribute_index_states,
     attribute_indexes_sync,
@@ -45,6 +48,12 @@ def _plan(workspace, condition) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def _sync() -> dict[str, list[str]]:
+    done = attribute_indexes_sync()
+    assert done is not None, "another sync held the lock"
+    return done
+
+
 def _index_of(field: CustomField) -> str:
     return wanted_indexes([field])[field.pk][0]
 
@@ -82,9 +91,7 @@ def test_segment_conditions_on_an_indexed_field_use_its_index(owner):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE audience_subscriber")
 
-    assert sorted(attribute_indexes_sync()["created"]) == sorted(
-        _index_of(f) for f in fields.values()
-    )
+    assert sorted(_sync()["created"]) == sorted(_index_of(f) for f in fields.values())
     assert attribute_index_states(workspace_id=ws.pk) == dict.fromkeys(
         (f.pk for f in fields.values()), "ready"
     )
@@ -148,12 +155,14 @@ def test_the_worker_builds_and_drops_indexes_concurrently(owner):
     field = CustomFieldFactory(workspace=owner.workspace, name="city", type="text", indexed=True)
     SubscriberFactory(workspace=owner.workspace, attributes={"city": "Oslo"})
 
-    assert attribute_indexes_sync()["created"] == [_index_of(field)]
+    with CaptureQueriesContext(connection) as queries:
+        assert _sync()["created"] == [_index_of(field)]
     assert _indexes() == {_index_of(field): True}
+    assert any(q["sql"].startswith("CREATE INDEX CONCURRENTLY") for q in queries.captured_queries)
 
     name = _index_of(field)
     field.delete()
-    assert attribute_indexes_sync()["dropped"] == [name]
+    assert _sync()["dropped"] == [name]
 
 
 def test_a_field_is_indexed_from_its_page(login, owner, member, django_capture_on_commit_callbacks):
@@ -161,7 +170,8 @@ def test_a_field_is_indexed_from_its_page(login, owner, member, django_capture_o
     client = login(owner.user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("field_index_toggle", args=[field.pk]))
+        client.post(reverse("field_index_toggle", args=[field.pk]), {"indexed": "1"})
+        client.post(reverse("field_index_toggle", args=[field.pk]), {"indexed": "1"})  # twice
     page = client.get(reverse("field_index")).content.decode()
 
     field.refresh_from_db()
@@ -169,14 +179,22 @@ def test_a_field_is_indexed_from_its_page(login, owner, member, django_capture_o
     if connection.vendor == "postgresql":  # built by the job the change queued
         assert _index_of(field) in _indexes()
 
-    viewer = login(member(Role.VIEWER, workspace=owner.workspace).user)
-    assert viewer.post(reverse("field_index_toggle", args=[field.pk])).status_code == 403
+    client.post(reverse("field_index_toggle", args=[field.pk]), {"indexed": "0"})
+    field.refresh_from_db()
+    assert not field.indexed
+
+    viewer = login(member(Role.VIEWER, workspace=owner.workspace).user)  # the same client
+    response = viewer.post(reverse("field_index_toggle", args=[field.pk]), {"indexed": "1"})
+    field.refresh_from_db()
+    assert response.status_code == 403 and not field.indexed
 
 
 def test_another_workspaces_field_cannot_be_indexed(login, owner, other_owner):
     theirs = CustomFieldFactory(workspace=other_owner.workspace, name="city", type="text")
 
-    response = login(owner.user).post(reverse("field_index_toggle", args=[theirs.pk]))
+    response = login(owner.user).post(
+        reverse("field_index_toggle", args=[theirs.pk]), {"indexed": "1"}
+    )
 
     theirs.refresh_from_db()
     assert response.status_code == 404 and not theirs.indexed
@@ -201,3 +219,56 @@ def test_the_api_sets_indexed_and_reports_the_index(api, owner):
     expected = "building" if connection.vendor == "postgresql" else None
     assert created.json()["index_state"] == expected
     assert refused.status_code == 400 and "indexed" in refused.json()["error"]["fields"]
+
+
+def test_a_workspace_indexes_a_limited_number_of_fields(owner):
+    for i in range(MAX_PER_WORKSPACE):
+        CustomFieldFactory(workspace=owner.workspace, name=f"f{i}", type="text", indexed=True)
+
+    with pytest.raises(Exception, match="At most"):
+        custom_field_save(
+            workspace=owner.workspace, name="one_more", label="X", type="text", indexed=True
+        )
+
+
+def test_a_field_name_needs_a_letter(owner):
+    """An all-digit key would be read as a position in a JSON list by lookups."""
+    with pytest.raises(Exception, match="at least one letter"):
+        custom_field_save(workspace=owner.workspace, name="2024", label="Year", type="text")
+
+
+def test_long_text_values_are_stored_and_matched_in_indexed_fields(owner):
+    """An index entry has a size limit; the value may be far longer, and still matches whole."""
+    ws = owner.workspace
+    field = custom_field_save(workspace=ws, name="notes", label="Notes", type="text", indexed=True)
+    attribute_indexes_sync()
+    long = "Ф" * 3000  # 6,000 bytes
+    SubscriberFactory(workspace=ws, email="long@example.com", attributes={"notes": long})
+    SubscriberFactory(workspace=ws, email="longer@example.com", attributes={"notes": long + "x"})
+
+    def emails(op, value):
+        condition = {"type": "attribute", "name": field.name, "op": op, "value": value}
+        return sorted(
+            Subscriber.objects.filter(workspace=ws)
+            .filter(segment_q({"conditions": [condition]}, workspace_id=ws.pk))
+            .values_list("email", flat=True)
+        )
+
+    assert emails("eq", long.lower()) == ["long@example.com"]
+    assert emails("starts_with", long) == ["long@example.com", "longer@example.com"]
+    assert emails("starts_with", long + "X") == ["longer@example.com"]
+
+
+def test_a_sync_does_not_wait_for_another(owner):
+    """Two syncs would deadlock (a concurrent build waits for the waiting one): the second gives up."""
+    if connection.vendor != "postgresql":
+        pytest.skip("attribute indexes are PostgreSQL's")
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [_LOCK_ID])
+        assert attribute_indexes_sync() is None
+    finally:
+        other.close()

@@ -243,3 +243,21 @@ def test_order_comparisons_only_match_values_of_the_fields_type(owner, people):
     assert emails("age", "lt", 30) == ["ann@a.com", "cid@a.com"]
     assert emails("born", "lt", "2001-01-01") == ["ann@a.com"]
     assert emails("born", "gt", "1990-01-01") == ["ann@a.com"]
+
+
+def test_decimal_numbers_compare_exactly(owner):
+    """19.99 is 19.99: not the binary float nearest to it, which is a little less."""
+    ws = owner.workspace
+    CustomFieldFactory(workspace=ws, name="price", type="number")
+    SubscriberFactory(workspace=ws, email="a@example.com", attributes={"price": 19.99})
+    SubscriberFactory(workspace=ws, email="b@example.com", attributes={"price": 0.1})
+
+    def emails(op, value):
+        condition = {"type": "attribute", "name": "price", "op": op, "value": value}
+        return matching(ws, {"conditions": [condition]})
+
+    assert emails("eq", 19.99) == ["a@example.com"]
+    assert emails("eq", "0.1") == ["b@example.com"]
+    assert emails("lte", 19.99) == ["a@example.com", "b@example.com"]
+    assert emails("gte", 19.99) == ["a@example.com"]
+    assert emails("lt", 0.1) == []

@@ -69,7 +69,9 @@ def field_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
 def field_index_toggle(request: WorkspaceRequest, pk: int) -> HttpResponse:
     field = get_scoped_or_404(CustomField, request.workspace, pk=pk)
     try:
-        custom_field_save(workspace=request.workspace, field=field, indexed=not field.indexed)
+        # The state asked for, not a flip: a form sent twice must not undo itself.
+        wanted = request.POST.get("indexed") == "1"
+        custom_field_save(workspace=request.workspace, field=field, indexed=wanted)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -48,3 +48,39 @@ def test_a_campaign_without_lists_or_segment_reaches_nobody(owner):
     SubscriberFactory(workspace=owner.workspace)
 
     assert not campaign_audience(CampaignFactory(workspace=owner.workspace)).exists()
+
+
+def test_an_exclusion_segment_removes_only_the_subscribers_it_matches(owner):
+    """Excluded is whoever the segment matches: not whoever it cannot decide about.
+
+    A condition on an attribute is unknown (SQL NULL) for a subscriber without
+    that attribute or with a value of another type; they are not in the
+    segment, so they stay in the audience.
+    """
+    from postroom.audience.tests.factories import CustomFieldFactory
+
+    ws = owner.workspace
+    CustomFieldFactory(workspace=ws, name="age", type="number")
+    news = MailingListFactory(workspace=ws)
+    for email, attributes in [
+        ("old@example.com", {"age": 70}),
+        ("young@example.com", {"age": 20}),
+        ("unknown@example.com", {}),
+        ("typo@example.com", {"age": "seventy"}),
+    ]:
+        subscriber = SubscriberFactory(workspace=ws, email=email, attributes=attributes)
+        subscription_set(
+            subscriber=subscriber, mailing_list=news, status="subscribed", source="api"
+        )
+    seniors = SegmentFactory(
+        workspace=ws,
+        definition={"conditions": [{"type": "attribute", "name": "age", "op": "gte", "value": 65}]},
+    )
+    campaign = CampaignFactory(workspace=ws, exclude_segment=seniors)
+    campaign.lists.add(news)
+
+    assert sorted(campaign_audience(campaign).values_list("email", flat=True)) == [
+        "typo@example.com",
+        "unknown@example.com",
+        "young@example.com",
+    ]
