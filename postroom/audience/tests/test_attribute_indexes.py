@@ -254,6 +254,13 @@ def test_long_text_values_are_stored_and_matched_in_indexed_fields(owner):
             .values_list("email", flat=True)
         )
 
+    SubscriberFactory(workspace=ws, email="paris@example.com", attributes={"notes": "Paris"})
+    SubscriberFactory(
+        workspace=ws, email="paris600@example.com", attributes={"notes": "Paris" + "x" * 600}
+    )
+
+    assert emails("eq", "pARIS") == ["paris@example.com"]
+    assert emails("starts_with", "par") == ["paris600@example.com", "paris@example.com"]
     assert emails("eq", long.lower()) == ["long@example.com"]
     assert emails("starts_with", long) == ["long@example.com", "longer@example.com"]
     assert emails("starts_with", long + "X") == ["longer@example.com"]
