@@ -14,7 +14,7 @@ from django.db.models import DecimalField, Field, Func, TextField
 from django.db.models.sql.compiler import SQLCompiler
 
 
-def _pg_literal(name: str) -> str:
+def pg_literal(name: str) -> str:
     """A custom field's name as an SQL string literal (names are slugs; quotes doubled anyway)."""
     return "'" + name.replace("'", "''") + "'"
 
@@ -31,7 +31,7 @@ class _TypedAttribute(Func):
 
     @classmethod
     def pg_sql(cls, name: str, column: str) -> str:
-        key = _pg_literal(name)
+        key = pg_literal(name)
         value = cls.pg_value % {"attributes": column, "key": key}
         return f"(CASE WHEN jsonb_typeof({column} -> {key}) = '{cls.pg_type}' THEN {value} END)"
 

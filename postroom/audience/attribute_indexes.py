@@ -24,7 +24,7 @@ import logging
 
 from django.db import DatabaseError, connection
 
-from postroom.audience.attribute_expressions import AttributeNumber, AttributeText
+from postroom.audience.attribute_expressions import AttributeNumber, AttributeText, pg_literal
 from postroom.audience.models import CustomField, FieldType, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -42,8 +42,7 @@ def _expression(field: CustomField) -> str:
         return AttributeNumber.pg_sql(field.name, "attributes")
     if field.type == FieldType.DATE:
         return AttributeText.pg_sql(field.name, "attributes")
-    key = "'" + field.name.replace("'", "''") + "'"
-    return f"upper(left((attributes ->> {key}), {TEXT_PREFIX})) text_pattern_ops"
+    return f"upper(left((attributes ->> {pg_literal(field.name)}), {TEXT_PREFIX})) text_pattern_ops"
 
 
 def wanted_indexes(fields: list[CustomField]) -> dict[int, tuple[str, str]]:
@@ -124,14 +123,19 @@ def attribute_indexes_sync() -> dict[str, list[str]] | None:
     return done
 
 
-def attribute_index_states(*, workspace_id: int) -> dict[int, str]:
+def attribute_index_states(
+    *, workspace_id: int, fields: list[CustomField] | None = None
+) -> dict[int, str]:
     """By id of each indexed field of the workspace: "ready", or "building" until it is usable.
 
-    Empty on SQLite, which gets no attribute indexes.
+    `fields`: the workspace's fields when the caller has them already. Empty on
+    SQLite, which gets no attribute indexes.
     """
     if connection.vendor != "postgresql":
         return {}
-    wanted = wanted_indexes(list(CustomField.objects.filter(workspace_id=workspace_id)))
+    if fields is None:
+        fields = list(CustomField.objects.filter(workspace_id=workspace_id, indexed=True))
+    wanted = wanted_indexes(fields)
     existing = _existing() if wanted else {}
     return {
         field_id: "ready" if existing.get(name) else "building"

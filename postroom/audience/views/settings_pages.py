@@ -49,8 +49,8 @@ def field_index(request: WorkspaceRequest) -> HttpResponse:
 
 
 def _fields_with_index_state(workspace: Workspace) -> list[CustomField]:
-    states = attribute_index_states(workspace_id=workspace.pk)
     fields = list(scoped(CustomField, workspace))
+    states = attribute_index_states(workspace_id=workspace.pk, fields=fields)
     for field in fields:
         field.index_state = states.get(field.pk)  # type: ignore[attr-defined]
     return fields
