@@ -48,11 +48,12 @@ format: install
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
 
-# Rebuild the Russian catalogue; strings are translated in locale/translate_ru.py.
+# Update the Russian catalogue from the source (new strings arrive untranslated in
+# locale/ru/LC_MESSAGES/django.po: translate them there), then compile it. No source
+# locations in the catalogue: they would change with every edit and conflict in merges.
 messages: export DEBUG ?= true
 messages: install
-	$(RUN) python manage.py makemessages -l ru --ignore=.venv --ignore=var --ignore=tests
-	$(RUN) python locale/translate_ru.py
+	$(RUN) python manage.py makemessages -l ru --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=tests
 	$(RUN) python manage.py compilemessages --ignore=.venv
 
 check-deploy: install
