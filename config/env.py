@@ -61,8 +61,29 @@ POSTROOM_ADMIN_PASSWORD: str = env.str("POSTROOM_ADMIN_PASSWORD", default="")
 # Largest CSV file accepted for import, in megabytes.
 IMPORT_MAX_MB: int = env.int("IMPORT_MAX_MB", default=500)
 
-# The address people reach this installation at: unsubscribe and preference links in mail.
-SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the web server listens (the Procfile's and `make run`'s granian); read here
+# only to make the default SITE_URL.
+HOST: str = env.str("HOST", default="127.0.0.1")
+PORT: int = env.int("PORT", default=8000)
+
+
+def _local_site_url(host: str, port: int) -> str:
+    """The address of a server bound to `host`:`port`, as a browser on this machine reaches it.
+
+    A wildcard bind (0.0.0.0, ::) listens on loopback too; an IPv6 literal needs brackets.
+    """
+    host = host.strip().strip("[]")
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 (read, not bound)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+# The address people reach this installation at: every link in sent mail (tracked
+# links, the open pixel, web view, unsubscribe). Without it, the embedded server's
+# own address; set it whenever people reach the site by another name (a proxy, a domain).
+SITE_URL: str = env.str("SITE_URL", default="").rstrip("/") or _local_site_url(HOST, PORT)
 # Key for secrets stored in the database (relay passwords, DKIM keys); derived
 # from SECRET_KEY when empty, so changing SECRET_KEY then means re-entering them.
 FIELD_ENCRYPTION_KEY: str = env.str("FIELD_ENCRYPTION_KEY", default="")

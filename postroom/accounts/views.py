@@ -25,6 +25,7 @@ from postroom.accounts.workspace import (
     remember_workspace,
     workspace_view,
 )
+from postroom.core.selectors import site_url_check
 from postroom.core.tenancy import get_scoped_or_404
 
 
@@ -107,7 +108,9 @@ def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
         services.workspace_configure(actor=request.membership, **form.cleaned_data)
         messages.success(request, _("Workspace saved."))
         return redirect("workspace_settings")
-    return render(request, "accounts/workspace_settings.html", {"form": form})
+    # Links in sent mail point at SITE_URL: say so when this page was reached elsewhere.
+    site_url = site_url_check(request_url=request.build_absolute_uri("/"))
+    return render(request, "accounts/workspace_settings.html", {"form": form, "site_url": site_url})
 
 
 @workspace_view()

@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -47,6 +48,40 @@ def health_worker(*, now: datetime | None = None) -> dict[str, Any]:
         "last_heartbeat": latest.beat_at.isoformat(),
         "age_seconds": int(age.total_seconds()),
         "worker": latest.name,
+    }
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Names of this machine that reach the same server: no warning between them.
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        port = None
+    host = (parts.hostname or "").lower()
+    return scheme, "loopback" if host in _LOOPBACK else host, port
+
+
+def site_url_check(*, request_url: str) -> dict[str, Any]:
+    """Whether SITE_URL (the address in every sent link) is where this request came in.
+
+    `mismatch` means links in mail lead somewhere else than this site, such as
+    the default port 8000 while the server runs on another one. Behind a proxy,
+    or when reached by a second name, a mismatch can be expected: it is a
+    warning, never a reason to fail the health check.
+    """
+    site_url = settings.SITE_URL
+    request = urlsplit(request_url)
+    matches = _origin(site_url) == _origin(request_url)
+    return {
+        "status": "ok" if matches else "mismatch",
+        "site_url": site_url,
+        "request": f"{request.scheme}://{request.netloc}",
     }
 
 

@@ -4,7 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from postroom.blog.selectors import post_random_published
-from postroom.core.selectors import health_report
+from postroom.core.selectors import health_report, site_url_check
 
 
 @never_cache
@@ -14,6 +14,8 @@ def health(request: HttpRequest) -> JsonResponse:
     # The database and cache are required to serve; a stale worker degrades but
     # does not make the web process unhealthy for a load balancer.
     serving = report["database"]["status"] == "ok" and report["cache"]["status"] == "ok"
+    # A warning only: links in mail lead elsewhere when SITE_URL is not this address.
+    report["site_url"] = site_url_check(request_url=request.build_absolute_uri("/"))
     return JsonResponse(report, status=200 if serving else 503)
 
 
