@@ -256,6 +256,19 @@ def compiled_render(
     )
 
 
+def subject_render(
+    *, subject: str, context: Mapping[str, Any], blocks: Mapping[str, str] | None = None
+) -> str:
+    """A subject template alone, for pages that list many messages without their bodies.
+
+    Compiling whole messages (HTML, CSS inlining) to show a list of subjects
+    would cost a hundred times more. Raises what rendering raises (TemplateError).
+    """
+    env = environment(blocks=blocks, autoescape=False)
+    template = env.from_string(subject)
+    return " ".join(render_limited(template, context, traced=can_loop(env, subject)).split())
+
+
 def _render(compiled: CompiledMessage, name: str, context: Mapping[str, Any]) -> str:
     plan = compiled.plans.get(name)
     if plan is not None:

@@ -4,13 +4,17 @@ Messages are rendered for nobody in particular (no name, no address, no
 working unsubscribe link) and served with scripts forbidden.
 """
 
+from typing import Any
+
 from django.db.models import Max, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from jinja2 import TemplateError
 
 from postroom.audience.models import MailingList
 from postroom.campaigns.models import Campaign, RunStatus
-from postroom.content.rendering import message_render, recipient_context
+from postroom.content.models import ContentBlock
+from postroom.content.rendering import message_render, recipient_context, subject_render
 
 _SENT = (RunStatus.SENDING, RunStatus.FINISHED)
 
@@ -30,13 +34,38 @@ def archived_campaigns(mailing_list: MailingList) -> QuerySet[Campaign]:
     )
 
 
+def _nobody(campaign: Campaign) -> dict[str, Any]:
+    return recipient_context(email="", campaign={"name": campaign.name, "id": campaign.pk})
+
+
+def archived_subjects(mailing_list: MailingList, campaigns: list[Campaign]) -> dict[int, str]:
+    """Each campaign's subject as the archive shows it: rendered for nobody, like the body.
+
+    A subject that does not render (a block deleted since) shows the campaign's name.
+    """
+    blocks = dict(
+        ContentBlock.objects.filter(workspace_id=mailing_list.workspace_id).values_list(
+            "key", "html"
+        )
+    )
+    subjects = {}
+    for campaign in campaigns:
+        try:
+            subject = subject_render(
+                subject=campaign.message.subject, context=_nobody(campaign), blocks=blocks
+            )
+        except TemplateError:
+            subject = ""
+        subjects[campaign.pk] = subject or campaign.name
+    return subjects
+
+
 def list_archive(request: HttpRequest, public_id: str) -> HttpResponse:
     mailing_list = _archive(public_id)
-    return render(
-        request,
-        "tracking/archive.html",
-        {"list": mailing_list, "campaigns": archived_campaigns(mailing_list)[:200]},
-    )
+    campaigns = list(archived_campaigns(mailing_list)[:200])
+    subjects = archived_subjects(mailing_list, campaigns)
+    entries = [(campaign, subjects[campaign.pk]) for campaign in campaigns]
+    return render(request, "tracking/archive.html", {"list": mailing_list, "entries": entries})
 
 
 def list_archive_message(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
@@ -44,10 +73,7 @@ def list_archive_message(request: HttpRequest, public_id: str, pk: int) -> HttpR
     campaign = archived_campaigns(mailing_list).filter(pk=pk).first()
     if campaign is None:
         raise Http404
-    rendered = message_render(
-        campaign.message,
-        recipient_context(email="", campaign={"name": campaign.name, "id": campaign.pk}),
-    )
+    rendered = message_render(campaign.message, _nobody(campaign))
     response = HttpResponse(rendered.html)
     response["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
     return response
