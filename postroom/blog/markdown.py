@@ -1,7 +1,11 @@
 """Markdown to HTML that is safe to show: rendered by Python-Markdown, cleaned by nh3."""
 
+from html import unescape
+
 import markdown as md
 import nh3
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 _TAGS = nh3.ALLOWED_TAGS | {"img", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "code", "hr"}
 _ATTRIBUTES = {
@@ -20,3 +24,13 @@ def markdown_render(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def markdown_excerpt(text: str, *, words: int = 30) -> str:
+    """The first `words` words of a Markdown text as plain text (for cards and previews).
+
+    Rendered first, so that `**bold**` and `[links](…)` show as the reader sees
+    them, not as their markup.
+    """
+    plain = " ".join(unescape(strip_tags(markdown_render(text))).split())
+    return Truncator(plain).words(words)

@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from postroom.blog.selectors import post_random_published
+from postroom.core.dashboard import landing_stats
 from postroom.core.selectors import health_report, site_url_check
 
 
@@ -23,4 +24,5 @@ def home(request: HttpRequest) -> HttpResponse:
     """The landing page for visitors; signed-in users go to their dashboard."""
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "core/home.html", {"posts": post_random_published(count=3)})
+    context = {"posts": post_random_published(count=3), "stats": landing_stats()}
+    return render(request, "core/home.html", context)
