@@ -53,3 +53,16 @@ def test_it_normalizes_email_case_so_duplicates_are_refused(client):
     _signup(client, email="someone@example.com")
 
     assert User.objects.filter(email__iexact="someone@example.com").count() == 1
+
+
+def test_account_mail_comes_from_the_product_not_from_the_host(client):
+    client.post(
+        reverse("account_signup"),
+        {"email": "new@example.com", "password1": "a-Long-pass-42", "password2": "a-Long-pass-42"},
+        HTTP_HOST="127.0.0.1:8131",
+    )
+
+    body = mail.outbox[0].body
+    assert body.startswith("Hello from Postroom!")
+    assert "Thank you for using Postroom!" in body
+    assert "from 127.0.0.1" not in body

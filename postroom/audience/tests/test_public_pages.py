@@ -168,3 +168,21 @@ def test_the_form_is_rate_limited_per_address(client, owner, django_capture_on_c
 
     assert codes[-1] == 429
     assert len(mail.outbox) <= 3
+
+
+def test_the_opt_in_mail_is_plain_text_with_the_list_name_as_written(
+    client, owner, django_capture_on_commit_callbacks
+):
+    the_list = MailingListFactory(
+        workspace=owner.workspace, name="Bob's news & offers", is_public=True, opt_in="double"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("public_list", args=[the_list.public_id]),
+            {"email": "ann@example.com", "full_name": "Ann"},
+        )
+
+    sent = mail.outbox[0]
+    assert sent.subject.endswith("Bob's news & offers")
+    assert "“Bob's news & offers”" in sent.body
