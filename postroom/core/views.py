@@ -1,6 +1,9 @@
+from functools import cache
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from postroom.blog.selectors import post_random_published
@@ -26,3 +29,15 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     context = {"posts": post_random_published(count=3), "stats": landing_stats()}
     return render(request, "core/home.html", context)
+
+
+@cache
+def _favicon() -> bytes:
+    return (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on pages without an icon link (raw mail views too)."""
+    return HttpResponse(_favicon(), content_type="image/vnd.microsoft.icon")

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from postroom.campaigns.models import Campaign, CampaignStatus
+from postroom.delivery.models import SandboxMessage
 from postroom.reports.models import METRICS, Counter, FailedDomain
 from postroom.tracking.models import Link
 
@@ -49,6 +50,18 @@ def report_totals(
     }
     totals["machine_included"] = machine
     return totals
+
+
+def report_sandboxed(campaign: Campaign, *, run_id: int | None = None) -> int:
+    """How many of the sent messages the sandbox kept: accepted, yet nothing left the machine.
+
+    Counted from the sandbox's own rows (a file each, a sink for trying things
+    out), which stay few next to the counters of real sending.
+    """
+    kept = SandboxMessage.objects.filter(
+        workspace_id=campaign.workspace_id, delivery__run__campaign=campaign
+    )
+    return (kept.filter(delivery__run_id=run_id) if run_id else kept).count()
 
 
 SERIES = ("sent", "opens", "clicks", "unsubscribed", "bounced", "conversions")

@@ -14,6 +14,7 @@ from postroom.reports.selectors import (
     report_domains,
     report_links,
     report_live,
+    report_sandboxed,
     report_series,
     report_totals,
 )
@@ -35,6 +36,7 @@ def _report(campaign: Campaign, options: dict[str, Any]) -> dict[str, Any]:
     totals = report_totals(campaign, run_id=run_id, machine=machine)
     return {
         "totals": totals,
+        "sandboxed": report_sandboxed(campaign, run_id=run_id),
         "series": report_series(campaign, run_id=run_id, machine=machine),
         "links": report_links(campaign, delivered=totals["delivered"], machine=machine),
         "domains": report_domains(campaign, run_id=run_id),

@@ -53,3 +53,11 @@ def test_numbers_are_cached_and_refreshed_when_they_change(owner, django_assert_
     second = dashboard_stats(workspace=owner.workspace)
 
     assert first["subscribers"] == 0 and second["subscribers"] == 1
+
+
+def test_getting_started_names_what_exists_today(login, owner):
+    html = login(owner.user).get(reverse("dashboard")).content.decode()
+
+    assert "next releases" not in html
+    assert reverse("message_list") in html and reverse("campaign_list") in html
+    assert "send it as a campaign" in html
