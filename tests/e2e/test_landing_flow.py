@@ -29,7 +29,7 @@ def test_a_visitor_sees_campaigns_active_campaigns_unique_recipients_and_posts(p
     assert page.locator("#landing-active").inner_text() == "1"
     assert page.locator("#landing-recipients").inner_text() == "1,203"
     stats = page.locator("#landing-stats")
-    assert "unique recipients" in stats.inner_text()
+    assert "Unique recipients" in stats.inner_text()
     cards = page.locator("#landing-posts .card")
     assert cards.count() == 3
     assert cards.first.inner_text().endswith("A bold start.")
