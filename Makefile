@@ -23,12 +23,15 @@ var/secret_key:
 	@chmod 600 var/secret_key
 
 # The embedded mode: SQLite, the SQLite job queue, a web server and a worker.
+# SITE_URL (the address in sent links) is fixed before honcho starts: honcho gives
+# each process its own PORT (the worker's is PORT+100), and the worker writes the mail.
 run: export DEBUG ?= true
 run: install var/secret_key
 	@export SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}"; \
+	export SITE_URL="$$($(RUN) python -c 'from config.env import SITE_URL; print(SITE_URL)')" && \
 	$(RUN) python manage.py migrate --noinput && \
 	$(RUN) python manage.py ensure_admin && \
-	echo "Postroom on http://127.0.0.1:$(PORT)/ (Ctrl+C stops the web server and the worker)" && \
+	echo "Postroom on http://127.0.0.1:$(PORT)/ (Ctrl+C stops the web server and the worker); links in sent mail lead to $$SITE_URL" && \
 	exec $(RUN) honcho start --no-prefix -f Procfile web worker
 
 test-deps: install

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from postroom.blog.selectors import post_random_published
 from postroom.core.dashboard import landing_stats
@@ -36,7 +36,7 @@ def _favicon() -> bytes:
     return (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def favicon(request: HttpRequest) -> HttpResponse:
     """/favicon.ico, which browsers ask for on pages without an icon link (raw mail views too)."""
