@@ -21,4 +21,4 @@ def test_the_invitation_shows_the_workspace_name_as_written(
     sent = mail.outbox[0]
     assert "“alice's <b>workspace</b> & co”" in sent.subject
     assert "“alice's <b>workspace</b> & co”" in sent.body
-    assert "&#x27;" not in sent.subject + sent.body and "&amp;" not in sent.body
+    assert "&#x27;" not in f"{sent.subject} {sent.body}" and "&amp;" not in sent.body
