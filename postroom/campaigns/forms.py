@@ -53,6 +53,7 @@ class CampaignForm(forms.ModelForm):
             "weekdays",
             "month_day",
             "send_time",
+            "send_at_start",
             "window_start",
             "window_end",
             "priority",
@@ -67,8 +68,13 @@ class CampaignForm(forms.ModelForm):
             "window_end": forms.TimeInput(attrs={"type": "time"}),
         }
 
-    def __init__(self, *args: Any, workspace: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, workspace: Any, default_zone: str = "UTC", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # A new campaign starts in its author's zone, not the first of the list.
+            self.initial["time_zone"] = default_zone
         self.fields["message"].queryset = Message.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         for name in ("lists", "exclude_lists"):
             self.fields[name].queryset = MailingList.objects.filter(workspace=workspace)  # type: ignore[attr-defined]

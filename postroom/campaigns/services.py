@@ -17,6 +17,7 @@ from postroom.campaigns.models import (
     Campaign,
     CampaignEvent,
     CampaignStatus,
+    Periodicity,
     RunStatus,
 )
 from postroom.campaigns.schedule import Schedule, next_occurrence
@@ -79,6 +80,8 @@ def campaign_fingerprint(campaign: Campaign) -> str:
             campaign.time_zone,
             str(campaign.window_start),
             str(campaign.window_end),
+            # Only when set, so campaigns approved before the option existed stay approved.
+            *(["send_at_start"] if campaign.send_at_start else []),
         ],
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -123,10 +126,29 @@ def _validate(campaign: Campaign) -> None:
         errors["weekdays"] = _("Weekdays are 0 (Monday) to 6 (Sunday).")
     if campaign.month_day is not None and not 1 <= campaign.month_day <= 31:
         errors["month_day"] = _("A day of the month is 1 to 31.")
+    errors.update(_periodicity_errors(campaign))
     if (campaign.window_start is None) != (campaign.window_end is None):
         errors["window_end"] = _("A send window needs both ends.")
     if errors:
         raise ValidationError(errors)
+
+
+def _periodicity_errors(campaign: Campaign) -> dict[str, str]:
+    """A periodic campaign names its own slots: never guessed from the start.
+
+    A start guessed from (often a past moment, or one typed in another zone)
+    made a weekly campaign send on a day and at a time nobody chose.
+    """
+    errors: dict[str, str] = {}
+    if campaign.periodicity == Periodicity.ONCE:
+        return errors
+    if campaign.send_time is None:
+        errors["send_time"] = _("A periodic campaign needs its time of day.")
+    if campaign.periodicity == Periodicity.WEEKLY and not campaign.weekdays:
+        errors["weekdays"] = _("A weekly campaign needs at least one weekday.")
+    if campaign.periodicity == Periodicity.MONTHLY and campaign.month_day is None:
+        errors["month_day"] = _("A monthly campaign needs its day of the month.")
+    return errors
 
 
 @transaction.atomic
@@ -219,21 +241,25 @@ def _continue(campaign: Campaign) -> None:
 
 
 def _activate(campaign: Campaign) -> None:
-    """Scheduled from now on: the first occurrence at or after now (so a start in the past runs at once)."""
+    """Scheduled from now on: a one-off at its start (at once if past), a periodic one at its first slot.
+
+    A periodic campaign with `send_at_start` first sends at its start (at once
+    if past); that send then stands for its day's slot (`next_after_run`).
+    """
     if campaign.runs.exclude(status=RunStatus.CANCELLED).exists():
         _continue(campaign)
         return
     now = timezone.now()
     spec = campaign_schedule_spec(campaign)
-    if campaign.periodicity == "once":
+    if campaign.periodicity == "once" or campaign.send_at_start:
+        # A one-off, or the start send a periodic campaign asked for: at the
+        # start, or now when the start has passed.
         first = (
             max(campaign.start_at, now) if not campaign.end_at or campaign.end_at > now else None
         )
     else:
+        # Slots only: a start already past never means "send at approval".
         first = next_occurrence(spec, now - dt.timedelta(seconds=1))
-        inside = campaign.start_at <= now and (campaign.end_at is None or now < campaign.end_at)
-        if inside and not campaign.runs.exists():
-            first = now  # created while its window is open: the first run is now
     if first is None:
         raise ValidationError(_("The campaign has no run left before its end."))
     campaign.next_run_at = first
