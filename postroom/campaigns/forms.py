@@ -1,6 +1,6 @@
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from postroom.audience.models import MailingList, Segment
 from postroom.campaigns.models import Campaign
 from postroom.content.models import Message
+from postroom.core.zones import zone_names
 
 WEEKDAYS = [
     (0, _("Mon")),
@@ -24,8 +25,12 @@ _LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT
 class CampaignForm(forms.ModelForm):
     """Start and end are entered as wall-clock times in the campaign's own time zone."""
 
-    start_at = forms.DateTimeField(label=_("Start"), widget=_LOCAL)
-    end_at = forms.DateTimeField(label=_("End"), widget=_LOCAL, required=False)
+    start_at = forms.DateTimeField(
+        label=_("Start"), widget=_LOCAL, help_text=_("In the campaign's time zone.")
+    )
+    end_at = forms.DateTimeField(
+        label=_("End"), widget=_LOCAL, required=False, help_text=_("In the campaign's time zone.")
+    )
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Weekdays"),
         choices=WEEKDAYS,
@@ -33,9 +38,7 @@ class CampaignForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=[(z, z) for z in sorted(available_timezones())]
-    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in zone_names()])
 
     class Meta:
         model = Campaign
