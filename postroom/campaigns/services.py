@@ -20,7 +20,7 @@ from postroom.campaigns.models import (
     Periodicity,
     RunStatus,
 )
-from postroom.campaigns.schedule import Schedule, next_occurrence
+from postroom.campaigns.schedule import Schedule, next_after_run, next_occurrence
 from postroom.content.services import message_links_check_start
 from postroom.core.dashboard import dashboard_invalidate
 
@@ -136,8 +136,8 @@ def _validate(campaign: Campaign) -> None:
 def _periodicity_errors(campaign: Campaign) -> dict[str, str]:
     """A periodic campaign names its own slots: never guessed from the start.
 
-    A start guessed from (often a past moment, or one typed in another zone)
-    made a weekly campaign send on a day and at a time nobody chose.
+    Guessed from the start (often a past moment, or typed in another zone), a
+    weekly campaign sent on a day and at a time nobody chose.
     """
     errors: dict[str, str] = {}
     if campaign.periodicity == Periodicity.ONCE:
@@ -225,16 +225,26 @@ def campaigns_recheck_for_workspace(*, workspace_id: int, user: User | None) -> 
 def _continue(campaign: Campaign) -> None:
     """A campaign that has run before goes on: its open runs carry on, the schedule from now.
 
-    Never a second run of a one-off campaign.
+    Never a second run of a one-off campaign, nor a second run on a day that
+    had one (its time moved from 09:00 to 10:00 after the 09:00 send: not
+    again at 10:00).
     """
     from postroom.delivery.controls import ACTIVE_RUNS, runs_kick
 
     campaign.status = CampaignStatus.RUNNING
-    campaign.next_run_at = (
-        None
-        if campaign.periodicity == "once"
-        else next_occurrence(campaign_schedule_spec(campaign), timezone.now())
+    last = (
+        campaign.runs.exclude(status=RunStatus.CANCELLED)
+        .order_by("-scheduled_for")
+        .values_list("scheduled_for", flat=True)
+        .first()
     )
+    spec, now = campaign_schedule_spec(campaign), timezone.now()
+    if campaign.periodicity == "once":
+        campaign.next_run_at = None
+    elif last is None:
+        campaign.next_run_at = next_occurrence(spec, now)
+    else:
+        campaign.next_run_at = next_after_run(spec, run_at=last, now=now)
     if not campaign.runs.filter(status__in=ACTIVE_RUNS).exists() and not campaign.next_run_at:
         campaign.status = CampaignStatus.FINISHED
     runs_kick(campaign)

@@ -14,7 +14,12 @@ import time_machine
 
 from postroom.accounts.roles import Role
 from postroom.campaigns.models import CampaignRun, CampaignStatus
-from postroom.campaigns.services import campaign_decide, campaign_schedule
+from postroom.campaigns.services import (
+    campaign_decide,
+    campaign_save,
+    campaign_schedule,
+    campaign_transition,
+)
 from postroom.campaigns.tasks import campaigns_dispatch
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.delivery.controls import campaign_send_now
@@ -167,4 +172,26 @@ def test_send_now_just_before_a_slot_stands_for_that_slot(
         week(traveller, at(2026, 12, 8, 12))
 
     assert runs_of(campaign) == [at(2026, 12, 3, 7, 50), at(2026, 12, 7, 8)]
+    assert deliveries_per_person(campaign) == {p.email: 2 for p in people}
+
+
+def test_moving_the_time_after_todays_send_does_not_send_today_again(
+    owner, weekly, week, django_capture_on_commit_callbacks
+):
+    campaign, people = weekly()
+
+    with time_machine.travel(at(2026, 12, 3, 7, 30), tick=False) as traveller:
+        campaign_schedule(actor=owner, campaign=campaign)
+        week(traveller, at(2026, 12, 3, 8, 20))  # Thursday's 09:00 Berlin went out
+        campaign_transition(actor=owner, campaign=campaign, action="pause")
+        campaign.refresh_from_db()
+        campaign_save(actor=owner, campaign=campaign, send_time=dt.time(10))
+        with django_capture_on_commit_callbacks(execute=True):
+            campaign = campaign_transition(actor=owner, campaign=campaign, action="resume")
+        # Thursday has had its send: the next is Monday, at the new time.
+        assert campaign.next_run_at == at(2026, 12, 7, 9)
+
+        week(traveller, at(2026, 12, 8, 12))
+
+    assert runs_of(campaign) == [at(2026, 12, 3, 8), at(2026, 12, 7, 9)]
     assert deliveries_per_person(campaign) == {p.email: 2 for p in people}
