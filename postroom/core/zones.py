@@ -3,11 +3,18 @@
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+# Entries of the zone database that are not places anyone lives in.
+_NOT_ZONES = {"Factory", "localtime", "posixrules"}
+
 
 @cache
 def zone_names() -> tuple[str, ...]:
-    """Every IANA zone name, sorted (for choices); "localtime" and friends are not zones."""
-    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+    """Every IANA zone name, sorted (for choices), legacy aliases included (saved values stay valid).
+
+    UTC always, even where the system's list lacks it: a form whose default is
+    missing from its choices shows the first one (Africa/Abidjan) instead.
+    """
+    return tuple(sorted((available_timezones() - _NOT_ZONES) | {"UTC"}))
 
 
 def zone_named(name: str | None) -> ZoneInfo | None:

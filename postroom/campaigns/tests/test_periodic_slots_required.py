@@ -111,3 +111,33 @@ def test_the_api_takes_send_at_start(api, owner):
     assert response.status_code == 201, response.json()
     assert response.json()["send_at_start"] is True
     assert Campaign.objects.get().send_at_start
+
+
+def test_campaigns_saved_before_keep_the_slots_they_ran_on(owner):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from postroom.campaigns.tests.factories import CampaignFactory
+
+    migration = import_module("postroom.campaigns.migrations.0005_campaign_send_at_start")
+    # Monday 3 June 2030, 09:00 in Berlin.
+    weekly = CampaignFactory(workspace=owner.workspace, periodicity="weekly", start_at=START)
+    weekly.time_zone = "Europe/Berlin"
+    weekly.save()
+    monthly = CampaignFactory(workspace=owner.workspace, periodicity="monthly", start_at=START)
+    chosen = CampaignFactory(
+        workspace=owner.workspace,
+        periodicity="weekly",
+        start_at=START,
+        weekdays=[4],
+        send_time=dt.time(18),
+    )
+
+    migration.fill_slots(apps, None)
+
+    for c in (weekly, monthly, chosen):
+        c.refresh_from_db()
+    assert (weekly.weekdays, weekly.send_time) == ([0], dt.time(9))
+    assert (monthly.month_day, monthly.send_time) == (3, dt.time(7))
+    assert (chosen.weekdays, chosen.send_time) == ([4], dt.time(18))
