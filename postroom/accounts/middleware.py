@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from postroom.core.zones import zone_named
 
+API_PREFIX = "/api/"
+
 
 class UserTimeZoneMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -15,6 +17,11 @@ class UserTimeZoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         zone = zone_named(getattr(user, "time_zone", "")) if user is not None else None
+        if request.path.startswith(API_PREFIX):
+            # The API speaks UTC to every caller (DRF writes datetimes in the
+            # active zone: a session caller would otherwise get other offsets
+            # than a token caller, and naive input would read differently).
+            zone = None
         if zone is not None:
             timezone.activate(zone)
         else:

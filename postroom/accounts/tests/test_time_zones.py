@@ -124,3 +124,14 @@ def test_the_api_sets_and_refuses_zones(api, owner):
     assert set_.status_code == 200 and set_.json()["time_zone"] == "Europe/Berlin"
     assert refused.status_code == 400 and "time_zone" in str(refused.json())
     assert named.status_code == 200 and owner.user.time_zone == "Europe/Berlin"
+
+
+def test_the_api_answers_in_utc_whatever_the_users_zone(login, owner):
+    owner.user.time_zone = "Asia/Tokyo"
+    owner.user.save()
+    CampaignFactory(workspace=owner.workspace, start_at=dt.datetime(2030, 6, 3, 7, tzinfo=dt.UTC))
+
+    # Signed in by session, as the browser is: the same answer as with a token.
+    answer = login(owner.user).get("/api/v1/campaigns/")
+
+    assert answer.json()["results"][0]["start_at"] == "2030-06-03T07:00:00Z"
