@@ -81,6 +81,7 @@ class MeApi(APIView):
             user=user,
             first_name=data.validated_data.get("first_name", user.first_name),
             last_name=data.validated_data.get("last_name", user.last_name),
+            time_zone=data.validated_data.get("time_zone", user.time_zone),
         )
         return Response(MeSerializer(self._user(request)).data)
 

@@ -4,11 +4,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from postroom.accounts.roles import Role, role_can_grant
+from postroom.core.zones import zone_names
 
 
 class ProfileForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=lambda: [(z, z) for z in zone_names()],
+        help_text=_("Times in the app are shown in this zone; your browser's until you choose."),
+    )
+
+
+class BrowserZoneForm(forms.Form):
+    """What the page script posts on a first visit: the browser's own zone."""
+
+    time_zone = forms.CharField(max_length=64)
 
 
 class WorkspaceForm(forms.Form):

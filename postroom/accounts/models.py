@@ -49,6 +49,8 @@ class User(AbstractUser):
         related_name="+",
         verbose_name=_("default workspace"),
     )
+    # Times in the app show in this zone; blank until the browser tells us its own.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     blocked_at = models.DateTimeField(_("blocked at"), null=True, blank=True)
     blocked_reason = models.TextField(_("reason for blocking"), blank=True)
     blocked_by = models.ForeignKey(

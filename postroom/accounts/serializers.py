@@ -29,7 +29,15 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ("id", "email", "first_name", "last_name", "default_workspace", "workspaces")
+        fields = (
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "time_zone",
+            "default_workspace",
+            "workspaces",
+        )
         read_only_fields = ("id", "email")
 
 

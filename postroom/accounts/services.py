@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from postroom.accounts.models import Invitation, Membership, User, Workspace
 from postroom.accounts.roles import Perm, Role, role_can_grant
 from postroom.core.ratelimit import hourly_limit_exceeded
+from postroom.core.zones import zone_named
 
 
 @transaction.atomic
@@ -170,11 +171,29 @@ def membership_remove(*, actor: Membership, membership: Membership) -> None:
         user.save(update_fields=["default_workspace", "updated_at"])
 
 
-def user_profile_update(*, user: User, first_name: str, last_name: str) -> User:
+def user_profile_update(*, user: User, first_name: str, last_name: str, time_zone: str) -> User:
+    """`time_zone` blank: none chosen, the browser's is taken on the next visit."""
+    if time_zone and zone_named(time_zone) is None:
+        raise ValidationError({"time_zone": _("Unknown time zone.")})
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
-    user.save(update_fields=["first_name", "last_name", "updated_at"])
+    user.time_zone = time_zone
+    user.save(update_fields=["first_name", "last_name", "time_zone", "updated_at"])
     return user
+
+
+def user_time_zone_default(*, user: User, time_zone: str) -> bool:
+    """Take the browser's zone as the user's, unless they have one already (their choice wins).
+
+    True when it was taken. An unknown name is refused: it would show every time in UTC.
+    """
+    if zone_named(time_zone) is None:
+        raise ValidationError({"time_zone": _("Unknown time zone.")})
+    return bool(
+        User.objects.filter(pk=user.pk, time_zone="").update(
+            time_zone=time_zone, updated_at=timezone.now()
+        )
+    )
 
 
 def user_api_tokens_revoke(*, user: User) -> int:

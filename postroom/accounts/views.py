@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from postroom.accounts import services
 from postroom.accounts.forms import (
+    BrowserZoneForm,
     InvitationForm,
     ProfileForm,
     RoleForm,
@@ -45,18 +47,40 @@ def dashboard(request: WorkspaceRequest) -> HttpResponse:
 def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(
-        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+        request.POST or None,
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "time_zone": user.time_zone or timezone.get_current_timezone_name(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         services.user_profile_update(
             user=user,
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
+            time_zone=form.cleaned_data["time_zone"],
         )
         messages.success(request, _("Your profile was saved."))
         return redirect("profile")
     token = Token.objects.filter(user=user).first()
     return render(request, "accounts/profile.html", {"form": form, "token": token})
+
+
+@login_required
+@require_POST
+def profile_browser_zone(request: AuthenticatedRequest) -> HttpResponse:
+    """The page script's first-visit report of the browser's zone; a zone already set stays."""
+    form = BrowserZoneForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Say which time zone."))
+    try:
+        taken = services.user_time_zone_default(
+            user=request.user, time_zone=form.cleaned_data["time_zone"]
+        )
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    return HttpResponse(status=204 if taken else 200)
 
 
 @login_required

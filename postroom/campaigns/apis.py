@@ -65,6 +65,8 @@ class CampaignApi(
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)
         _owned(self.workspace, data)
+        # Unless given, a new campaign runs in its author's zone, as in the app.
+        data.setdefault("time_zone", request_user(self.request).time_zone or "UTC")
         serializer.instance = services.campaign_save(actor=api_membership(self.request), **data)
 
     def perform_update(self, serializer: Any) -> None:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus
-from postroom.campaigns.schedule import next_occurrence
+from postroom.campaigns.schedule import next_after_run
 from postroom.campaigns.services import campaign_schedule_spec
 from postroom.core.dashboard import dashboard_invalidate
 
@@ -88,7 +88,7 @@ def _run_create(campaign: Campaign, now: datetime) -> CampaignRun | None:
     following = (
         None
         if campaign.periodicity == "once"
-        else next_occurrence(campaign_schedule_spec(campaign), now)
+        else next_after_run(campaign_schedule_spec(campaign), run_at=campaign.next_run_at, now=now)
     )
     campaign.next_run_at = following
     campaign.status = CampaignStatus.RUNNING

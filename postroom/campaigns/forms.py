@@ -1,6 +1,6 @@
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from postroom.audience.models import MailingList, Segment
 from postroom.campaigns.models import Campaign
 from postroom.content.models import Message
+from postroom.core.zones import zone_names
 
 WEEKDAYS = [
     (0, _("Mon")),
@@ -24,8 +25,12 @@ _LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT
 class CampaignForm(forms.ModelForm):
     """Start and end are entered as wall-clock times in the campaign's own time zone."""
 
-    start_at = forms.DateTimeField(label=_("Start"), widget=_LOCAL)
-    end_at = forms.DateTimeField(label=_("End"), widget=_LOCAL, required=False)
+    start_at = forms.DateTimeField(
+        label=_("Start"), widget=_LOCAL, help_text=_("In the campaign's time zone.")
+    )
+    end_at = forms.DateTimeField(
+        label=_("End"), widget=_LOCAL, required=False, help_text=_("In the campaign's time zone.")
+    )
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Weekdays"),
         choices=WEEKDAYS,
@@ -33,9 +38,7 @@ class CampaignForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=[(z, z) for z in sorted(available_timezones())]
-    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in zone_names()])
 
     class Meta:
         model = Campaign
@@ -53,6 +56,7 @@ class CampaignForm(forms.ModelForm):
             "weekdays",
             "month_day",
             "send_time",
+            "send_at_start",
             "window_start",
             "window_end",
             "priority",
@@ -67,8 +71,13 @@ class CampaignForm(forms.ModelForm):
             "window_end": forms.TimeInput(attrs={"type": "time"}),
         }
 
-    def __init__(self, *args: Any, workspace: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, workspace: Any, default_zone: str = "UTC", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # A new campaign starts in its author's zone, not the first of the list.
+            self.initial["time_zone"] = default_zone
         self.fields["message"].queryset = Message.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         for name in ("lists", "exclude_lists"):
             self.fields[name].queryset = MailingList.objects.filter(workspace=workspace)  # type: ignore[attr-defined]

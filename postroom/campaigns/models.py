@@ -46,6 +46,16 @@ class Campaign(TimeStampedModel):
     month_day = models.PositiveSmallIntegerField(_("day of the month"), null=True, blank=True)
     send_time = models.TimeField(_("time of day"), null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Periodic campaigns send at their slots only; this asks for one more send
+    # at the start (or at approval when the start has passed).
+    send_at_start = models.BooleanField(
+        _("also send once at the start"),
+        default=False,
+        help_text=_(
+            "A periodic campaign sends at its times only. With this, it also sends once when it "
+            "starts (at once if the start has passed); that send stands for the same day's time."
+        ),
+    )
     window_start = models.TimeField(_("send window from"), null=True, blank=True)
     window_end = models.TimeField(_("send window to"), null=True, blank=True)
     priority = models.SmallIntegerField(_("priority"), default=0)

@@ -49,6 +49,30 @@ def next_occurrence(schedule: Schedule, after: dt.datetime) -> dt.datetime | Non
     return result
 
 
+def is_slot(schedule: Schedule, moment: dt.datetime) -> bool:
+    """Whether `moment` is one of the schedule's own occurrences (not a start send or "send now")."""
+    return next_occurrence(schedule, moment - dt.timedelta(microseconds=1)) == moment
+
+
+def next_after_run(
+    schedule: Schedule, *, run_at: dt.datetime, now: dt.datetime
+) -> dt.datetime | None:
+    """The occurrence that follows a run for `run_at`, created at `now`.
+
+    A run off the slots (the start send, "send now") stands for its local
+    day's slot: a slot later that same day is skipped, so nobody gets the
+    campaign twice in a day for one occurrence (issue 13: a send at approval,
+    07:39 UTC, then again at the 08:00 UTC slot).
+    """
+    following = next_occurrence(schedule, now)
+    if following is None or is_slot(schedule, run_at):
+        return following
+    zone = schedule.zone
+    if following.astimezone(zone).date() == run_at.astimezone(zone).date():
+        return next_occurrence(schedule, following)
+    return following
+
+
 def _periodic(schedule: Schedule, after: dt.datetime) -> dt.datetime | None:
     zone = schedule.zone
     local_start = schedule.start_at.astimezone(zone)

@@ -37,6 +37,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "month_day",
             "send_time",
             "time_zone",
+            "send_at_start",
             "window_start",
             "window_end",
             "priority",

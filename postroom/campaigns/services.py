@@ -17,9 +17,10 @@ from postroom.campaigns.models import (
     Campaign,
     CampaignEvent,
     CampaignStatus,
+    Periodicity,
     RunStatus,
 )
-from postroom.campaigns.schedule import Schedule, next_occurrence
+from postroom.campaigns.schedule import Schedule, next_after_run, next_occurrence
 from postroom.content.services import message_links_check_start
 from postroom.core.dashboard import dashboard_invalidate
 
@@ -79,6 +80,8 @@ def campaign_fingerprint(campaign: Campaign) -> str:
             campaign.time_zone,
             str(campaign.window_start),
             str(campaign.window_end),
+            # Only when set, so campaigns approved before the option existed stay approved.
+            *(["send_at_start"] if campaign.send_at_start else []),
         ],
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -123,10 +126,29 @@ def _validate(campaign: Campaign) -> None:
         errors["weekdays"] = _("Weekdays are 0 (Monday) to 6 (Sunday).")
     if campaign.month_day is not None and not 1 <= campaign.month_day <= 31:
         errors["month_day"] = _("A day of the month is 1 to 31.")
+    errors.update(_periodicity_errors(campaign))
     if (campaign.window_start is None) != (campaign.window_end is None):
         errors["window_end"] = _("A send window needs both ends.")
     if errors:
         raise ValidationError(errors)
+
+
+def _periodicity_errors(campaign: Campaign) -> dict[str, str]:
+    """A periodic campaign names its own slots: never guessed from the start.
+
+    Guessed from the start (often a past moment, or typed in another zone), a
+    weekly campaign sent on a day and at a time nobody chose.
+    """
+    errors: dict[str, str] = {}
+    if campaign.periodicity == Periodicity.ONCE:
+        return errors
+    if campaign.send_time is None:
+        errors["send_time"] = _("A periodic campaign needs its time of day.")
+    if campaign.periodicity == Periodicity.WEEKLY and not campaign.weekdays:
+        errors["weekdays"] = _("A weekly campaign needs at least one weekday.")
+    if campaign.periodicity == Periodicity.MONTHLY and campaign.month_day is None:
+        errors["month_day"] = _("A monthly campaign needs its day of the month.")
+    return errors
 
 
 @transaction.atomic
@@ -203,37 +225,51 @@ def campaigns_recheck_for_workspace(*, workspace_id: int, user: User | None) -> 
 def _continue(campaign: Campaign) -> None:
     """A campaign that has run before goes on: its open runs carry on, the schedule from now.
 
-    Never a second run of a one-off campaign.
+    Never a second run of a one-off campaign, nor a second run on a day that
+    had one (its time moved from 09:00 to 10:00 after the 09:00 send: not
+    again at 10:00).
     """
     from postroom.delivery.controls import ACTIVE_RUNS, runs_kick
 
     campaign.status = CampaignStatus.RUNNING
-    campaign.next_run_at = (
-        None
-        if campaign.periodicity == "once"
-        else next_occurrence(campaign_schedule_spec(campaign), timezone.now())
+    last = (
+        campaign.runs.exclude(status=RunStatus.CANCELLED)
+        .order_by("-scheduled_for")
+        .values_list("scheduled_for", flat=True)
+        .first()
     )
+    spec, now = campaign_schedule_spec(campaign), timezone.now()
+    if campaign.periodicity == "once":
+        campaign.next_run_at = None
+    elif last is None:
+        campaign.next_run_at = next_occurrence(spec, now)
+    else:
+        campaign.next_run_at = next_after_run(spec, run_at=last, now=now)
     if not campaign.runs.filter(status__in=ACTIVE_RUNS).exists() and not campaign.next_run_at:
         campaign.status = CampaignStatus.FINISHED
     runs_kick(campaign)
 
 
 def _activate(campaign: Campaign) -> None:
-    """Scheduled from now on: the first occurrence at or after now (so a start in the past runs at once)."""
+    """Scheduled from now on: a one-off at its start (at once if past), a periodic one at its first slot.
+
+    A periodic campaign with `send_at_start` first sends at its start (at once
+    if past); that send then stands for its day's slot (`next_after_run`).
+    """
     if campaign.runs.exclude(status=RunStatus.CANCELLED).exists():
         _continue(campaign)
         return
     now = timezone.now()
     spec = campaign_schedule_spec(campaign)
-    if campaign.periodicity == "once":
+    if campaign.periodicity == "once" or campaign.send_at_start:
+        # A one-off, or the start send a periodic campaign asked for: at the
+        # start, or now when the start has passed.
         first = (
             max(campaign.start_at, now) if not campaign.end_at or campaign.end_at > now else None
         )
     else:
+        # Slots only: a start already past never means "send at approval".
         first = next_occurrence(spec, now - dt.timedelta(seconds=1))
-        inside = campaign.start_at <= now and (campaign.end_at is None or now < campaign.end_at)
-        if inside and not campaign.runs.exists():
-            first = now  # created while its window is open: the first run is now
     if first is None:
         raise ValidationError(_("The campaign has no run left before its end."))
     campaign.next_run_at = first

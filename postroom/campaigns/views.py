@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,13 @@ def campaign_list(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view()
 def campaign_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpResponse:
     campaign = get_scoped_or_404(Campaign, request.workspace, pk=pk) if pk else None
-    form = CampaignForm(request.POST or None, instance=campaign, workspace=request.workspace)
+    form = CampaignForm(
+        request.POST or None,
+        instance=campaign,
+        workspace=request.workspace,
+        # The user's zone, activated for this request (postroom.accounts.zones).
+        default_zone=timezone.get_current_timezone_name(),
+    )
     if request.method == "POST":
         if not request.membership.has(Perm.CAMPAIGN_CHANGE):
             raise PermissionDenied

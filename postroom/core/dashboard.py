@@ -57,7 +57,7 @@ def _compute(workspace: Any) -> dict[str, Any]:
     upcoming = list(
         active.exclude(next_run_at=None)
         .order_by("next_run_at")
-        .values("id", "name", "next_run_at")[:5]
+        .values("id", "name", "next_run_at", "time_zone")[:5]
     )
     return {
         **audience_summary(workspace=workspace),

@@ -39,6 +39,9 @@ def test_write_a_message_preview_it_and_schedule_a_campaign(page, owner):
     page.select_option("#campaign-form select[name=time_zone]", "Europe/Berlin")
     page.fill("#campaign-form input[name=start_at]", "2031-06-02T09:00")
     page.select_option("#campaign-form select[name=periodicity]", "weekly")
+    # A weekly campaign names its weekdays and time (issue 13).
+    page.check("#campaign-form input[name=weekdays][value='0']")
+    page.fill("#campaign-form input[name=send_time]", "09:00")
     page.click("#campaign-form button[type=submit]")
     page.wait_for_url(re.compile(r"/app/campaigns/\d+/$"))
     page.get_by_role("button", name="Schedule").click()

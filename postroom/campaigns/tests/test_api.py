@@ -60,6 +60,7 @@ def test_a_campaign_is_created_scheduled_and_cloned(api, owner):
             "start_at": "2030-06-01T09:00:00Z",
             "periodicity": "weekly",
             "weekdays": [0],
+            "send_time": "11:00",
             "time_zone": "Europe/Berlin",
         },
         format="json",

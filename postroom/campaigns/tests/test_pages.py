@@ -76,6 +76,7 @@ def test_creating_and_scheduling_a_campaign_in_the_app(login, owner):
             "start_at": "2030-06-03T09:00",
             "periodicity": "weekly",
             "weekdays": ["0", "3"],
+            "send_time": "09:00",
             "priority": 0,
         },
     )

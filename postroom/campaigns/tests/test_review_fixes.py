@@ -123,8 +123,11 @@ def test_no_late_run_after_the_end(owner, campaign):
     assert campaign.status == CampaignStatus.FINISHED
 
 
-def test_a_periodic_campaign_created_inside_its_window_starts_right_away(owner, campaign):
+def test_a_periodic_campaign_inside_its_window_starts_at_once_only_when_asked(owner, campaign):
+    # Issue 13 replaced "at once" by "at its slots" (a send at approval went out
+    # twice with the slot); starting at once is now an explicit option.
     campaign.periodicity = "daily"
+    campaign.send_at_start = True
     campaign.start_at = at(2030, 6, 1, 9)
     campaign.end_at = at(2030, 6, 1, 18)
     campaign.save()
