@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from postroom.accounts.roles import Role
+from postroom.audience.models import Subscriber, Subscription
 from postroom.audience.tests.factories import MailingListFactory
 from postroom.campaigns.models import CampaignStatus, RunStatus
 from postroom.campaigns.tests.factories import CampaignFactory
@@ -163,3 +164,23 @@ def test_approval_says_when_the_campaign_runs(
 
     assert submitted == ["Submitted for approval: it is scheduled once an approver approves it."]
     assert approved == ["Approved and scheduled: the next run is on June 2, 2030, 9 a.m."]
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "1,200"), ("ru", "1\xa0200")])
+def test_send_now_writes_the_number_as_the_users_language_does(login, owner, language, said):
+    the_list = MailingListFactory(workspace=owner.workspace)
+    people = Subscriber.objects.bulk_create(
+        Subscriber(workspace=owner.workspace, email=f"p{i}@example.com") for i in range(1200)
+    )
+    Subscription.objects.bulk_create(
+        Subscription(
+            workspace=owner.workspace, subscriber=p, mailing_list=the_list, status="subscribed"
+        )
+        for p in people
+    )
+    campaign = CampaignFactory(workspace=owner.workspace)
+    campaign.lists.add(the_list)
+    client = login(owner.user)
+    client.cookies["django_language"] = language
+
+    assert said in _said(_act(client, campaign, "send_now"))[0]
