@@ -44,7 +44,7 @@ def _longest_bar_user(*, staff: bool):
 @pytest.mark.parametrize("staff", [False, True], ids=["owner", "staff"])
 def test_every_item_of_the_top_bar_is_on_screen(browser, live_server, language, staff):
     user = _longest_bar_user(staff=staff)
-    for width in (1366, 1600):
+    for width in (1024, 1366, 1600):
         pages = browser_page(browser, live_server, viewport={"width": width, "height": 800})
         page = next(pages)
         page.context.add_cookies(
