@@ -220,9 +220,13 @@ def staff_campaign_toggle(request: AuthenticatedRequest, pk: int) -> HttpRespons
     try:
         if request.POST.get("enable"):
             services.campaign_enable(by=request.user, campaign=campaign)
+            messages.success(request, _("Enabled: the campaign is a draft again."))
         else:
             services.campaign_disable(
                 by=request.user, campaign=campaign, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request, _("Disabled: the campaign sends nothing more, and its owner sees why.")
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

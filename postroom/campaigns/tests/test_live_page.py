@@ -4,9 +4,11 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from postroom.accounts.roles import Role
+from postroom.accounts.tests.factories import UserFactory
 from postroom.audience.models import Subscriber, Subscription
 from postroom.audience.tests.factories import MailingListFactory
 from postroom.campaigns.models import CampaignStatus, RunStatus
@@ -184,3 +186,17 @@ def test_send_now_writes_the_number_as_the_users_language_does(login, owner, lan
     client.cookies["django_language"] = language
 
     assert said in _said(_act(client, campaign, "send_now"))[0]
+
+
+def test_platform_staff_disabling_and_enabling_are_confirmed(login, owner):
+    manager = UserFactory()
+    manager.groups.add(Group.objects.get(name="Manager"))
+    campaign = CampaignFactory(workspace=owner.workspace)
+    client = login(manager)
+    toggle = reverse("staff_campaign_toggle", args=[campaign.pk])
+
+    disabled = _said(client.post(toggle, {"reason": "Phishing"}, follow=True))
+    enabled = _said(client.post(toggle, {"enable": "1"}, follow=True))
+
+    assert disabled == ["Disabled: the campaign sends nothing more, and its owner sees why."]
+    assert enabled == ["Enabled: the campaign is a draft again."]
