@@ -6,7 +6,73 @@ import re
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Func
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from email_validator import EmailNotValidError, validate_email
+
+# email-validator explains in English only: its common verdicts are said in our words, so they
+# translate (matched by how the library's sentence begins; a rare one is shown as it is).
+_VERDICTS = (
+    ("An email address must have an @-sign", gettext_lazy("It has no @-sign.")),
+    ("There must be something before the @-sign", gettext_lazy("Nothing before the @-sign.")),
+    ("There must be something after the @-sign", gettext_lazy("Nothing after the @-sign.")),
+    ("An email address cannot have two periods in a row", gettext_lazy("Two periods in a row.")),
+    (
+        "An email address cannot have a period immediately before the @-sign",
+        gettext_lazy("A period right before the @-sign."),
+    ),
+    (
+        "An email address cannot have a hyphen immediately after the @-sign",
+        gettext_lazy("A hyphen right after the @-sign."),
+    ),
+    (
+        "An email address cannot have a period immediately after the @-sign",
+        gettext_lazy("A period right after the @-sign."),
+    ),
+    (
+        "An email address cannot have a period and a hyphen next to each other",
+        gettext_lazy("A period and a hyphen next to each other."),
+    ),
+    (
+        "The email address contains invalid characters before the @-sign",
+        gettext_lazy("Characters that are not allowed before the @-sign:"),
+    ),
+    (
+        "The part after the @-sign contains invalid characters",
+        gettext_lazy("Characters that are not allowed after the @-sign:"),
+    ),
+    (
+        "The part after the @-sign is not valid. It should have a period",
+        gettext_lazy("The domain after the @-sign has no period."),
+    ),
+    (
+        "The part after the @-sign is not valid. It is not within a valid top-level domain",
+        gettext_lazy("The domain after the @-sign does not end in a valid top-level domain."),
+    ),
+    (
+        "The part after the @-sign is a special-use or reserved name",
+        gettext_lazy("The domain after the @-sign is reserved and cannot receive mail."),
+    ),
+    ("The email address is too long", gettext_lazy("The address is too long.")),
+    ("There can't be anything after the email address", gettext_lazy("Text after the address.")),
+    (
+        "A display name and angle brackets around the email address",
+        gettext_lazy("A name and angle brackets around the address are not allowed here."),
+    ),
+    ("The email address contains unsafe characters", gettext_lazy("Unsafe characters:")),
+    ("The email address contains an invalid character", gettext_lazy("An invalid character.")),
+)
+
+
+def _verdict(exc: EmailNotValidError) -> str:
+    text = str(exc)
+    for start, ours in _VERDICTS:
+        if text.startswith(start):
+            # Which characters, when the library names them ("…: '_'.").
+            _, colon, which = text.partition(": ")
+            if str(ours).endswith(":"):
+                return f"{ours} {which}" if colon else f"{str(ours)[:-1]}."
+            return str(ours)
+    return text
 
 
 def email_normalize(raw: str) -> str:
@@ -14,7 +80,9 @@ def email_normalize(raw: str) -> str:
     try:
         result = validate_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValidationError(_("Invalid email address: %(reason)s") % {"reason": exc}) from exc
+        raise ValidationError(
+            _("Invalid email address: %(reason)s") % {"reason": _verdict(exc)}
+        ) from exc
     return result.normalized.lower()
 
 

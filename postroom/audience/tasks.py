@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.utils import translation
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -5,8 +7,10 @@ from postroom.audience.imports.engine import import_run
 
 
 @db_task()
-def import_process(import_id: int) -> None:
-    import_run(import_id=import_id)
+def import_process(import_id: int, language: str | None = None) -> None:
+    """Run the import; its report (reasons, errors) is written in `language` (the starter's)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        import_run(import_id=import_id)
 
 
 @db_task()

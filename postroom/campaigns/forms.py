@@ -63,6 +63,14 @@ class CampaignForm(forms.ModelForm):
             "track_opens",
             "track_clicks",
         )
+        # The model's relations carry no verbose names (one would cost a migration): named here.
+        labels = {
+            "message": _("Message"),
+            "lists": _("Lists"),
+            "segment": _("Segment"),
+            "exclude_lists": _("Exclude lists"),
+            "exclude_segment": _("Exclude segment"),
+        }
         widgets = {
             "lists": forms.CheckboxSelectMultiple,
             "exclude_lists": forms.CheckboxSelectMultiple,

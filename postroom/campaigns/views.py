@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -5,7 +7,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from postroom.accounts.models import Membership
@@ -13,8 +17,10 @@ from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import AuthenticatedRequest, WorkspaceRequest, workspace_view
 from postroom.campaigns import services
 from postroom.campaigns.forms import CampaignForm, DecisionForm, DisableForm
-from postroom.campaigns.models import Campaign
+from postroom.campaigns.models import Campaign, CampaignStatus
+from postroom.campaigns.selectors import campaign_audience
 from postroom.core.forms import form_add_service_error
+from postroom.core.templatetags.zoned import zoned_text
 from postroom.core.tenancy import get_scoped_or_404, scoped
 from postroom.delivery.controls import campaign_retry_failed, campaign_send_now
 
@@ -67,16 +73,14 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
         Campaign.objects.select_related("message", "segment"), request.workspace, pk=pk
     )
     m = request.membership
-    from postroom.delivery.selectors import campaign_progress
+    from postroom.delivery.selectors import campaign_live_state
 
     return render(
         request,
         "campaigns/campaign_detail.html",
         {
-            "campaign": campaign,
-            "progress": campaign_progress(campaign),
+            **campaign_live_state(campaign),
             "events": campaign.events.select_related("user")[:50],
-            "runs": campaign.runs.all()[:20],
             "decision_form": DecisionForm(),
             "can_change": m.has(Perm.CAMPAIGN_CHANGE),
             "can_send": m.has(Perm.CAMPAIGN_SEND),
@@ -88,51 +92,98 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
 @workspace_view()
 @require_POST
 def campaign_action(request: WorkspaceRequest, pk: int, action: str) -> HttpResponse:
+    """One button of the campaign page; the message says what happened."""
     campaign = get_scoped_or_404(Campaign, request.workspace, pk=pk)
     actor, comment = request.membership, request.POST.get("comment", "")
-    actions = {
-        "schedule": lambda: services.campaign_schedule(actor=actor, campaign=campaign),
-        "approve": lambda: services.campaign_decide(
-            actor=actor, campaign=campaign, approve=True, comment=comment
+    actions: dict[str, Callable[[], tuple[Campaign, str]]] = {
+        "schedule": lambda: _scheduled(services.campaign_schedule(actor=actor, campaign=campaign)),
+        "approve": lambda: _approved(
+            services.campaign_decide(actor=actor, campaign=campaign, approve=True, comment=comment)
         ),
-        "reject": lambda: services.campaign_decide(
-            actor=actor, campaign=campaign, approve=False, comment=comment
+        "reject": lambda: (
+            services.campaign_decide(
+                actor=actor, campaign=campaign, approve=False, comment=comment
+            ),
+            _("Rejected: the campaign is back to draft, and its author sees why."),
         ),
-        "pause": lambda: services.campaign_transition(
-            actor=actor, campaign=campaign, action="pause"
+        "pause": lambda: (
+            services.campaign_transition(actor=actor, campaign=campaign, action="pause"),
+            _("Paused: nothing more is sent until you resume."),
         ),
-        "resume": lambda: services.campaign_transition(
-            actor=actor, campaign=campaign, action="resume"
+        "resume": lambda: _resumed(
+            services.campaign_transition(actor=actor, campaign=campaign, action="resume")
         ),
-        "cancel": lambda: services.campaign_transition(
-            actor=actor, campaign=campaign, action="cancel"
+        "cancel": lambda: (
+            services.campaign_transition(actor=actor, campaign=campaign, action="cancel"),
+            _("Cancelled: the messages not sent yet will not be sent."),
         ),
-        "clone": lambda: services.campaign_clone(actor=actor, campaign=campaign),
-        "send_now": lambda: _send_now(request, actor, campaign),
+        "clone": lambda: _cloned(services.campaign_clone(actor=actor, campaign=campaign)),
+        "send_now": lambda: _send_now(actor, campaign),
         "retry_failed": lambda: _retry(actor, campaign),
     }
     if action not in actions:
         raise PermissionDenied
     try:
-        result = actions[action]()
+        result, text = actions[action]()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("campaign_detail", pk=campaign.pk)
-    messages.success(request, _("Done."))
+    messages.success(request, text)
     return redirect("campaign_detail", pk=result.pk)
 
 
-def _send_now(request: WorkspaceRequest, actor: Membership, campaign: Campaign) -> Campaign:
+def _when(campaign: Campaign) -> str:
+    assert campaign.next_run_at is not None
+    return zoned_text(campaign.next_run_at, campaign.time_zone)
+
+
+def _scheduled(campaign: Campaign) -> tuple[Campaign, str]:
+    if campaign.status == CampaignStatus.PENDING_APPROVAL:
+        return campaign, _("Submitted for approval: it is scheduled once an approver approves it.")
+    if campaign.status == CampaignStatus.SCHEDULED and campaign.next_run_at:
+        return campaign, _("Scheduled: the first run is on %(when)s") % {"when": _when(campaign)}
+    return campaign, _("Scheduled.")
+
+
+def _approved(campaign: Campaign) -> tuple[Campaign, str]:
+    if campaign.status == CampaignStatus.SCHEDULED and campaign.next_run_at:
+        return campaign, _("Approved and scheduled: the next run is on %(when)s") % {
+            "when": _when(campaign)
+        }
+    return campaign, _("Approved.")
+
+
+def _resumed(campaign: Campaign) -> tuple[Campaign, str]:
+    if campaign.status == CampaignStatus.FINISHED:
+        return campaign, _("Resumed: nothing was left to send, so the campaign is finished.")
+    if campaign.status == CampaignStatus.SCHEDULED and campaign.next_run_at:
+        return campaign, _("Resumed: the next run is on %(when)s") % {"when": _when(campaign)}
+    return campaign, _("Resumed: sending goes on.")
+
+
+def _cloned(clone: Campaign) -> tuple[Campaign, str]:
+    return clone, _("Copied as “%(name)s”, a new draft with its own copy of the message.") % {
+        "name": clone.name
+    }
+
+
+def _send_now(actor: Membership, campaign: Campaign) -> tuple[Campaign, str]:
     if campaign_send_now(actor=actor, campaign=campaign) is None:
-        messages.info(
-            request, _("The campaign needs approval: it is submitted, and sends once approved.")
-        )
-    return campaign
+        return campaign, _("The campaign needs approval: it is submitted, and sends once approved.")
+    # The run's deliveries are created by a job; the audience says how many it will be.
+    n = campaign_audience(campaign).count()
+    if not n:
+        return campaign, _("Sending started, but the audience is empty: nobody will get it.")
+    return campaign, ngettext(
+        "Sending started to %(n)s recipient.", "Sending started to %(n)s recipients.", n
+    ) % {"n": number_format(n, force_grouping=True)}
 
 
-def _retry(actor: Membership, campaign: Campaign) -> Campaign:
-    campaign_retry_failed(actor=actor, campaign=campaign)
-    return campaign
+def _retry(actor: Membership, campaign: Campaign) -> tuple[Campaign, str]:
+    n = campaign_retry_failed(actor=actor, campaign=campaign)
+    return campaign, ngettext(
+        "%(n)s failed recipient is queued again.", "%(n)s failed recipients are queued again.", n
+    ) % {"n": number_format(n, force_grouping=True)}
 
 
 @login_required
@@ -176,9 +227,13 @@ def staff_campaign_toggle(request: AuthenticatedRequest, pk: int) -> HttpRespons
     try:
         if request.POST.get("enable"):
             services.campaign_enable(by=request.user, campaign=campaign)
+            messages.success(request, _("Enabled: the campaign is a draft again."))
         else:
             services.campaign_disable(
                 by=request.user, campaign=campaign, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request, _("Disabled: the campaign sends nothing more, and its owner sees why.")
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from postroom.content.models import ContentBlock, Layout, Message
 
@@ -20,6 +21,7 @@ class MessageForm(forms.ModelForm):
             "body",
             "text_body",
         )
+        labels = {"layout": _("Layout")}
         widgets = {
             "body": forms.Textarea(
                 attrs={"rows": 14, "class": "font-monospace", "spellcheck": "false"}
@@ -47,7 +49,7 @@ class BlockForm(forms.ModelForm):
 
 
 class TestSendForm(forms.Form):
-    to = forms.CharField(help_text="Up to five addresses, separated by commas")
+    to = forms.CharField(label=_("To"), help_text=_("Up to five addresses, separated by commas"))
 
     def clean_to(self) -> list[str]:
         addresses = [a.strip() for a in self.cleaned_data["to"].split(",") if a.strip()]
@@ -55,5 +57,5 @@ class TestSendForm(forms.Form):
         for address in addresses:
             field.clean(address)
         if not 1 <= len(addresses) <= 5:
-            raise forms.ValidationError("Give one to five addresses.")
+            raise forms.ValidationError(_("Give one to five addresses."))
         return addresses

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from postroom.campaigns.models import Campaign
+from postroom.campaigns.models import Campaign, RunStatus
 from postroom.delivery.limits import CircuitBreaker
 from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.delivery.relays import relay_for_workspace
@@ -42,6 +42,19 @@ def campaign_progress(campaign: Campaign) -> dict[str, Any]:
         "breaker_retry_in": round(retry_in),
         "breaker_reason": reason if breaker != "closed" else "",
         "paused_reason": campaign.paused_reason,
+    }
+
+
+def campaign_live_state(campaign: Campaign) -> dict[str, Any]:
+    """What the campaign page shows of its sending, and the progress panel refreshes while it runs.
+
+    `sending` says a run is due or sending: "Send now" is not offered then (it would be refused).
+    """
+    return {
+        "campaign": campaign,
+        "progress": campaign_progress(campaign),
+        "runs": campaign.runs.all()[:20],
+        "sending": campaign.runs.filter(status__in=(RunStatus.DUE, RunStatus.SENDING)).exists(),
     }
 
 

@@ -33,7 +33,7 @@ from postroom.delivery.models import (
 )
 from postroom.delivery.relays import relay_for_workspace
 from postroom.delivery.sandbox import sandbox_read
-from postroom.delivery.selectors import campaign_progress, delivery_list
+from postroom.delivery.selectors import campaign_live_state, delivery_list
 
 
 @workspace_view(Perm.RELAY_MANAGE)
@@ -145,11 +145,18 @@ def sandbox_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
 
 @workspace_view()
 def campaign_progress_panel(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The campaign page's live part, polled while it sends: progress, and (out of band) status, buttons and runs."""
     campaign = get_scoped_or_404(Campaign, request.workspace, pk=pk)
+    m = request.membership
     return render(
         request,
         "delivery/_progress.html",
-        {"campaign": campaign, "progress": campaign_progress(campaign)},
+        {
+            **campaign_live_state(campaign),
+            "oob": True,
+            "can_change": m.has(Perm.CAMPAIGN_CHANGE),
+            "can_send": m.has(Perm.CAMPAIGN_SEND),
+        },
     )
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from postroom.accounts.models import User, Workspace
@@ -88,7 +89,9 @@ def import_start(
     job.save()
     job.lists.set(lists)
     if enqueue:
-        transaction.on_commit(lambda: import_process(job.pk))
+        # The worker writes the refused rows' reasons in the language of whoever started it.
+        language = translation.get_language()
+        transaction.on_commit(lambda: import_process(job.pk, language))
     return job
 
 
