@@ -109,9 +109,9 @@ def test_schedule_pause_resume_and_cancel_say_what_happened(login, owner):
     cancelled = _said(_act(client, campaign, "cancel"))
     refused = _said(_act(client, campaign, "pause"))
 
-    assert scheduled == ["Scheduled: the first run is on June 2, 2030, 9 a.m."]
+    assert scheduled == ["Scheduled: the first run is on 2 Jun 2030, 09:00 UTC"]
     assert paused == ["Paused: nothing more is sent until you resume."]
-    assert resumed == ["Resumed: the next run is on June 2, 2030, 9 a.m."]
+    assert resumed == ["Resumed: the next run is on 2 Jun 2030, 09:00 UTC"]
     assert cancelled == ["Cancelled: the messages not sent yet will not be sent."]
     assert refused == ["Not possible while the campaign is Cancelled."]
 
@@ -165,7 +165,7 @@ def test_approval_says_when_the_campaign_runs(
     approved = _said(_act(client, campaign, "approve", {"comment": "Fine"}))
 
     assert submitted == ["Submitted for approval: it is scheduled once an approver approves it."]
-    assert approved == ["Approved and scheduled: the next run is on June 2, 2030, 9 a.m."]
+    assert approved == ["Approved and scheduled: the next run is on 2 Jun 2030, 09:00 UTC"]
 
 
 @pytest.mark.parametrize(("language", "said"), [("en", "1,200"), ("ru", "1\xa0200")])
