@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import update_wrapper
 from types import TracebackType
 from typing import Any
 
@@ -76,6 +77,10 @@ def _checked(value: Any) -> Any:
     return value
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float))
+
+
 def _ticking(values: range) -> Iterator[int]:
     for value in values:
         _tick()
@@ -134,6 +139,24 @@ class _LimitedCodeGenerator(CodeGenerator):
             self.write(", ")
         self.write(f"), {markup})")
 
+    # A literal can hold the same long value many times over, and nest: held to the cap.
+    def visit_List(self, node: nodes.List, frame: Frame) -> None:
+        self._literal(super().visit_List, node, frame)
+
+    def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
+        self._literal(super().visit_Tuple, node, frame)
+
+    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
+        self._literal(super().visit_Dict, node, frame)
+
+    def _literal(self, visit: Any, node: Any, frame: Frame) -> None:
+        if getattr(node, "ctx", "load") != "load":
+            visit(node, frame)  # an assignment target, not a value
+            return
+        self.write("environment.literal(")
+        visit(node, frame)
+        self.write(")")
+
     def buffer(self, frame: Frame) -> None:
         frame.buffer = self.temporary_identifier()
         self.writeline(f"{frame.buffer} = environment.output_buffer()")
@@ -171,32 +194,41 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _tick()
-        numbers = isinstance(left, (int, float)) and isinstance(right, (int, float))
         if operator == "%" and isinstance(left, (str, bytes)):
             raise SecurityError(_("Percent-style string formatting is not available in messages."))
-        if operator == "**" and isinstance(right, (int, float)):
-            if abs(right) > 64 or (
-                isinstance(left, int) and right > 0 and int_digits(left) * right > MAX_INT_DIGITS
-            ):
-                raise RenderLimitExceeded(_("The exponent is too large."))
-        if operator == "*" and numbers:
-            if isinstance(left, int) and isinstance(right, int):
-                if int_digits(left) + int_digits(right) > MAX_INT_DIGITS:
-                    raise _too_large()
+        if operator == "**":
+            self._check_power(left, right)
         elif operator == "*":
-            factor = right if isinstance(right, int) else left if isinstance(left, int) else 1
-            if max(_sized(left), _sized(right)) * abs(factor) > MAX_SEQUENCE:
-                raise RenderLimitExceeded(_("The value would be too large."))
-            sequence = left if factor is right else right
-            if footprint(sequence, _max_chars()) * abs(factor) > _max_chars():
-                raise _too_large()
-        if operator == "+" and not numbers:
+            self._check_product(left, right)
+        elif operator == "+" and not _number(left) and not _number(right):
             if _sized(left) + _sized(right) > MAX_SEQUENCE:
                 raise RenderLimitExceeded(_("The value would be too large."))
             limit = _max_chars()
             if footprint(left, limit) + footprint(right, limit) > limit:
                 raise _too_large()
         return super().call_binop(context, operator, left, right)
+
+    @staticmethod
+    def _check_power(left: Any, right: Any) -> None:
+        if not _number(right):
+            return
+        if abs(right) > 64 or (
+            isinstance(left, int) and right > 0 and int_digits(left) * right > MAX_INT_DIGITS
+        ):
+            raise RenderLimitExceeded(_("The exponent is too large."))
+
+    @staticmethod
+    def _check_product(left: Any, right: Any) -> None:
+        if isinstance(left, int) and isinstance(right, int):
+            if int_digits(left) + int_digits(right) > MAX_INT_DIGITS:
+                raise _too_large()
+            return
+        factor = right if isinstance(right, int) else left if isinstance(left, int) else 1
+        if max(_sized(left), _sized(right)) * abs(factor) > MAX_SEQUENCE:
+            raise RenderLimitExceeded(_("The value would be too large."))
+        sequence = left if factor is right else right
+        if footprint(sequence, _max_chars()) * abs(factor) > _max_chars():
+            raise _too_large()
 
     def concat(self, chunks: Iterable[str]) -> str:  # type: ignore[override]
         """Jinja joins a template's output with this: it stops at the output cap."""
@@ -211,6 +243,9 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
                 )
             parts.append(chunk)
         return "".join(parts)
+
+    def literal(self, value: Any) -> Any:
+        return _checked(value)
 
     def output_buffer(self) -> _Buffer:
         return _Buffer()
@@ -243,8 +278,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
                 args, kwargs = (), args[0]
             return type(f_self)(formatter.vformat(f_self, args, kwargs))
 
-        limited.__name__ = value.__name__
-        return limited
+        return update_wrapper(limited, value)
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
         # Refuse at once rather than render an empty value: a template that tries
@@ -295,8 +329,11 @@ _WIDTHS = {
 # Filters that do their work in C or in constant time; the others run Python code
 # per item or per character, and are traced so that the deadline stops them too.
 _QUICK_FILTERS = frozenset(
-    "abs attr capitalize center count d default e escape filesizeformat float forceescape "
-    "int items length lower replace round safe string title trim upper urlencode".split()
+    {
+        *("abs", "attr", "capitalize", "center", "count", "d", "default", "e", "escape"),
+        *("filesizeformat", "float", "forceescape", "int", "items", "length", "lower"),
+        *("replace", "round", "safe", "string", "title", "trim", "upper", "urlencode"),
+    }
 )
 
 
