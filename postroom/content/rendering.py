@@ -44,11 +44,16 @@ class CompiledMessage:
     plans: Mapping[str, Plan] = field(default_factory=dict)
 
 
+def body_html(message: Message) -> str:
+    """The message's own HTML template source: its body, Markdown converted."""
+    if message.body_format == BodyFormat.MARKDOWN:
+        return markdown.markdown(message.body, extensions=["extra", "sane_lists"])
+    return message.body
+
+
 def body_html_source(message: Message) -> str:
     """The message's HTML template source: Markdown converted, framed by its layout."""
-    body = message.body
-    if message.body_format == BodyFormat.MARKDOWN:
-        body = markdown.markdown(body, extensions=["extra", "sane_lists"])
+    body = body_html(message)
     if message.layout is not None and SLOT.search(message.layout.html):
         return SLOT.sub(lambda _m: body, message.layout.html, count=1)
     return body
@@ -139,7 +144,7 @@ def _with_plans(
         plan = plan_make(env, source)
         template = getattr(compiled, name)
         if plan is not None and all(
-            plan.render(sample) in (None, render_limited(template, sample, traced=False))
+            plan.render(sample) in (None, render_limited(template, sample, traced=False, part=name))
             for sample in contrasting_samples()
         ):
             plans[name] = plan
@@ -262,7 +267,9 @@ def _render(compiled: CompiledMessage, name: str, context: Mapping[str, Any]) ->
         output = plan.render(context)
         if output is not None and len(output) <= settings.RENDER_MAX_CHARS:
             return output
-    return render_limited(getattr(compiled, name), context, traced=name in compiled.traced)
+    return render_limited(
+        getattr(compiled, name), context, traced=name in compiled.traced, part=name
+    )
 
 
 def recipient_context(

@@ -426,10 +426,15 @@ class TemplateProblem:
     column: int
     message: str
 
-    def as_error(self, field: str) -> ValidationError:
-        return ValidationError(
-            {field: _("Line %(line)s, column %(column)s: %(message)s") % self.__dict__}
-        )
+    def as_error(self, field: str, *, line: int | None = None) -> ValidationError:
+        """The error on `field`; `line` when the field's own numbering differs.
+
+        Column 0: not known (a render failure knows its line only).
+        """
+        values = {**self.__dict__, "line": line or self.line}
+        if not self.column:
+            return ValidationError({field: _("Line %(line)s: %(message)s") % values})
+        return ValidationError({field: _("Line %(line)s, column %(column)s: %(message)s") % values})
 
 
 def _column(source: str, line: int) -> int:
