@@ -1,7 +1,8 @@
 """The public archive of a list: the campaigns it was sent, readable by anyone with its link.
 
 Messages are rendered for nobody in particular (no name, no address, no
-working unsubscribe link) and served with scripts forbidden.
+working unsubscribe link), once per message revision (see pagecache.py), and
+served with scripts forbidden.
 """
 
 from django.db.models import Max, QuerySet
@@ -10,7 +11,8 @@ from django.shortcuts import get_object_or_404, render
 
 from postroom.audience.models import MailingList
 from postroom.campaigns.models import Campaign, RunStatus
-from postroom.content.rendering import message_render, recipient_context
+from postroom.content.rendering import message_render, message_revision, recipient_context
+from postroom.tracking.pagecache import page_cached, page_key, page_unavailable
 
 _SENT = (RunStatus.SENDING, RunStatus.FINISHED)
 
@@ -44,10 +46,14 @@ def list_archive_message(request: HttpRequest, public_id: str, pk: int) -> HttpR
     campaign = archived_campaigns(mailing_list).filter(pk=pk).first()
     if campaign is None:
         raise Http404
-    rendered = message_render(
-        campaign.message,
-        recipient_context(email="", campaign={"name": campaign.name, "id": campaign.pk}),
+    message = campaign.message
+    context = recipient_context(email="", campaign={"name": campaign.name, "id": campaign.pk})
+    page = page_cached(
+        key=page_key("archive", campaign.pk, campaign.name, message_revision(message)),
+        render=lambda: message_render(message, context).html,
     )
-    response = HttpResponse(rendered.html)
+    if page.html is None:
+        return page_unavailable(request, busy=page.busy)
+    response = HttpResponse(page.html)
     response["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
     return response

@@ -29,3 +29,71 @@ def test_campaigns_of_other_lists_are_not_in_the_archive(owner, smtp_server, cli
     campaign, _run, _subscribers = sent_campaign(owner, smtp_server, count=1)
     other = MailingListFactory(workspace=owner.workspace, public_archive=True)
     assert client.get(f"/l/{other.public_id}/archive/{campaign.pk}/").status_code == 404
+
+
+@pytest.fixture
+def renders():
+    """How many times a message is rendered for a recipient, counted from the real signal."""
+    from postroom.content.rendering import message_rendered
+
+    counted: list[object] = []
+
+    def count(sender: object, **kwargs: object) -> None:
+        counted.append(sender)
+
+    message_rendered.connect(count)
+    yield counted
+    message_rendered.disconnect(count)
+
+
+def _archived(owner, smtp_server):
+    campaign, _run, _subscribers = sent_campaign(owner, smtp_server, count=1)
+    mailing_list = campaign.lists.get()
+    mailing_list.public_archive = True
+    mailing_list.save()
+    return campaign, f"/l/{mailing_list.public_id}/archive/{campaign.pk}/"
+
+
+def test_an_archived_message_is_rendered_once_per_version(owner, smtp_server, client, renders):
+    from postroom.content.services import message_save
+
+    campaign, url = _archived(owner, smtp_server)
+    renders.clear()
+
+    first = client.get(url)
+    second = client.get(url)
+
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content and len(renders) == 1
+
+    message_save(
+        workspace=owner.workspace, message=campaign.message, body="<p>Changed {{ 1 + 1 }}</p>"
+    )
+    renders.clear()
+    changed = client.get(url)
+    again = client.get(url)
+
+    assert "Changed 2" in changed.content.decode() and again.content == changed.content
+    assert len(renders) == 1
+
+
+def test_an_archived_message_that_cannot_render_is_a_clear_404_and_not_retried(
+    owner, smtp_server, client, renders
+):
+    from django.db.models import F
+
+    from postroom.content.models import Message
+
+    campaign, url = _archived(owner, smtp_server)
+    # Saved before templates were checked for size: the sandbox stops it at render.
+    Message.objects.filter(pk=campaign.message_id).update(
+        body="<p>{{ 'a'.ljust(1000000000) }}</p>", version=F("version") + 1
+    )
+    renders.clear()
+
+    first = client.get(url)
+    second = client.get(url)
+
+    assert first.status_code == second.status_code == 404
+    assert "cannot be shown" in first.content.decode()
+    assert len(renders) == 1
