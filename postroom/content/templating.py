@@ -34,6 +34,7 @@ from jinja2.sandbox import (
 from markupsafe import EscapeFormatter, Markup
 
 from postroom.content.sizes import FILTER_BOUNDS, footprint, int_digits, joined, method_bound
+from postroom.content.static_limits import size_problems
 
 MAX_RANGE = 1_000
 # Keys a dict method shadows: `d.items` is the method in Jinja, not d["items"].
@@ -458,6 +459,9 @@ def template_problem(
     except TemplateSyntaxError as exc:
         line = exc.lineno or 1
         return TemplateProblem(line, _column(source, line), exc.message or str(exc))
+    problem = _size_problem(ast)
+    if problem is not None:
+        return problem
     for node in ast.find_all((nodes.Macro, nodes.CallBlock)):
         line = node.lineno
         return TemplateProblem(
@@ -479,6 +483,22 @@ def template_problem(
                 _column(source, line),
                 _("No content block “%(key)s”.") % {"key": include.template.value},
             )
+    return None
+
+
+def _size_problem(ast: nodes.Template) -> TemplateProblem | None:
+    """The first size written into the template as a constant that a render would refuse."""
+    for line, kind, details in size_problems(
+        ast, limit=_max_chars(), max_range=MAX_RANGE, widths=_WIDTHS
+    ):
+        if kind == "range":
+            message = _("range() is limited to %(n)s items.") % {"n": MAX_RANGE}
+        elif kind == "width":
+            message = _("%(f)s: the size is limited to %(n)s.") % {**details, "n": _MAX_WIDTH}
+        else:
+            message = str(_too_large())
+        # Jinja knows lines only; the last tag on the line may be another one.
+        return TemplateProblem(line, 0, message)
     return None
 
 

@@ -237,3 +237,44 @@ def test_blocks_and_layouts_are_trial_rendered_at_save(owner):
 )
 def test_ordinary_templates_render_as_before(source, expected):
     assert render(source, name="Jo") == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ subscriber.email.ljust(10 ** 9) }}",
+        "{{ subscriber.email.zfill(200000000) }}",
+        "{{ (1).to_bytes(length=10 ** 9) }}",
+        "{{ '{:>200000000}'.format(subscriber.email) }}",
+        "{% for i in range(10 ** 6) %}{% endfor %}",
+        "{{ subscriber.email|center(5000) }}",
+    ],
+)
+def test_sizes_written_as_constants_are_refused_on_branches_the_sample_does_not_take(
+    api, owner, source
+):
+    body = "<p>Hi</p>\n{% if subscriber.attributes.vip %}" + source + "{% endif %}"
+
+    response = api(owner.user).post(
+        "/api/v1/messages/",
+        {"name": "x", "subject": "Hi", "from_email": "a@example.com", "body": body},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["body"][0].startswith("Line 2:")
+
+
+def test_ordinary_sizes_pass_the_save_checks(owner):
+    from postroom.content.services import message_save
+
+    message = message_save(
+        workspace=owner.workspace,
+        name="x",
+        subject="{{ subscriber.first_name.ljust(12, '.') }}",
+        from_email="a@example.com",
+        body="{% for i in range(1000) %}{% endfor %}{{ 'x'|center(80) }}"
+        "{{ '{:>10}'.format(1) }}{{ [1, 2]|batch(3, 99999)|list }}",
+    )
+
+    assert message.pk is not None
