@@ -7,7 +7,7 @@ arithmetic) are found here, on any branch, with their line.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jinja2 import nodes
@@ -15,7 +15,7 @@ from jinja2 import nodes
 from postroom.content.sizes import int_digits
 
 _PADDING = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs", "to_bytes"})
-_ARITHMETIC = {
+_ARITHMETIC: dict[type[nodes.Node], Callable[[int, int], int]] = {
     nodes.Add: lambda a, b: a + b,
     nodes.Sub: lambda a, b: a - b,
     nodes.Mul: lambda a, b: a * b,
@@ -54,7 +54,8 @@ def size_problems(
     Kinds: "size" (a result over `limit` characters), "range" (over
     `max_range` items) and "width" (a filter's size argument over its cap).
     """
-    for node in ast.find_all((nodes.Call, nodes.Filter)):
+    for found in ast.find_all((nodes.Call, nodes.Filter)):
+        node: Any = found
         if isinstance(node, nodes.Filter):
             cap = widths.get(node.name)
             if cap is not None and any(abs(v) > 1_000 for v in _ints(_argument(node, *cap))):

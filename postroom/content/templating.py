@@ -60,8 +60,12 @@ def _tick() -> None:
         raise RenderLimitExceeded(_("The template took too long to render."))
 
 
+# The output cap of the render in progress (read from settings once per render).
+_limit: contextvars.ContextVar[int] = contextvars.ContextVar("template_limit", default=0)
+
+
 def _max_chars() -> int:
-    return int(settings.RENDER_MAX_CHARS)
+    return _limit.get() or int(settings.RENDER_MAX_CHARS)
 
 
 def _too_large() -> RenderLimitExceeded:
@@ -72,8 +76,11 @@ def _too_large() -> RenderLimitExceeded:
 
 def _checked(value: Any) -> Any:
     """`value`, refused when printing it would pass the output cap."""
+    if value is None or isinstance(value, (bool, float)):
+        return value
     limit = _max_chars()
-    if footprint(value, limit) > limit:
+    size = len(value) if isinstance(value, str) else footprint(value, limit)
+    if size > limit:
         raise _too_large()
     return value
 
@@ -231,7 +238,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         if footprint(sequence, _max_chars()) * abs(factor) > _max_chars():
             raise _too_large()
 
-    def concat(self, chunks: Iterable[str]) -> str:  # type: ignore[override]
+    def concat(self, chunks: Iterable[str]) -> str:
         """Jinja joins a template's output with this: it stops at the output cap."""
         if isinstance(chunks, _Buffer):
             return "".join(chunks)
@@ -255,7 +262,11 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         """The `~` operator: refused before joining when the result would pass the cap."""
         _tick()
         limit = _max_chars()
-        if joined("", list(values), limit) > limit:
+        if all(type(v) is str for v in values):
+            size = sum(map(len, values))
+        else:
+            size = joined("", list(values), limit)
+        if size > limit:
             raise _too_large()
         return markup_join(values) if markup else str_join(values)
 
@@ -276,7 +287,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
             if is_format_map:
                 if kwargs or len(args) != 1:
                     raise TypeError("format_map() takes exactly one argument")
-                args, kwargs = (), args[0]
+                return type(f_self)(formatter.vformat(f_self, (), args[0]))
             return type(f_self)(formatter.vformat(f_self, args, kwargs))
 
         return update_wrapper(limited, value)
@@ -293,7 +304,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         owner = getattr(__obj, "__self__", None)
         name = getattr(__obj, "__name__", "")
         if isinstance(owner, (str, bytes)) and name == "join" and args:
-            items = args[0] if isinstance(args[0], (list, tuple)) else list(args[0])
+            items = list(args[0]) if not isinstance(args[0], list) else args[0]
             if joined(owner, items, limit) > limit:
                 raise _too_large()
             args = (items, *args[1:])
@@ -327,13 +338,13 @@ _WIDTHS = {
     "slice": (1, "slices"),
     "batch": (1, "linecount"),
 }
-# Filters that do their work in C or in constant time; the others run Python code
-# per item or per character, and are traced so that the deadline stops them too.
-_QUICK_FILTERS = frozenset(
+# Filters that run Python code per item or per character without calling back into
+# the template (which would check the clock): traced while they run, so that the
+# deadline stops them too. The others work in C, in constant time, or lazily.
+_SLOW_FILTERS = frozenset(
     {
-        *("abs", "attr", "capitalize", "center", "count", "d", "default", "e", "escape"),
-        *("filesizeformat", "float", "forceescape", "int", "items", "length", "lower"),
-        *("replace", "round", "safe", "string", "title", "trim", "upper", "urlencode"),
+        *("dictsort", "groupby", "indent", "pprint", "sort", "striptags", "tojson"),
+        *("truncate", "unique", "urlize", "wordcount", "wordwrap", "xmlattr"),
     }
 )
 
@@ -352,7 +363,25 @@ def _guarded(name: str, filter_: Any) -> Any:
     skip = 1 if pass_arg is not None else 0  # the context, eval context or environment
     bound = FILTER_BOUNDS.get(name)
     width = _WIDTHS.get(name)
-    quick = name in _QUICK_FILTERS
+    quick = name not in _SLOW_FILTERS
+    if quick and bound is None and width is None and name not in ("join", "sum"):
+
+        def plain(*args: Any, **kwargs: Any) -> Any:
+            # _tick() and _checked() written out: these filters are the common ones.
+            deadline = _deadline.get()
+            if deadline and time.monotonic() > deadline:
+                _tick()
+            result = filter_(*args, **kwargs)
+            if type(result) is str:
+                if len(result) > (_limit.get() or _max_chars()):
+                    raise _too_large()
+                return result
+            return _checked(result)
+
+        plain.__name__ = name
+        if pass_arg is not None:
+            plain.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
+        return plain
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
         _tick()
@@ -366,7 +395,7 @@ def _guarded(name: str, filter_: Any) -> Any:
                 )
         if name == "join" and user_args:
             items = user_args[0]
-            items = items if isinstance(items, (list, tuple)) else list(items)
+            items = items if isinstance(items, list) else list(items)
             separator = kwargs.get("d", user_args[1] if len(user_args) > 1 else "")
             if joined(separator, items, _max_chars()) > _max_chars():
                 raise _too_large()
@@ -549,6 +578,7 @@ def render_limited(
     of the template (subject, html...); never as an arbitrary exception.
     """
     token = _deadline.set(time.monotonic() + settings.RENDER_TIMEOUT_MS / 1000)
+    limit_token = _limit.set(int(settings.RENDER_MAX_CHARS))
     previous_trace = sys.gettrace()
     if traced:
         sys.settrace(_template_tracer)
@@ -576,6 +606,7 @@ def render_limited(
         if traced:
             sys.settrace(previous_trace)
         _deadline.reset(token)
+        _limit.reset(limit_token)
 
 
 def _located(exc: Exception, part: str) -> TemplateError:
