@@ -97,3 +97,24 @@ def test_an_archived_message_that_cannot_render_is_a_clear_404_and_not_retried(
     assert first.status_code == second.status_code == 404
     assert "cannot be shown" in first.content.decode()
     assert len(renders) == 1
+
+
+def test_while_a_page_is_being_rendered_other_visitors_are_asked_to_retry(
+    owner, smtp_server, client, renders
+):
+    from django.core.cache import cache
+
+    from postroom.content.rendering import message_revision
+    from postroom.tracking.pagecache import page_key
+
+    campaign, url = _archived(owner, smtp_server)
+    key = page_key("archive", campaign.pk, campaign.name, message_revision(campaign.message))
+    cache.add(f"{key}:rendering", 1, 30)  # another request is rendering it
+    renders.clear()
+
+    busy = client.get(url)
+    cache.delete(f"{key}:rendering")
+    done = client.get(url)
+
+    assert busy.status_code == 503 and busy["Retry-After"] == "2"
+    assert done.status_code == 200 and len(renders) == 1
