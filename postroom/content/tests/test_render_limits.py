@@ -278,3 +278,20 @@ def test_ordinary_sizes_pass_the_save_checks(owner):
     )
 
     assert message.pk is not None
+
+
+def test_the_pages_show_the_failure_instead_of_a_500(
+    owner, login, django_capture_on_commit_callbacks
+):
+    from postroom.delivery.models import SandboxMessage
+
+    client = login(owner.user)
+    old = MessageFactory(workspace=owner.workspace, body="<p>Hi</p>\n{{ 'a'.center(10**9) }}")
+
+    preview = client.get(f"/app/messages/{old.pk}/preview/")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(f"/app/messages/{old.pk}/test/", {"to": "qa@example.com"}, follow=True)
+
+    assert preview.status_code == 200 and "longer than" in preview.content.decode()
+    assert sent.status_code == 200 and "Line 2:" in sent.content.decode()
+    assert not SandboxMessage.objects.filter(workspace=owner.workspace).exists()
