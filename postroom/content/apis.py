@@ -25,7 +25,7 @@ from postroom.content.serializers import (
     TestSendSerializer,
 )
 from postroom.content.tasks import message_test_send
-from postroom.content.templating import SecurityError, TemplateError
+from postroom.content.templating import TemplateError
 from postroom.core.tenancy import get_scoped_or_404
 
 
@@ -80,14 +80,15 @@ class MessageApi(_ContentViewSet):
             subscriber = get_scoped_or_404(
                 Subscriber, self.workspace, pk=data.validated_data["subscriber"]
             )
+        message = self.get_object()
         try:
             rendered = message_preview(
-                message=self.get_object(),
+                message=message,
                 subscriber=subscriber,
                 base_url=request.build_absolute_uri("/")[:-1],
             )
-        except (SecurityError, TemplateError) as exc:
-            raise DjangoValidationError({"body": str(exc)}) from exc
+        except TemplateError as exc:
+            raise services.render_error(message, exc) from exc
         return Response(rendered.__dict__)
 
     @extend_schema(request=None, responses={202: None})
@@ -119,6 +120,9 @@ class MessageApi(_ContentViewSet):
             get_scoped_or_404(Subscriber, self.workspace, pk=subscriber_id)
         base_url = request.build_absolute_uri("/")[:-1]
         to = data.validated_data["to"]
+        services.message_test_send_check(
+            message=message, subscriber_id=subscriber_id, base_url=base_url
+        )
         transaction.on_commit(lambda: message_test_send(message.pk, to, subscriber_id, base_url))
         return Response(status=status.HTTP_202_ACCEPTED)
 

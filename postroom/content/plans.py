@@ -17,8 +17,10 @@ differently; the tests compare both on many contexts.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from jinja2 import nodes
 from markupsafe import escape
 
@@ -44,7 +46,19 @@ class Plan:
                 if value is _MISSING:
                     return None
             values.append(str(escape(value)) if self.autoescape else str(value))
+        size = self.fixed + sum(len(values[i]) * n for i, n in enumerate(self.uses))
+        if size > settings.RENDER_MAX_CHARS:
+            return None  # Jinja refuses it, with its message, before joining it all
         return "".join([part if isinstance(part, str) else values[part] for part in self.sequence])
+
+    @cached_property
+    def fixed(self) -> int:
+        return sum(len(part) for part in self.sequence if isinstance(part, str))
+
+    @cached_property
+    def uses(self) -> tuple[int, ...]:
+        """How often each path is printed."""
+        return tuple(self.sequence.count(i) for i in range(len(self.paths)))
 
 
 _MISSING = object()

@@ -11,7 +11,8 @@ from typing import Any
 import css_inline
 import markdown
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Count, Max
+from django.dispatch import Signal
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 
@@ -44,11 +45,16 @@ class CompiledMessage:
     plans: Mapping[str, Plan] = field(default_factory=dict)
 
 
+def body_html(message: Message) -> str:
+    """The message's own HTML template source: its body, Markdown converted."""
+    if message.body_format == BodyFormat.MARKDOWN:
+        return markdown.markdown(message.body, extensions=["extra", "sane_lists"])
+    return message.body
+
+
 def body_html_source(message: Message) -> str:
     """The message's HTML template source: Markdown converted, framed by its layout."""
-    body = message.body
-    if message.body_format == BodyFormat.MARKDOWN:
-        body = markdown.markdown(body, extensions=["extra", "sane_lists"])
+    body = body_html(message)
     if message.layout is not None and SLOT.search(message.layout.html):
         return SLOT.sub(lambda _m: body, message.layout.html, count=1)
     return body
@@ -60,14 +66,31 @@ def text_source(html_source: str) -> str:
 
 
 def _blocks_revision(workspace_id: int) -> str:
-    latest = ContentBlock.objects.filter(workspace_id=workspace_id).aggregate(m=Max("updated_at"))[
-        "m"
-    ]
-    return latest.isoformat() if latest else "-"
+    # The count too: deleting a block other than the latest changes no date.
+    found = ContentBlock.objects.filter(workspace_id=workspace_id).aggregate(
+        m=Max("updated_at"), n=Count("id")
+    )
+    return f"{found['m'].isoformat()}/{found['n']}" if found["m"] else "-"
 
 
 _CACHE: "OrderedDict[tuple[Any, ...], CompiledMessage]" = OrderedDict()
 _CACHE_SIZE = 256
+
+
+def message_revision(message: Message) -> tuple[Any, ...]:
+    """What the rendered message depends on besides the recipient: its version, layout, blocks.
+
+    It changes whenever the message, its layout or a block of its workspace is
+    saved, so caches of compiled templates and rendered pages key on it.
+    """
+    layout_revision = message.layout.updated_at.isoformat() if message.layout else "-"
+    return (
+        message.pk,
+        message.version,
+        message.updated_at,
+        layout_revision,
+        _blocks_revision(message.workspace_id),
+    )
 
 
 def message_compile(message: Message) -> CompiledMessage:
@@ -78,14 +101,7 @@ def message_compile(message: Message) -> CompiledMessage:
     """
     if message.pk is None:
         return _build(message)
-    layout_revision = message.layout.updated_at.isoformat() if message.layout else "-"
-    key = (
-        message.pk,
-        message.version,
-        message.updated_at,
-        layout_revision,
-        _blocks_revision(message.workspace_id),
-    )
+    key = message_revision(message)
     compiled = _CACHE.get(key)
     if compiled is None:
         compiled = _CACHE[key] = _build(message)
@@ -139,7 +155,7 @@ def _with_plans(
         plan = plan_make(env, source)
         template = getattr(compiled, name)
         if plan is not None and all(
-            plan.render(sample) in (None, render_limited(template, sample, traced=False))
+            plan.render(sample) in (None, render_limited(template, sample, traced=False, part=name))
             for sample in contrasting_samples()
         ):
             plans[name] = plan
@@ -241,10 +257,16 @@ def message_render(
     return compiled_render(message_compile(message), context, inline_css=inline_css)
 
 
+# Sent for every rendering of a message for one recipient (sender: CompiledMessage);
+# what public pages count to show that they serve from their cache.
+message_rendered = Signal()
+
+
 def compiled_render(
     compiled: CompiledMessage, context: Mapping[str, Any], *, inline_css: bool = True
 ) -> Rendered:
     """`message_render` for callers that compiled once for many recipients (the sender)."""
+    message_rendered.send(sender=CompiledMessage)
     html = _render(compiled, "html", context)
     if inline_css and not compiled.html_inlined:
         html = INLINER.inline(html)
@@ -275,7 +297,9 @@ def _render(compiled: CompiledMessage, name: str, context: Mapping[str, Any]) ->
         output = plan.render(context)
         if output is not None and len(output) <= settings.RENDER_MAX_CHARS:
             return output
-    return render_limited(getattr(compiled, name), context, traced=name in compiled.traced)
+    return render_limited(
+        getattr(compiled, name), context, traced=name in compiled.traced, part=name
+    )
 
 
 def recipient_context(

@@ -8,9 +8,23 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from postroom.accounts.models import Workspace
+from postroom.audience.models import Subscriber
 from postroom.content.models import ContentBlock, Layout, LinkCheck, Message
-from postroom.content.rendering import SLOT, body_html_source, message_render, sample_context
-from postroom.content.templating import SecurityError, TemplateError, template_problem
+from postroom.content.previews import message_preview
+from postroom.content.rendering import (
+    SLOT,
+    body_html,
+    body_html_source,
+    message_render,
+    sample_context,
+)
+from postroom.content.templating import (
+    TemplateError,
+    TemplateProblem,
+    environment,
+    render_limited,
+    template_problem,
+)
 
 TEMPLATE_FIELDS = ("subject", "preheader", "body", "text_body")
 
@@ -20,7 +34,12 @@ def _blocks(workspace_id: int) -> dict[str, str]:
 
 
 def message_check(message: Message) -> None:
-    """ValidationError naming the field, line and column of the first broken template."""
+    """ValidationError naming the field, line and column of the first broken template.
+
+    Besides syntax, a trial render with a sample subscriber must succeed: a
+    template that fails or passes the render limits is refused here, with
+    the line of the failing tag, rather than at every recipient.
+    """
     blocks = _blocks(message.workspace_id)
     for field in TEMPLATE_FIELDS:
         source = getattr(message, field)
@@ -28,13 +47,51 @@ def message_check(message: Message) -> None:
             source = body_html_source(message)
         problem = template_problem(source, blocks=blocks) if source else None
         if problem:
-            raise problem.as_error(field)
+            raise _in_field(message, field, problem)
     try:
         message_render(message, sample_context(), inline_css=False)
-    except (SecurityError, TemplateError) as exc:
-        raise ValidationError(
-            {"body": _("The template fails when rendered: %(e)s") % {"e": exc}}
-        ) from exc
+    except TemplateError as exc:
+        raise render_error(message, exc) from exc
+
+
+# Which field a failing template comes from.
+_PART_FIELDS = {"subject": "subject", "preheader": "preheader", "html": "body", "text": "text_body"}
+
+
+def render_error(message: Message, exc: TemplateError) -> ValidationError:
+    """The ValidationError for a render failure of `message`: its field and line."""
+    field = _PART_FIELDS.get(getattr(exc, "part", ""), "body")
+    if field == "text_body" and not message.text_body:
+        field = "body"  # the text was made from the HTML body
+    text = _("The template fails when rendered: %(e)s") % {"e": exc}
+    line = getattr(exc, "lineno", None)
+    if not line:
+        return ValidationError({field: text})
+    return _in_field(message, field, TemplateProblem(line, 0, text))
+
+
+def _in_field(message: Message, field: str, problem: TemplateProblem) -> ValidationError:
+    """The problem's error with the line counted in the field itself.
+
+    The body is checked and rendered inside its layout: lines before the
+    body belong to the layout, and the body's own lines start at 1.
+    """
+    if field != "body" or message.layout is None:
+        return problem.as_error(field)
+    slot = SLOT.search(message.layout.html)
+    if slot is None:
+        return problem.as_error(field)
+    first = message.layout.html.count("\n", 0, slot.start()) + 1
+    body_lines = body_html(message).count("\n")
+    if first <= problem.line <= first + body_lines:
+        return problem.as_error(field, line=problem.line - first + 1)
+    line = problem.line if problem.line < first else problem.line - body_lines
+    return ValidationError(
+        {
+            field: _("In the layout “%(layout)s”, line %(line)s: %(message)s")
+            % {"layout": message.layout.name, "line": line, "message": problem.message}
+        }
+    )
 
 
 @transaction.atomic
@@ -69,7 +126,8 @@ def layout_save(*, workspace: Workspace, layout: Layout | None = None, **fields:
         setattr(layout, name, value)
     if not SLOT.search(layout.html):
         raise ValidationError({"html": _("The layout needs {{ content }} where the message goes.")})
-    problem = template_problem(layout.html, blocks=_blocks(workspace.pk))
+    blocks = _blocks(workspace.pk)
+    problem = template_problem(layout.html, blocks=blocks) or _trial_render(layout.html, blocks)
     if problem:
         raise problem.as_error("html")
     layout.save()
@@ -77,10 +135,18 @@ def layout_save(*, workspace: Workspace, layout: Layout | None = None, **fields:
     return layout
 
 
+def _trial_render(source: str, blocks: dict[str, str]) -> TemplateProblem | None:
+    """A layout or block rendered alone for a sample subscriber: its first failure, if any."""
+    try:
+        render_limited(environment(blocks=blocks).from_string(source), sample_context())
+    except TemplateError as exc:
+        text = _("The template fails when rendered: %(e)s") % {"e": exc}
+        return TemplateProblem(getattr(exc, "lineno", None) or 1, 0, text)
+    return None
+
+
 def _includes(source: str) -> set[str]:
     from jinja2 import nodes
-
-    from postroom.content.templating import environment
 
     try:
         ast = environment().parse(source)
@@ -116,7 +182,10 @@ def block_save(
         setattr(block, name, value)
     others = _blocks(workspace.pk)
     others.pop(block.key, None)
-    problem = template_problem(block.html, blocks={**others, block.key: block.html})
+    blocks = {**others, block.key: block.html}
+    problem = template_problem(block.html, blocks=blocks)
+    if problem is None and not _include_cycle(block.key, blocks):
+        problem = _trial_render(block.html, blocks)
     if problem:
         raise problem.as_error("html")
     if _include_cycle(block.key, {**others, block.key: block.html}):
@@ -143,6 +212,23 @@ def _recheck_campaigns(workspace_id: int) -> None:
     from postroom.campaigns.services import campaigns_recheck_for_workspace
 
     campaigns_recheck_for_workspace(workspace_id=workspace_id, user=None)
+
+
+def message_test_send_check(*, message: Message, subscriber_id: int | None, base_url: str) -> None:
+    """ValidationError when the message cannot be rendered for the test's subscriber.
+
+    Checked before the test is queued, so that the sender hears of it at once
+    rather than from a worker's log.
+    """
+    subscriber = (
+        Subscriber.objects.filter(pk=subscriber_id, workspace_id=message.workspace_id).first()
+        if subscriber_id
+        else None
+    )
+    try:
+        message_preview(message=message, subscriber=subscriber, base_url=base_url)
+    except TemplateError as exc:
+        raise render_error(message, exc) from exc
 
 
 def message_links_check_start(*, message: Message) -> LinkCheck:

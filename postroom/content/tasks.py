@@ -1,8 +1,13 @@
+import logging
+
 from huey.contrib.djhuey import db_task
 
 from postroom.audience.models import Subscriber
 from postroom.content.models import Message
 from postroom.content.previews import message_preview
+from postroom.content.templating import TemplateError
+
+logger = logging.getLogger(__name__)
 
 
 @db_task(retries=3, retry_delay=30)
@@ -19,7 +24,13 @@ def message_test_send(
         if subscriber_id
         else None
     )
-    rendered = message_preview(message=message, subscriber=subscriber, base_url=base_url)
+    try:
+        rendered = message_preview(message=message, subscriber=subscriber, base_url=base_url)
+    except TemplateError as exc:
+        # The message changed since the test was asked for and no longer renders:
+        # trying again cannot help.
+        logger.warning("test send of message %s not rendered: %s", message_id, exc)
+        return
     from postroom.delivery.testsend import test_send
 
     test_send(message=message, rendered=rendered, to=to)

@@ -95,6 +95,13 @@ def message_test_send_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
             else None
         )
         base_url, to = request.build_absolute_uri("/")[:-1], form.cleaned_data["to"]
+        try:
+            services.message_test_send_check(
+                message=message, subscriber_id=subscriber_id, base_url=base_url
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("message_edit", pk=message.pk)
         transaction.on_commit(lambda: message_test_send(message.pk, to, subscriber_id, base_url))
         messages.success(request, _("Test message on its way to %(to)s.") % {"to": ", ".join(to)})
     else:

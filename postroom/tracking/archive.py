@@ -1,11 +1,13 @@
 """The public archive of a list: the campaigns it was sent, readable by anyone with its link.
 
 Messages are rendered for nobody in particular (no name, no address, no
-working unsubscribe link) and served with scripts forbidden.
+working unsubscribe link), once per message revision (see pagecache.py), and
+served with scripts forbidden.
 """
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Max, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +16,13 @@ from jinja2 import TemplateError
 from postroom.audience.models import MailingList
 from postroom.campaigns.models import Campaign, RunStatus
 from postroom.content.models import ContentBlock
-from postroom.content.rendering import message_render, recipient_context, subject_render
+from postroom.content.rendering import (
+    message_render,
+    message_revision,
+    recipient_context,
+    subject_render,
+)
+from postroom.tracking.pagecache import PAGE_SECONDS, page_cached, page_key, page_unavailable
 
 _SENT = (RunStatus.SENDING, RunStatus.FINISHED)
 
@@ -42,12 +50,22 @@ def archived_subjects(mailing_list: MailingList, campaigns: list[Campaign]) -> d
     """Each campaign's subject as the archive shows it: rendered for nobody, like the body.
 
     A subject that does not render (a block deleted since) shows the campaign's name.
+    Anyone may open the archive, as often as they like: the subjects are rendered
+    once for each set of subjects, names and blocks, then read from the cache.
     """
     blocks = dict(
         ContentBlock.objects.filter(workspace_id=mailing_list.workspace_id).values_list(
             "key", "html"
         )
     )
+    key = page_key(
+        "archive-subjects",
+        sorted(blocks.items()),
+        [(c.pk, c.name, c.message.subject) for c in campaigns],
+    )
+    cached: dict[int, str] | None = cache.get(key)
+    if cached is not None:
+        return cached
     subjects = {}
     for campaign in campaigns:
         try:
@@ -57,6 +75,7 @@ def archived_subjects(mailing_list: MailingList, campaigns: list[Campaign]) -> d
         except TemplateError:
             subject = ""
         subjects[campaign.pk] = subject or campaign.name
+    cache.set(key, subjects, PAGE_SECONDS)
     return subjects
 
 
@@ -73,7 +92,14 @@ def list_archive_message(request: HttpRequest, public_id: str, pk: int) -> HttpR
     campaign = archived_campaigns(mailing_list).filter(pk=pk).first()
     if campaign is None:
         raise Http404
-    rendered = message_render(campaign.message, _nobody(campaign))
-    response = HttpResponse(rendered.html)
+    message = campaign.message
+    context = _nobody(campaign)
+    page = page_cached(
+        key=page_key("archive", campaign.pk, campaign.name, message_revision(message)),
+        render=lambda: message_render(message, context).html,
+    )
+    if page.html is None:
+        return page_unavailable(request, busy=page.busy)
+    response = HttpResponse(page.html)
     response["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
     return response

@@ -23,8 +23,9 @@ from django.views.decorators.http import require_http_methods
 from postroom.tracking.buffer import hit_record
 from postroom.tracking.clicks import click_location, link_target
 from postroom.tracking.hits import conversion_uid, hit_make, revenue_parse
+from postroom.tracking.pagecache import page_unavailable
 from postroom.tracking.tokens import CLICK, OPEN, VISITOR, WEB_VIEW, token_read
-from postroom.tracking.webview import web_view_render
+from postroom.tracking.webview import web_view_page
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 NO_STORE = "no-store, no-cache, must-revalidate, private, max-age=0"
@@ -61,10 +62,12 @@ def tracking_click(request: HttpRequest, token: str) -> HttpResponse:
 
 def tracking_web_view(request: HttpRequest, token: str) -> HttpResponse:
     ids = token_read(WEB_VIEW, token)
-    html = web_view_render(ids[0]) if ids else None
-    if html is None:
+    page = web_view_page(ids[0]) if ids else None
+    if page is None:
         return render(request, "tracking/invalid.html", status=404)
-    response = HttpResponse(html)
+    if page.html is None:
+        return page_unavailable(request, busy=page.busy)
+    response = HttpResponse(page.html)
     response["Cache-Control"] = NO_STORE
     response["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
     response["X-Robots-Tag"] = "noindex"
