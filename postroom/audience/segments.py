@@ -51,7 +51,7 @@ from postroom.audience.models import (
 MAX_DEPTH = 5
 MAX_CONDITIONS = 100
 MAX_DAYS = 36_500  # a hundred years: more overflows dates, and nobody means it
-MAX_TEXT = 1_000
+MAX_TEXT = 10_000  # as long as an imported cell may be
 
 
 @dataclass
