@@ -68,14 +68,14 @@ def _attribute_rename(*, workspace: Workspace, old: str, new: str) -> None:
     table = connection.ops.quote_name(Subscriber._meta.db_table)
     if connection.vendor == "postgresql":
         sql = (
-            f"UPDATE {table} SET attributes = (attributes - %s) || jsonb_build_object(%s, attributes -> %s)"
+            f"UPDATE {table} SET attributes = (attributes - %s) || jsonb_build_object(%s, attributes -> %s)"  # noqa: S608 (the table's name, no input)
             " WHERE workspace_id = %s AND attributes ? %s"
         )
         params: list[Any] = [old, new, old, workspace.pk, old]
     else:
         old_path, new_path = (f'$."{n}"' for n in (old, new))  # names are slugs: no quotes inside
         sql = (
-            f"UPDATE {table} SET attributes = json_set(json_remove(attributes, %s), %s, json(attributes -> %s))"
+            f"UPDATE {table} SET attributes = json_set(json_remove(attributes, %s), %s, json(attributes -> %s))"  # noqa: S608 (the table's name, no input)
             " WHERE workspace_id = %s AND json_type(attributes, %s) IS NOT NULL"
         )
         params = [old_path, new_path, old_path, workspace.pk, old_path]
@@ -96,7 +96,8 @@ def _conditions_rename(node: Any, old: str, new: str) -> bool:
     children = node.get("conditions")
     if not isinstance(children, list):
         return False
-    return any([_conditions_rename(child, old, new) for child in children])
+    changed = [_conditions_rename(child, old, new) for child in children]  # all, not the first
+    return any(changed)
 
 
 @transaction.atomic

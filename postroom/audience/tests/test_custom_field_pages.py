@@ -91,7 +91,7 @@ def test_a_field_is_renamed_with_its_values_and_segment_conditions(login, owner)
                     "conditions": [
                         {"type": "attribute", "name": "plan", "op": "eq", "value": "pro"}
                     ],
-                }  # fmt: skip
+                }
             ],
         },
     )
@@ -134,8 +134,12 @@ def test_renaming_keeps_yes_no_and_number_values_typed(login, owner):
     ann = SubscriberFactory(workspace=owner.workspace, attributes={"vip": True, "age": 2.5})
     client = login(owner.user)
 
-    client.post(reverse("field_edit", args=[field.pk]), {"name": "star", "label": "Star", "type": "boolean"})  # fmt: skip
-    client.post(reverse("field_edit", args=[age.pk]), {"name": "years", "label": "Years", "type": "number"})  # fmt: skip
+    client.post(
+        reverse("field_edit", args=[field.pk]), {"name": "star", "label": "Star", "type": "boolean"}
+    )
+    client.post(
+        reverse("field_edit", args=[age.pk]), {"name": "years", "label": "Years", "type": "number"}
+    )
 
     ann.refresh_from_db()
     assert ann.attributes == {"star": True, "years": 2.5}
