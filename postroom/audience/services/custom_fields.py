@@ -7,7 +7,16 @@ from django.utils.translation import gettext as _
 from postroom.accounts.models import Workspace
 from postroom.audience.attribute_indexes import INDEXABLE, MAX_PER_WORKSPACE
 from postroom.audience.attributes import attribute_value_clean
-from postroom.audience.models import CustomField, FieldType, Segment, Subscriber
+from postroom.audience.imports.mapping import ATTRIBUTE_PREFIX
+from postroom.audience.models import (
+    CustomField,
+    FieldType,
+    Import,
+    ImportMapping,
+    ImportStatus,
+    Segment,
+    Subscriber,
+)
 
 
 @transaction.atomic
@@ -84,6 +93,15 @@ def _attribute_rename(*, workspace: Workspace, old: str, new: str) -> None:
     for segment in Segment.objects.filter(workspace=workspace).only("definition"):
         if _conditions_rename(segment.definition, old, new):
             segment.save(update_fields=["definition", "updated_at"])
+    # Remembered and draft import mappings name the field as a target too.
+    old_target, new_target = ATTRIBUTE_PREFIX + old, ATTRIBUTE_PREFIX + new
+    drafts = Import.objects.filter(workspace=workspace, status=ImportStatus.DRAFT)
+    for holder in [*ImportMapping.objects.filter(workspace=workspace), *drafts]:
+        if old_target in holder.mapping.values():
+            holder.mapping = {
+                c: new_target if t == old_target else t for c, t in holder.mapping.items()
+            }
+            holder.save(update_fields=["mapping", "updated_at"])
 
 
 def _conditions_rename(node: Any, old: str, new: str) -> bool:

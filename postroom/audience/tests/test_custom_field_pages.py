@@ -128,6 +128,28 @@ def test_a_field_is_renamed_with_its_values_and_segment_conditions(login, owner)
     assert list(matching) == [ann]
 
 
+def test_a_rename_follows_into_remembered_import_mappings(login, owner, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from postroom.audience.services.imports import import_start, import_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    field = CustomFieldFactory(workspace=owner.workspace, name="plan", type="text")
+    job = import_upload(
+        workspace=owner.workspace, user=None, upload=SimpleUploadedFile("p.csv", b"email,Tariff\n")
+    )
+    import_start(job=job, mapping={"email": "email", "Tariff": "attr:plan"}, enqueue=False)
+
+    login(owner.user).post(
+        reverse("field_edit", args=[field.pk]), {"name": "tier", "label": "Tier", "type": "text"}
+    )
+    again = import_upload(
+        workspace=owner.workspace, user=None, upload=SimpleUploadedFile("p.csv", b"email,Tariff\n")
+    )
+
+    assert again.mapping == {"email": "email", "Tariff": "attr:tier"}
+
+
 def test_renaming_keeps_yes_no_and_number_values_typed(login, owner):
     field = CustomFieldFactory(workspace=owner.workspace, name="vip", type="boolean")
     age = CustomFieldFactory(workspace=owner.workspace, name="age", type="number")
