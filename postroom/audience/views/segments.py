@@ -79,7 +79,7 @@ FIELD_LABELS = {
     "comment": gettext_lazy("Comment"),
     "language": gettext_lazy("Language"),
     "time_zone": gettext_lazy("Time zone"),
-    "source": gettext_lazy("Source"),
+    "source": gettext_lazy("Signup source"),
     "status": gettext_lazy("Status"),
     "domain": gettext_lazy("Email domain"),
 }
