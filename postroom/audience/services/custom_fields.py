@@ -96,7 +96,11 @@ def _attribute_rename(*, workspace: Workspace, old: str, new: str) -> None:
     # Remembered and draft import mappings name the field as a target too.
     old_target, new_target = ATTRIBUTE_PREFIX + old, ATTRIBUTE_PREFIX + new
     drafts = Import.objects.filter(workspace=workspace, status=ImportStatus.DRAFT)
-    for holder in [*ImportMapping.objects.filter(workspace=workspace), *drafts]:
+    holders: list[ImportMapping | Import] = [
+        *ImportMapping.objects.filter(workspace=workspace),
+        *drafts,
+    ]
+    for holder in holders:
         if old_target in holder.mapping.values():
             holder.mapping = {
                 c: new_target if t == old_target else t for c, t in holder.mapping.items()

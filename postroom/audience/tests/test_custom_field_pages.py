@@ -120,10 +120,10 @@ def test_a_field_is_renamed_with_its_values_and_segment_conditions(login, owner)
     assert attributes[bob.pk] == {"tier": "free"}
     assert attributes[cid.pk] == {}
     assert attributes[theirs.pk] == {"plan": "pro"}
-    segment.refresh_from_db()
-    assert segment.definition["conditions"][0]["conditions"][0]["name"] == "tier"
+    definition = Segment.objects.get(pk=segment.pk).definition
+    assert definition["conditions"][0]["conditions"][0]["name"] == "tier"
     matching = Subscriber.objects.filter(workspace=ws).filter(
-        segment_q(Segment.objects.get().definition, workspace_id=ws.pk)
+        segment_q(definition, workspace_id=ws.pk)
     )
     assert list(matching) == [ann]
 

@@ -132,7 +132,7 @@ def segment_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
                 messages.success(request, _("Segment saved."))
                 return redirect("segment_edit", pk=segment.pk)
         elif "definition" in form.errors:
-            errors = {"definition": " ".join(form.errors["definition"])}
+            errors = {"definition": " ".join(str(e) for e in form.errors["definition"])}
     definition = form["definition"].value()
     if isinstance(definition, str):
         try:
