@@ -135,12 +135,26 @@ class SuppressionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
 
+class _DefinitionField(forms.JSONField):
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except RecursionError as exc:  # json.loads recurses per level of nesting
+            raise forms.ValidationError(_("Groups are nested too deeply.")) from exc
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return forms.fields.InvalidJSONInput(data)
+
+
 class SegmentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    definition = forms.JSONField(widget=forms.HiddenInput, initial=dict)
+    definition = _DefinitionField(widget=forms.HiddenInput, initial=dict)
 
 
 class ImportUploadForm(forms.Form):

@@ -147,3 +147,26 @@ def test_it_still_accepts_the_same_conditions_well_typed(api, owner, fields):
     assert response.status_code == 201, response.json()
     count = api(owner.user).get(f"/api/v1/segments/{response.json()['id']}/count/")
     assert count.json() == {"count": 1}
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_json_nested_too_deeply_is_a_400_in_the_api(api, owner):
+    body = '{"name": "x", "definition": ' + DEEP + "}"
+
+    response = api(owner.user).post("/api/v1/segments/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+
+
+def test_json_nested_too_deeply_is_refused_in_the_preview_and_on_save(login, owner):
+    client = login(owner.user)
+
+    preview = client.post(reverse("segment_preview"), {"definition": DEEP})
+    saved = client.post(reverse("segment_create"), {"name": "x", "definition": DEEP})
+
+    assert "definition" in preview.context["errors"]
+    assert saved.status_code == 200 and "definition" in saved.context["errors"]
+    assert not Segment.objects.exists()

@@ -137,8 +137,10 @@ def segment_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
     if isinstance(definition, str):
         try:
             definition = json.loads(definition)
-        except ValueError:
-            definition = {"match": "all", "conditions": []}
+        except (ValueError, RecursionError):
+            definition = None
+    if not isinstance(definition, dict) or not isinstance(definition.get("conditions"), list):
+        definition = {"match": "all", "conditions": []}  # what the builder can show
     return render(
         request,
         "audience/segment_edit.html",
