@@ -169,6 +169,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "postroom.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "postroom.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Password guessing on the token endpoint; counted in the shared cache.
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min", "auth_email": "10/min"},
     # Proxies in front of the app; 0 trusts no X-Forwarded-For (clients could forge it).

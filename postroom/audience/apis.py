@@ -5,11 +5,12 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from postroom.accounts.roles import Perm
+from postroom.api.parsers import JSONParser
 from postroom.api.workspace import WorkspaceViewSet, request_user
 from postroom.audience import exports, selectors
 from postroom.audience.models import (
@@ -250,7 +251,7 @@ class SuppressionApi(
 class ImportApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, _AudienceViewSet):
     model = Import
     serializer_class = ImportSerializer
-    parser_classes = (MultiPartParser, FormParser, JSONParser)
+    parser_classes = (MultiPartParser, FormParser, JSONParser)  # ours: deep nesting is a 400
 
     @extend_schema(
         request={"multipart/form-data": ImportCreateSerializer}, responses=ImportSerializer

@@ -335,6 +335,21 @@ class Import(TimeStampedModel):
         return min(1.0, self.processed_bytes / self.total_bytes) if self.total_bytes else 0.0
 
 
+class ImportMapping(TimeStampedModel):
+    """The column mapping a workspace last used for a set of CSV columns, offered again."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    header_key = models.CharField(max_length=64, help_text="sha256 of the sorted column names")
+    mapping = models.JSONField(default=dict, help_text="CSV column -> subscriber field")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "header_key"], name="importmapping_unique_header"
+            )
+        ]
+
+
 class ImportIssue(models.Model):
     """A row of an import that was refused, with its line number and reason."""
 

@@ -18,7 +18,7 @@ Compilation never loads subscribers: the result is a `Q` the database evaluates.
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -50,6 +50,8 @@ from postroom.audience.models import (
 
 MAX_DEPTH = 5
 MAX_CONDITIONS = 100
+MAX_DAYS = 36_500  # a hundred years: more overflows dates, and nobody means it
+MAX_TEXT = 10_000  # as long as an imported cell may be
 
 
 @dataclass
@@ -110,9 +112,9 @@ def segment_q(definition: dict[str, Any], *, workspace_id: int) -> Q:
     return _group(definition, context, "", 0)
 
 
-def segment_error_text(exc: ValidationError) -> str:
-    """One line naming each faulty part of a definition, for people editing it."""
-    return "; ".join(f"{path}: {' '.join(messages)}" for path, messages in exc.message_dict.items())
+def segment_errors(exc: ValidationError) -> dict[str, str]:
+    """The message for each faulty part of a definition, by its path ("conditions[0].value")."""
+    return {path: " ".join(messages) for path, messages in exc.message_dict.items()}
 
 
 def _fail(path: str, message: str) -> ValidationError:
@@ -126,14 +128,15 @@ def _group(node: Any, context: Context, path: str, depth: int) -> Q:
         context.count += 1
         if context.count > MAX_CONDITIONS:
             raise _fail(path, _("Too many conditions."))
-        compiler = _REGISTRY.get(node["type"])
+        kind = node["type"]
+        compiler = _REGISTRY.get(kind) if isinstance(kind, str) else None
         if compiler is None:
-            raise _fail(path, _("Unknown condition type “%(type)s”.") % {"type": node["type"]})
+            raise _fail(path, _("Unknown condition type “%(type)s”.") % {"type": kind})
         return compiler(node, context, path)
     if depth >= MAX_DEPTH:
         raise _fail(path, _("Groups are nested too deeply."))
     match = node.get("match", "all")
-    if match not in ("all", "any"):
+    if not isinstance(match, str) or match not in ("all", "any"):
         raise _fail(f"{path}.match".lstrip("."), _("Match must be “all” or “any”."))
     conditions = node.get("conditions", [])
     if not isinstance(conditions, list):
@@ -168,22 +171,80 @@ SUBSCRIBER_FIELDS = ("email", "full_name", "comment", "language", "time_zone", "
 
 def _op(node: dict[str, Any], path: str, allowed: set[str]) -> str:
     op = node.get("op")
-    if op not in allowed:
+    if not isinstance(op, str) or op not in allowed:
         raise _fail(
             f"{path}.op", _("Choose one of: %(ops)s.") % {"ops": ", ".join(sorted(allowed))}
         )
-    return str(op)
+    return op
 
 
 def _value(node: dict[str, Any], path: str, op: str) -> Any:
     if op in ("is_empty", "is_not_empty", "is_true", "is_false"):
         return None
-    if "value" not in node:
+    value = node.get("value")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        # An empty text would match everybody ("contains ''"), an empty number nobody.
         raise _fail(f"{path}.value", _("A value is required."))
-    value = node["value"]
-    if op == "in" and not isinstance(value, list):
-        raise _fail(f"{path}.value", _("Expected a list of values."))
+    if op == "in":
+        if not isinstance(value, list) or not value:
+            raise _fail(f"{path}.value", _("Expected a list of values."))
+        return [_text(v, path) for v in value]
     return value
+
+
+def _text(value: Any, path: str) -> str:
+    """A value compared as text: a string or a number, not empty, without NUL characters."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _fail(f"{path}.value", _("Expected a text value."))
+    text = str(value)
+    if not text.strip():
+        raise _fail(f"{path}.value", _("A value is required."))
+    if "\x00" in text or len(text) > MAX_TEXT:
+        raise _fail(
+            f"{path}.value",
+            _("Expected text of at most %(n)s characters, without NUL characters.")
+            % {"n": MAX_TEXT},
+        )
+    return text
+
+
+def _text_value(node: dict[str, Any], path: str, op: str) -> Any:
+    value = _value(node, path, op)
+    return value if value is None or op == "in" else _text(value, path)
+
+
+def _number(value: Any, path: str) -> Decimal:
+    """The value as written (19.99, not the binary float nearest to it); a finite number."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _fail(f"{path}.value", _("Expected a number."))
+    text = str(value).strip().replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    # Beyond ±1e300 PostgreSQL's numeric and SQLite's real stop being exact or finite.
+    if not number.is_finite() or len(text) > 100 or abs(number.adjusted()) > 300:
+        raise _fail(f"{path}.value", _("“%(value)s” is not a number.") % {"value": value})
+    return number
+
+
+def days_value(node: dict[str, Any], path: str) -> int:
+    """A whole number of days from 0 to MAX_DAYS (also for other apps' conditions)."""
+    value = node.get("value")
+    try:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValueError
+        days = Decimal(str(value).strip())
+        if not days.is_finite() or days != days.to_integral_value():
+            raise ValueError
+    except (ValueError, InvalidOperation) as exc:
+        raise _fail(f"{path}.value", _("Expected a whole number of days.")) from exc
+    if not 0 <= days <= MAX_DAYS:
+        raise _fail(
+            f"{path}.value",
+            _("Expected a number of days from 0 to %(max)s.") % {"max": MAX_DAYS},
+        )
+    return int(days)
 
 
 @condition_type("field")
@@ -191,20 +252,23 @@ def _field_condition(node: dict[str, Any], context: Context, path: str) -> Q:
     name = node.get("field")
     if name == "domain":
         op = _op(node, path, {"eq", "neq"})
-        domain = str(_value(node, path, op)).lstrip("@")
+        domain = _text_value(node, path, op).strip().lstrip("@")
+        if not domain:
+            raise _fail(f"{path}.value", _("A value is required."))
         q = Q(email__iendswith=f"@{domain}")
         return q if op == "eq" else ~q
-    if name not in SUBSCRIBER_FIELDS:
+    if not isinstance(name, str) or name not in SUBSCRIBER_FIELDS:
         raise _fail(f"{path}.field", _("Unknown field “%(name)s”.") % {"name": name})
     op = _op(node, path, set(_TEXT_OPS))
-    return _TEXT_OPS[op](str(name), _value(node, path, op))
+    return _TEXT_OPS[op](name, _text_value(node, path, op))
 
 
 @condition_type("attribute")
 def _attribute_condition(node: dict[str, Any], context: Context, path: str) -> Q:
     from postroom.audience.attributes import attribute_value_clean
 
-    custom = context.fields.get(str(node.get("name")))
+    name = node.get("name")
+    custom = context.fields.get(name) if isinstance(name, str) else None
     if custom is None:
         raise _fail(
             f"{path}.name", _("No custom field is named “%(name)s”.") % {"name": node.get("name")}
@@ -212,7 +276,7 @@ def _attribute_condition(node: dict[str, Any], context: Context, path: str) -> Q
     key = f"attributes__{custom.name}"
     if custom.type in (FieldType.TEXT, FieldType.CHOICE):
         op = _op(node, path, set(_TEXT_OPS))
-        value = _value(node, path, op)
+        value = _text_value(node, path, op)
         if op in ("is_empty", "is_not_empty"):
             present = Q(**{f"{key}__isnull": False}) & ~Q(**{key: ""})
             return present if op == "is_not_empty" else ~present
@@ -237,15 +301,19 @@ def _attribute_condition(node: dict[str, Any], context: Context, path: str) -> Q
     if op in ("is_empty", "is_not_empty"):
         present = Q(**{f"{key}__isnull": False})
         return present if op == "is_not_empty" else ~present
-    try:
-        value = attribute_value_clean(custom, _value(node, path, op))
-    except ValidationError as exc:
-        raise _fail(f"{path}.value", " ".join(exc.messages)) from exc
+    value = _value(node, path, op)
+    if custom.type == FieldType.NUMBER:
+        value = _number(value, path)
+    else:
+        if not isinstance(value, str):
+            raise _fail(f"{path}.value", _("Expected a date (YYYY-MM-DD)."))
+        try:
+            value = attribute_value_clean(custom, _text(value, path))
+        except ValidationError as exc:
+            raise _fail(f"{path}.value", " ".join(exc.messages)) from exc
     # Typed: a value of another type (stored before the field's type changed)
     # is NULL here, so it matches no comparison and every negation.
     typed = (AttributeNumber if custom.type == FieldType.NUMBER else AttributeText)(custom.name)
-    if custom.type == FieldType.NUMBER:
-        value = Decimal(str(value))  # 19.99 as written, not the binary float nearest to it
     if op == "eq":
         return Q(Exact(typed, value))
     if op == "neq":
@@ -261,12 +329,13 @@ def _missing_too(q: Q, key: str, op: str) -> Q:
 @condition_type("list")
 def _list_condition(node: dict[str, Any], context: Context, path: str) -> Q:
     op = _op(node, path, {"in", "not_in"})
-    try:
-        list_id = int(node.get("list"))  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise _fail(f"{path}.list", _("Choose a list.")) from exc
+    list_id = node.get("list")
+    if isinstance(list_id, str) and list_id.isdigit():
+        list_id = int(list_id)
+    if isinstance(list_id, bool) or not isinstance(list_id, int):
+        raise _fail(f"{path}.list", _("Choose a list."))
     status = node.get("status", SubscriptionStatus.SUBSCRIBED)
-    if status not in SubscriptionStatus.values and status != "any":
+    if not isinstance(status, str) or (status not in SubscriptionStatus.values and status != "any"):
         raise _fail(f"{path}.status", _("Unknown subscription status."))
     if list_id not in context.list_ids():
         raise _fail(f"{path}.list", _("Choose a list."))
@@ -281,21 +350,17 @@ def _list_condition(node: dict[str, Any], context: Context, path: str) -> Q:
 @condition_type("created")
 def _created_condition(node: dict[str, Any], context: Context, path: str) -> Q:
     op = _op(node, path, {"in_last_days", "older_than_days", "before", "after"})
-    value = _value(node, path, op)
     if op in ("in_last_days", "older_than_days"):
-        try:
-            days = int(value)
-        except (TypeError, ValueError) as exc:
-            raise _fail(f"{path}.value", _("Expected a number of days.")) from exc
-        since = context.now - dt.timedelta(days=days)
+        since = context.now - dt.timedelta(days=days_value(node, path))
         return Q(created_at__gte=since) if op == "in_last_days" else Q(created_at__lt=since)
+    value = _value(node, path, op)
     try:
-        day = dt.date.fromisoformat(str(value))
-    except ValueError as exc:
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else None
+        if day is None:
+            raise ValueError
+        moment = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+        if op == "after":
+            moment += dt.timedelta(days=1)
+    except (ValueError, OverflowError) as exc:
         raise _fail(f"{path}.value", _("Expected a date (YYYY-MM-DD).")) from exc
-    moment = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
-    return (
-        Q(created_at__lt=moment)
-        if op == "before"
-        else Q(created_at__gte=moment + dt.timedelta(days=1))
-    )
+    return Q(created_at__lt=moment) if op == "before" else Q(created_at__gte=moment)

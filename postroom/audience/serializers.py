@@ -164,7 +164,10 @@ class ImportCreateSerializer(serializers.Serializer):
         choices=SubscriptionStatus.choices, default=SubscriptionStatus.SUBSCRIBED
     )
     mapping = serializers.JSONField(
-        required=False, help_text="CSV column -> field; guessed from the header when omitted"
+        required=False,
+        help_text="CSV column -> field (email, full_name, first_name, last_name, comment, time_zone,"
+        " language, attr:<custom field>); when omitted, the mapping last used for the same"
+        " columns, else guessed from the header",
     )
 
 

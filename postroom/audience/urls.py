@@ -25,6 +25,7 @@ urlpatterns = [
     path("app/segments/<int:pk>/", segments.segment_edit, name="segment_edit"),
     path("app/segments/<int:pk>/delete/", segments.segment_delete, name="segment_delete"),
     path("app/fields/", settings_pages.field_index, name="field_index"),
+    path("app/fields/<int:pk>/", settings_pages.field_edit, name="field_edit"),
     path("app/fields/<int:pk>/delete/", settings_pages.field_delete, name="field_delete"),
     path(
         "app/fields/<int:pk>/index/", settings_pages.field_index_toggle, name="field_index_toggle"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("app/messages/new/", views.message_edit, name="message_create"),
     path("app/messages/<int:pk>/", views.message_edit, name="message_edit"),
     path("app/messages/<int:pk>/preview/", views.message_preview_view, name="message_preview"),
+    path("app/messages/<int:pk>/recipients/", views.message_recipients, name="message_recipients"),
     path("app/messages/<int:pk>/test/", views.message_test_send_view, name="message_test_send"),
     path("app/messages/<int:pk>/links/", views.message_links, name="message_links"),
     path("app/library/", views.library, name="content_library"),

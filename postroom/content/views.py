@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
 from postroom.audience.models import Subscriber
+from postroom.audience.selectors import subscriber_list
 from postroom.content import services
 from postroom.content.forms import BlockForm, LayoutForm, MessageForm, TestSendForm
 from postroom.content.models import ContentBlock, Layout, Message
@@ -58,7 +59,6 @@ def message_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
             "message": message,
             "form": form,
             "test_form": TestSendForm(),
-            "subscribers": scoped(Subscriber, request.workspace).order_by("-id")[:20],
             "can_change": request.membership.has(Perm.CONTENT_CHANGE),
         },
     )
@@ -80,6 +80,26 @@ def message_preview_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
     except (SecurityError, TemplateError) as exc:
         context["error"] = str(exc)
     return render(request, "content/_preview.html", context)
+
+
+RECIPIENT_RESULTS = 10
+
+
+@workspace_view()
+def message_recipients(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """Subscribers of the workspace to preview a message as, by address or name (htmx)."""
+    message = get_scoped_or_404(Message, request.workspace, pk=pk)
+    query = request.GET.get("q", "").strip()[:254]
+    results = (
+        list(subscriber_list(workspace=request.workspace, search=query)[:RECIPIENT_RESULTS])
+        if query
+        else []
+    )
+    return render(
+        request,
+        "content/_recipient_results.html",
+        {"message": message, "results": results, "q": query},
+    )
 
 
 @workspace_view(Perm.CONTENT_CHANGE)

@@ -21,6 +21,7 @@ from postroom.audience.segments import (
     _op,
     builder_options_provider,
     condition_type,
+    days_value,
 )
 from postroom.campaigns.models import Campaign
 from postroom.delivery.models import Delivery, DeliveryStatus
@@ -43,10 +44,12 @@ _LAST = {"opened": "last_opened_at", "clicked": "last_clicked_at", "converted": 
 @condition_type("campaign")
 def _campaign_condition(node: dict[str, Any], context: Context, path: str) -> Q:
     op = _op(node, path, set(CAMPAIGN_OPS))
-    try:
-        campaign_id = int(node.get("campaign"))  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise _fail(f"{path}.campaign", _("Choose a campaign.")) from exc
+    campaign_id = node.get("campaign")
+    if isinstance(campaign_id, str) and campaign_id.isdigit():
+        campaign_id = int(campaign_id)
+    # Past 2**63 the id cannot exist, and the database would refuse the parameter.
+    if isinstance(campaign_id, bool) or not isinstance(campaign_id, int) or campaign_id >= 2**63:
+        raise _fail(f"{path}.campaign", _("Choose a campaign."))
     if not Campaign.objects.filter(pk=campaign_id, workspace_id=context.workspace_id).exists():
         raise _fail(f"{path}.campaign", _("Choose a campaign."))
     received = Q(
@@ -77,15 +80,9 @@ def _campaign_condition(node: dict[str, Any], context: Context, path: str) -> Q:
 def _activity_condition(node: dict[str, Any], context: Context, path: str) -> Q:
     op = _op(node, path, {"in_last_days", "not_in_last_days"})
     action = node.get("action")
-    if action not in _LAST:
+    if not isinstance(action, str) or action not in _LAST:
         raise _fail(f"{path}.action", _("Choose opened, clicked or converted."))
-    try:
-        days = int(node.get("value"))  # type: ignore[arg-type]
-        if days < 0:
-            raise ValueError
-    except (TypeError, ValueError) as exc:
-        raise _fail(f"{path}.value", _("Expected a number of days.")) from exc
-    since = context.now - dt.timedelta(days=days)
+    since = context.now - dt.timedelta(days=days_value(node, path))
     q = Q(
         Exists(
             Engagement.objects.filter(

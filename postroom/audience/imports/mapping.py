@@ -5,7 +5,16 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-PLAIN_TARGETS = ("email", "full_name", "comment", "time_zone", "language")
+PLAIN_TARGETS = (
+    "email",
+    "full_name",
+    "first_name",
+    "last_name",
+    "comment",
+    "time_zone",
+    "language",
+)
+NAME_PARTS = ("first_name", "last_name")  # joined with a space into the full name
 ATTRIBUTE_PREFIX = "attr:"
 
 _GUESSES = {
@@ -20,6 +29,8 @@ _GUESSES = {
         "емейл",
     },
     "full_name": {"name", "full name", "full_name", "fullname", "имя", "фио", "полное имя"},
+    "first_name": {"first name", "firstname", "first_name", "given name", "forename"},
+    "last_name": {"last name", "lastname", "last_name", "surname", "family name", "фамилия"},
     "comment": {"comment", "comments", "note", "notes", "комментарий", "примечание"},
     "time_zone": {"time zone", "timezone", "time_zone", "tz", "часовой пояс"},
     "language": {"language", "lang", "locale", "язык"},
@@ -44,6 +55,11 @@ def mapping_guess(header: list[str], attribute_names: list[str]) -> dict[str, st
             taken.add(target)
         else:
             mapping[column] = ""
+    if "last_name" in taken and "first_name" not in taken:
+        # Next to a last name, "Name" / "Имя" is the first name.
+        for column, target in mapping.items():
+            if target == "full_name" and _key(column) in ("name", "имя"):
+                mapping[column] = "first_name"
     return mapping
 
 
@@ -67,4 +83,8 @@ def mapping_validate(
         cleaned[column] = target
     if "email" not in seen:
         raise ValidationError({"mapping": _("Choose the column that holds the email address.")})
+    if "full_name" in seen and seen.intersection(NAME_PARTS):
+        raise ValidationError(
+            {"mapping": _("Choose either a full name or first and last names, not both.")}
+        )
     return cleaned

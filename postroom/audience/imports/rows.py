@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from postroom.audience.attributes import attribute_value_clean
 from postroom.audience.emails import email_normalize_many
-from postroom.audience.imports.mapping import ATTRIBUTE_PREFIX
+from postroom.audience.imports.mapping import ATTRIBUTE_PREFIX, NAME_PARTS
 from postroom.audience.models import CustomField, FieldType
 
 MAX_CELL = 10_000
@@ -66,6 +66,7 @@ class RowParser:
         self._others = tuple(
             plain.get(t, -1) for t in ("full_name", "comment", "time_zone", "language")
         )
+        self._name_parts = tuple(plain[t] for t in NAME_PARTS if t in plain)
         by_name = {f.name: f for f in fields}
         self._attributes = [
             (by_name[t.removeprefix(ATTRIBUTE_PREFIX)], index[c])
@@ -140,11 +141,16 @@ class RowParser:
         time_zone = cells[zone_i].strip() if 0 <= zone_i < width else ""
         if time_zone and time_zone not in _zones():
             raise RowRefused(_("Unknown time zone “%(tz)s”.") % {"tz": time_zone}, email_cell)
+        if self._name_parts:
+            parts = (cells[i].strip() for i in self._name_parts if i < width)
+            full_name = " ".join(p for p in parts if p)[:200]
+        else:
+            full_name = cells[name_i].strip()[:200] if 0 <= name_i < width else ""
         # Positional: a million keyword calls cost more than the record itself.
         return Record(
             line,
             email,
-            cells[name_i].strip()[:200] if 0 <= name_i < width else "",
+            full_name,
             cells[comment_i].strip() if 0 <= comment_i < width else "",
             time_zone,
             cells[language_i].strip()[:16] if 0 <= language_i < width else "",

@@ -1,3 +1,5 @@
+import hashlib
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -10,9 +12,21 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from postroom.accounts.models import User, Workspace
-from postroom.audience.imports.mapping import mapping_guess, mapping_validate
+from postroom.audience.imports.mapping import (
+    ATTRIBUTE_PREFIX,
+    PLAIN_TARGETS,
+    mapping_guess,
+    mapping_validate,
+)
 from postroom.audience.imports.source import CsvError, CsvShape, csv_shape
-from postroom.audience.models import CustomField, Import, ImportMode, ImportStatus, MailingList
+from postroom.audience.models import (
+    CustomField,
+    Import,
+    ImportMapping,
+    ImportMode,
+    ImportStatus,
+    MailingList,
+)
 
 
 def _attribute_names(workspace: Workspace) -> list[str]:
@@ -26,12 +40,43 @@ def import_shape(*, job: Import) -> CsvShape:
         raise ValidationError({"file": str(exc)}) from exc
 
 
-@transaction.atomic
-def import_upload(*, workspace: Workspace, user: User | None, upload: File) -> Import:
-    """Store an uploaded CSV as a draft import with a guessed column mapping.
+def header_key(header: list[str]) -> str:
+    """The same key for the same set of column names, in any order."""
+    return hashlib.sha256(json.dumps(sorted(set(header))).encode()).hexdigest()
 
-    Refuses files over IMPORT_MAX_BYTES and files that are not readable CSV.
+
+def _mapping_for(workspace: Workspace, header: list[str]) -> dict[str, str]:
+    """The mapping last used for these columns in this workspace, else a guess from their names."""
+    names = _attribute_names(workspace)
+    remembered = (
+        ImportMapping.objects.filter(workspace=workspace, header_key=header_key(header))
+        .values_list("mapping", flat=True)
+        .first()
+    )
+    if remembered is None:
+        return mapping_guess(header, names)
+    # A custom field deleted since is not offered again.
+    targets = set(PLAIN_TARGETS) | {ATTRIBUTE_PREFIX + n for n in names}
+    return {c: t if (t := remembered.get(c, "")) in targets else "" for c in header}
+
+
+@transaction.atomic
+def import_upload(
+    *,
+    workspace: Workspace,
+    user: User | None,
+    upload: File,
+    lists: Iterable[MailingList] = (),
+) -> Import:
+    """Store an uploaded CSV as a draft import with a column mapping and lists to confirm.
+
+    The mapping is the one last used for the same columns, else guessed from
+    their names. Refuses files over IMPORT_MAX_BYTES and files that are not
+    readable CSV.
     """
+    lists = list(lists)
+    if any(m.workspace_id != workspace.pk for m in lists):
+        raise ValidationError({"lists": _("Unknown list.")})
     limit = settings.IMPORT_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise ValidationError(
@@ -51,8 +96,9 @@ def import_upload(*, workspace: Workspace, user: User | None, upload: File) -> I
         job.file.delete(save=False)
         raise ValidationError({"file": str(exc)}) from exc
     job.encoding, job.delimiter = shape.encoding, shape.delimiter
-    job.mapping = mapping_guess(shape.header, _attribute_names(workspace))
+    job.mapping = _mapping_for(workspace, shape.header)
     job.save()
+    job.lists.set(lists)
     return job
 
 
@@ -88,6 +134,12 @@ def import_start(
     job.status = ImportStatus.QUEUED
     job.save()
     job.lists.set(lists)
+    # Every column, the skipped too: the next file with these columns starts from here.
+    ImportMapping.objects.update_or_create(
+        workspace_id=job.workspace_id,
+        header_key=header_key(shape.header),
+        defaults={"mapping": {c: job.mapping.get(c, "") for c in shape.header}},
+    )
     if enqueue:
         # The worker writes the refused rows' reasons in the language of whoever started it.
         language = translation.get_language()

@@ -13,9 +13,14 @@ from postroom.audience.exports import EchoBuffer, cell_neutralize
 from postroom.audience.forms import ImportStartForm, ImportUploadForm
 from postroom.audience.imports.mapping import ATTRIBUTE_PREFIX, PLAIN_TARGETS
 from postroom.audience.imports.source import csv_preview
-from postroom.audience.models import CustomField, Import, ImportStatus
+from postroom.audience.models import CustomField, Import, ImportStatus, MailingList
 from postroom.audience.services import imports as services
 from postroom.core.tenancy import get_scoped_or_404, scoped
+
+
+def _chosen_lists(request: WorkspaceRequest, values: list[str]) -> list[MailingList]:
+    """The workspace's lists named in the request (an import started from a list's page)."""
+    return [get_scoped_or_404(MailingList, request.workspace, pk=v) for v in values if v.isdigit()]
 
 
 @workspace_view(Perm.AUDIENCE_VIEW)
@@ -27,6 +32,7 @@ def import_index(request: WorkspaceRequest) -> HttpResponse:
         {
             "imports": scoped(Import, request.workspace)[:50],
             "form": form,
+            "lists": _chosen_lists(request, request.GET.getlist("list")),
             "can_change": request.membership.has(Perm.AUDIENCE_CHANGE),
         },
     )
@@ -35,10 +41,14 @@ def import_index(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(Perm.AUDIENCE_CHANGE)
 def import_upload(request: WorkspaceRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
+    lists = _chosen_lists(request, request.POST.getlist("lists"))
     if request.method == "POST" and form.is_valid():
         try:
             job = services.import_upload(
-                workspace=request.workspace, user=request.user, upload=form.cleaned_data["file"]
+                workspace=request.workspace,
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                lists=lists,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -47,7 +57,12 @@ def import_upload(request: WorkspaceRequest) -> HttpResponse:
     return render(
         request,
         "audience/import_index.html",
-        {"imports": scoped(Import, request.workspace)[:50], "form": form, "can_change": True},
+        {
+            "imports": scoped(Import, request.workspace)[:50],
+            "form": form,
+            "lists": lists,
+            "can_change": True,
+        },
     )
 
 
@@ -55,6 +70,8 @@ def _targets(workspace: object) -> list[tuple[str, str]]:
     labels = {
         "email": _("Email"),
         "full_name": _("Full name"),
+        "first_name": _("First name"),
+        "last_name": _("Last name"),
         "comment": _("Comment"),
         "time_zone": _("Time zone"),
         "language": _("Language"),
@@ -78,7 +95,12 @@ def import_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
             else "audience/import_detail.html"
         )
         return render(request, template, {"job": job, "issues": job.issues.all()[:100]})
-    form = ImportStartForm(request.POST or None, workspace=request.workspace)
+    # Lists chosen where the import started (a list's page) come checked.
+    form = ImportStartForm(
+        request.POST or None,
+        workspace=request.workspace,
+        initial={"lists": list(job.lists.values_list("pk", flat=True))},
+    )
     shape = services.import_shape(job=job)
     mapping = {
         c: request.POST.get(f"map_{i}", job.mapping.get(c, "")) for i, c in enumerate(shape.header)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from postroom.accounts.roles import Perm
@@ -20,7 +21,7 @@ from postroom.audience.models import (
 from postroom.audience.segments import (
     SUBSCRIBER_FIELDS,
     builder_options_extra,
-    segment_error_text,
+    segment_errors,
     segment_q,
 )
 from postroom.audience.selectors import count_bounded
@@ -39,9 +40,56 @@ def segment_index(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
+# Operators as people say them; the builder shows these, the definition keeps the codes.
+OP_LABELS = {
+    "eq": gettext_lazy("is"),
+    "neq": gettext_lazy("is not"),
+    "contains": gettext_lazy("contains"),
+    "not_contains": gettext_lazy("does not contain"),
+    "starts_with": gettext_lazy("starts with"),
+    "ends_with": gettext_lazy("ends with"),
+    "is_empty": gettext_lazy("is empty"),
+    "is_not_empty": gettext_lazy("is not empty"),
+    "in": gettext_lazy("is one of"),
+    "gt": gettext_lazy("is greater than"),
+    "gte": gettext_lazy("is at least"),
+    "lt": gettext_lazy("is less than"),
+    "lte": gettext_lazy("is at most"),
+    "is_true": gettext_lazy("is yes"),
+    "is_false": gettext_lazy("is no"),
+    "in_list": gettext_lazy("is on the list"),
+    "not_in_list": gettext_lazy("is not on the list"),
+    "in_last_days": gettext_lazy("in the last N days"),
+    "older_than_days": gettext_lazy("more than N days ago"),
+    "before": gettext_lazy("before"),
+    "after": gettext_lazy("after"),
+}
+# The same comparisons read as time for date fields.
+DATE_OP_LABELS = {
+    "eq": gettext_lazy("is on"),
+    "neq": gettext_lazy("is not on"),
+    "gt": gettext_lazy("is after"),
+    "gte": gettext_lazy("is on or after"),
+    "lt": gettext_lazy("is before"),
+    "lte": gettext_lazy("is on or before"),
+}
+FIELD_LABELS = {
+    "email": gettext_lazy("Email"),
+    "full_name": gettext_lazy("Full name"),
+    "comment": gettext_lazy("Comment"),
+    "language": gettext_lazy("Language"),
+    "time_zone": gettext_lazy("Time zone"),
+    "source": gettext_lazy("Signup source"),
+    "status": gettext_lazy("Status"),
+    "domain": gettext_lazy("Email domain"),
+}
+
+
 def _builder_options(request: WorkspaceRequest) -> dict[str, object]:
     return {
-        "fields": [*SUBSCRIBER_FIELDS, "domain"],
+        "fields": [[f, str(FIELD_LABELS[f])] for f in (*SUBSCRIBER_FIELDS, "domain")],
+        "opLabels": {op: str(label) for op, label in OP_LABELS.items()},
+        "dateOpLabels": {op: str(label) for op, label in DATE_OP_LABELS.items()},
         "attributes": [
             {"name": f.name, "label": f.label, "type": f.type, "choices": f.choices}
             for f in scoped(CustomField, request.workspace)
@@ -65,6 +113,7 @@ def segment_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
         else {"definition": {"match": "all", "conditions": []}}
     )
     form = SegmentForm(request.POST or None, initial=initial)
+    errors: dict[str, str] = {}
     if request.method == "POST":
         if not request.membership.has(Perm.AUDIENCE_CHANGE):
             raise PermissionDenied
@@ -72,7 +121,8 @@ def segment_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
             try:
                 segment_q(form.cleaned_data["definition"], workspace_id=request.workspace.pk)
             except ValidationError as exc:
-                form.add_error(None, segment_error_text(exc))
+                errors = segment_errors(exc)
+                form.add_error(None, _("Correct the conditions marked below."))
             else:
                 segment = segment or Segment(workspace=request.workspace)
                 segment.name = form.cleaned_data["name"]
@@ -81,12 +131,16 @@ def segment_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
                 segment.save()
                 messages.success(request, _("Segment saved."))
                 return redirect("segment_edit", pk=segment.pk)
+        elif "definition" in form.errors:
+            errors = {"definition": " ".join(str(e) for e in form.errors["definition"])}
     definition = form["definition"].value()
     if isinstance(definition, str):
         try:
             definition = json.loads(definition)
-        except ValueError:
-            definition = {"match": "all", "conditions": []}
+        except (ValueError, RecursionError):
+            definition = None
+    if not isinstance(definition, dict) or not isinstance(definition.get("conditions"), list):
+        definition = {"match": "all", "conditions": []}  # what the builder can show
     return render(
         request,
         "audience/segment_edit.html",
@@ -95,6 +149,7 @@ def segment_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
             "form": form,
             "definition": definition,
             "options": _builder_options(request),
+            "errors": errors,
             "can_change": request.membership.has(Perm.AUDIENCE_CHANGE),
         },
     )
@@ -108,10 +163,11 @@ def segment_preview(request: WorkspaceRequest) -> HttpResponse:
     try:
         definition = json.loads(request.POST.get("definition", "{}"))
         q = segment_q(definition, workspace_id=request.workspace.pk)
-    except ValueError:
-        context["error"] = _("The definition is not valid JSON.")
+    except (ValueError, RecursionError):
+        context["errors"] = {"definition": _("The definition is not valid JSON.")}
     except ValidationError as exc:
-        context["error"] = segment_error_text(exc)
+        # Shown at the faulty conditions by the builder, and as a list here.
+        context["errors"] = segment_errors(exc)
     else:
         matching = scoped(Subscriber, request.workspace).filter(q).order_by("-id")
         context["count"], context["exact"] = count_bounded(matching)

@@ -26,14 +26,10 @@ def field_index(request: WorkspaceRequest) -> HttpResponse:
         if not request.membership.has(Perm.AUDIENCE_CHANGE):
             raise PermissionDenied
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "choices_text"}
-            data["choices"] = form.cleaned_data["choices_text"].splitlines()
             try:
-                custom_field_save(workspace=request.workspace, **data)
+                custom_field_save(workspace=request.workspace, **form.values())
             except ValidationError as exc:
-                form_add_service_error(
-                    form, exc, field_for=lambda k: {"choices": "choices_text"}.get(k, k)
-                )
+                form_add_service_error(form, exc, field_for=_form_field_for)
             else:
                 messages.success(request, _("Field added."))
                 return redirect("field_index")
@@ -42,6 +38,37 @@ def field_index(request: WorkspaceRequest) -> HttpResponse:
         "audience/field_index.html",
         {
             "fields": _fields_with_index_state(request.workspace),
+            "form": form,
+            "can_change": request.membership.has(Perm.AUDIENCE_CHANGE),
+        },
+    )
+
+
+def _form_field_for(key: str) -> str:
+    return {"choices": "choices_text"}.get(key, key)
+
+
+@workspace_view(Perm.AUDIENCE_VIEW)
+def field_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    field = get_scoped_or_404(CustomField, request.workspace, pk=pk)
+    form = CustomFieldForm(request.POST or None, field=field)
+    if request.method == "POST":
+        if not request.membership.has(Perm.AUDIENCE_CHANGE):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                custom_field_save(workspace=request.workspace, field=field, **form.values())
+            except ValidationError as exc:
+                field.refresh_from_db()  # the page shows what is stored, not the refused change
+                form_add_service_error(form, exc, field_for=_form_field_for)
+            else:
+                messages.success(request, _("Field saved."))
+                return redirect("field_index")
+    return render(
+        request,
+        "audience/field_edit.html",
+        {
+            "field": field,
             "form": form,
             "can_change": request.membership.has(Perm.AUDIENCE_CHANGE),
         },
