@@ -3,6 +3,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -44,7 +45,7 @@ class _ContentViewSet(
 
 def _own(workspace: Any, obj: Any, field: str) -> None:
     if obj is not None and obj.workspace_id != workspace.pk:
-        raise DjangoValidationError({field: "Unknown."})
+        raise DjangoValidationError({field: _("Not found.")})
 
 
 class MessageApi(_ContentViewSet):

@@ -1,12 +1,11 @@
 from rest_framework import serializers
 
 from postroom.content.models import ContentBlock, Layout, LinkCheck, Message
+from postroom.core.serializers import WorkspaceRelatedField
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    layout = serializers.PrimaryKeyRelatedField(
-        queryset=Layout.objects.all(), allow_null=True, required=False
-    )
+    layout = WorkspaceRelatedField(queryset=Layout.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Message
