@@ -84,7 +84,7 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
 
     def get_serializer_context(self) -> dict[str, Any]:
         # Related ids in request bodies are looked up in this workspace only.
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if not getattr(self, "swagger_fake_view", False) and isinstance(self.request.user, User):
             context["workspace"] = self.workspace
         return context

@@ -20,4 +20,6 @@ class WorkspaceRelatedField(serializers.PrimaryKeyRelatedField):
     default_error_messages = {"does_not_exist": _("Not found.")}
 
     def get_queryset(self) -> QuerySet[Any]:
-        return scoped(super().get_queryset(), self.context.get("workspace"))
+        queryset = super().get_queryset()
+        assert queryset is not None, "give the field a queryset"
+        return scoped(queryset, self.context.get("workspace"))
