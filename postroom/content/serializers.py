@@ -61,6 +61,13 @@ class TestSendSerializer(serializers.Serializer):
     subscriber = serializers.IntegerField(required=False)
 
 
+class TestSendResultSerializer(serializers.Serializer):
+    to = serializers.ListField(child=serializers.EmailField(), help_text="Queued for these")
+    suppressed = serializers.ListField(
+        child=serializers.EmailField(), help_text="Skipped: on the suppression list"
+    )
+
+
 class LinkCheckSerializer(serializers.ModelSerializer):
     class Meta:
         model = LinkCheck
