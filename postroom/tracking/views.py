@@ -20,6 +20,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from postroom.core.ratelimit import hourly_limit_exceeded
 from postroom.tracking.buffer import hit_record
 from postroom.tracking.clicks import click_location, link_target
 from postroom.tracking.hits import conversion_uid, hit_make, revenue_parse
@@ -90,6 +91,9 @@ def _cors(response: HttpResponse) -> HttpResponse:
     return response
 
 
+BEACON_CONVERSIONS_PER_HOUR = 10
+
+
 @csrf_exempt
 @require_http_methods(["POST", "OPTIONS"])
 def tracking_beacon(request: HttpRequest) -> HttpResponse:
@@ -112,6 +116,10 @@ def tracking_beacon(request: HttpRequest) -> HttpResponse:
     extra: dict[str, Any] = {"url": str(data.get("url", ""))[:500]}
     uid = ""
     if kind == "conversion":
+        # Anyone holding the token (whoever clicked) can claim conversions for it: at
+        # most a few an hour count, so one visitor cannot make up a campaign's revenue.
+        if hourly_limit_exceeded(f"beacon-conversions:{ids[0]}", BEACON_CONVERSIONS_PER_HOUR):
+            return _cors(HttpResponse(status=204))
         goal = str(data.get("goal", "") or "conversion")[:100]
         extra.update(g=goal, r=str(revenue) if revenue is not None else None)
         if data.get("id"):  # an order id: the same order is one conversion, however often sent
