@@ -1,7 +1,8 @@
 """The public archive of a list: the campaigns it was sent, readable by anyone with its link.
 
 Messages are rendered for nobody in particular (no name, no address, no
-working unsubscribe link) and served with scripts forbidden.
+working unsubscribe link), cleaned of anything that acts (`mail_html_for_web`) and
+served with scripts and forms forbidden.
 """
 
 from django.db.models import Max, QuerySet
@@ -11,6 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from postroom.audience.models import MailingList
 from postroom.campaigns.models import Campaign, RunStatus
 from postroom.content.rendering import message_render, recipient_context
+from postroom.content.webpage import mail_html_for_web
+from postroom.core.csp import MAIL_PAGE_POLICY
 
 _SENT = (RunStatus.SENDING, RunStatus.FINISHED)
 
@@ -48,6 +51,6 @@ def list_archive_message(request: HttpRequest, public_id: str, pk: int) -> HttpR
         campaign.message,
         recipient_context(email="", campaign={"name": campaign.name, "id": campaign.pk}),
     )
-    response = HttpResponse(rendered.html)
-    response["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
+    response = HttpResponse(mail_html_for_web(rendered.html, title=rendered.subject))
+    response["Content-Security-Policy"] = MAIL_PAGE_POLICY
     return response

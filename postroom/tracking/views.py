@@ -20,6 +20,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from postroom.content.webpage import mail_html_for_web
+from postroom.core.csp import MAIL_PAGE_POLICY
 from postroom.core.ratelimit import hourly_limit_exceeded
 from postroom.tracking.buffer import hit_record
 from postroom.tracking.clicks import click_location, link_target
@@ -65,9 +67,9 @@ def tracking_web_view(request: HttpRequest, token: str) -> HttpResponse:
     html = web_view_render(ids[0]) if ids else None
     if html is None:
         return render(request, "tracking/invalid.html", status=404)
-    response = HttpResponse(html)
+    response = HttpResponse(mail_html_for_web(html))
     response["Cache-Control"] = NO_STORE
-    response["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
+    response["Content-Security-Policy"] = MAIL_PAGE_POLICY
     response["X-Robots-Tag"] = "noindex"
     return response
 
