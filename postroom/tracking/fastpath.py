@@ -68,6 +68,8 @@ class TrackingFastPath:
             logger.warning("tracking fast path off: it does not know middleware %s", unknown)
         self.redirect = settings.SECURE_SSL_REDIRECT
         proxy = settings.SECURE_PROXY_SSL_HEADER
+        self.proxy_header: str | None
+        self.proxy_value: str | None
         self.proxy_header, self.proxy_value = proxy if proxy else (None, None)
         self.allowed_hosts = settings.ALLOWED_HOSTS
         if settings.DEBUG and not self.allowed_hosts:
