@@ -3,7 +3,10 @@
 The installation's relay (EMAIL_URL) is a real SMTP server on loopback.
 """
 
+import datetime as dt
+
 import pytest
+import time_machine
 
 from postroom.accounts.roles import Role
 from postroom.audience.services.suppressions import suppression_add
@@ -26,6 +29,13 @@ def installation_relay(settings):
     yield server
     POOL.close_all()
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _inside_one_hour():
+    """Limits count per clock hour: keep each test inside one, whenever it runs."""
+    with time_machine.travel(dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC), tick=True):
+        yield
 
 
 def _send(client, message, to, django_capture_on_commit_callbacks):
