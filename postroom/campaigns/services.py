@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,6 +209,16 @@ LIVE = (*EDITABLE, CampaignStatus.RUNNING)
 def campaigns_recheck_for_message(*, message_id: int, user: User | None) -> None:
     for campaign in Campaign.objects.filter(message_id=message_id, status__in=LIVE).select_related(
         "workspace", "message__layout"
+    ):
+        campaign_recheck_approval(campaign=campaign, user=user)
+
+
+def campaigns_recheck_for_segment(*, segment_id: int, user: User | None) -> None:
+    """After a segment changed: approved campaigns whose audience it decides need approval again."""
+    for campaign in (
+        Campaign.objects.filter(status__in=LIVE)
+        .filter(Q(segment_id=segment_id) | Q(exclude_segment_id=segment_id))
+        .select_related("workspace", "message__layout")
     ):
         campaign_recheck_approval(campaign=campaign, user=user)
 

@@ -1,6 +1,7 @@
 """What an approver approved includes who receives it: widening the audience needs approval again."""
 
 import datetime as dt
+import json
 
 import pytest
 import time_machine
@@ -126,3 +127,39 @@ def test_it_sends_the_widened_audience_once_approved_again(
         "ann@vip.example",
         "bob@example.com",
     ]
+
+
+def test_widening_the_segment_in_the_app_needs_approval_at_once(approved, owner, login):
+    campaign, _approver = approved
+
+    response = login(owner.user).post(
+        f"/app/segments/{campaign.segment.pk}/",
+        {"name": "Everyone now", "description": "", "definition": json.dumps(EVERYONE)},
+    )
+
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.PENDING_APPROVAL
+
+
+def test_changing_an_exclusion_segment_over_the_api_needs_approval_at_once(approved, owner, api):
+    campaign, _approver = approved
+
+    response = api(owner.user).patch(
+        f"/api/v1/segments/{campaign.exclude_segment.pk}/", {"definition": NOBODY}, format="json"
+    )
+
+    assert response.status_code == 200
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.PENDING_APPROVAL
+
+
+def test_renaming_a_segment_keeps_the_approval(approved, owner, api):
+    campaign, _approver = approved
+
+    api(owner.user).patch(
+        f"/api/v1/segments/{campaign.segment.pk}/", {"name": "VIPs"}, format="json"
+    )
+
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.SCHEDULED
