@@ -47,6 +47,7 @@ def environment() -> None:
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+    os.environ.setdefault("NUM_PROXIES", "1")  # the pretend HTTPS proxy's X-Forwarded-Proto
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/11")
     os.environ.setdefault("HUEY_NAME", "postroom-bench-tracking")
     os.environ.setdefault("LOG_LEVEL", "WARNING")

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "postroom.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -233,9 +234,14 @@ SECURE_SSL_REDIRECT = E.HTTPS
 SECURE_HSTS_SECONDS = 31536000 if E.HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = E.HTTPS
 SECURE_HSTS_PRELOAD = E.HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only a proxy of ours may say the request came over HTTPS; without one a client could.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if E.NUM_PROXIES > 0 else None
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = E.HTTPS
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Read by the server only (the tracking fast path, LocaleMiddleware), never by scripts.
+LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

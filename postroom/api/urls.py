@@ -1,5 +1,5 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from postroom.accounts import apis as accounts_apis
@@ -33,7 +33,7 @@ urlpatterns = [
     path("auth/token/", accounts_apis.TokenObtainApi.as_view(), name="api_token"),
     path("me/", accounts_apis.MeApi.as_view(), name="api_me"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include(router.urls)),
     re_path(r"^.*$", not_found, name="api_not_found"),
 ]

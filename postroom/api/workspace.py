@@ -82,6 +82,13 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
     def base_queryset(self) -> Any:
         return self.model._default_manager.all()
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        # Related ids in request bodies are looked up in this workspace only.
+        context = dict(super().get_serializer_context())
+        if not getattr(self, "swagger_fake_view", False) and isinstance(self.request.user, User):
+            context["workspace"] = self.workspace
+        return context
+
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return self.model._default_manager.none()

@@ -40,6 +40,7 @@ from postroom.audience.services import lists as list_services
 from postroom.audience.services import subscribers as subscriber_services
 from postroom.audience.services import suppressions as suppression_services
 from postroom.audience.services.custom_fields import custom_field_delete, custom_field_save
+from postroom.audience.services.segments import segment_save
 from postroom.audience.services.subscriptions import subscription_set
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
@@ -201,6 +202,12 @@ class SegmentApi(_AudienceModelViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         serializer.save(workspace=self.workspace)
+
+    def perform_update(self, serializer: Any) -> None:
+        segment = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(segment, name, value)
+        serializer.instance = segment_save(segment=segment, user=request_user(self.request))
 
     @extend_schema(responses=CountSerializer)
     @action(detail=True, methods=["get"])

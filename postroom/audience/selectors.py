@@ -32,6 +32,19 @@ def unsuppressed_q() -> Q:
     )
 
 
+def addresses_suppressed(*, workspace_id: int, emails: list[str]) -> list[str]:
+    """Those of `emails` (as given) whose address or domain is on the workspace's suppression list."""
+    normalized = {email: email.strip().lower() for email in emails}
+    domains = {value.rpartition("@")[2] for value in normalized.values()}
+    entries = Suppression.objects.filter(workspace_id=workspace_id).filter(
+        Q(email__in=set(normalized.values())) | Q(domain__in=domains)
+    )
+    hits = {value for pair in entries.values_list("email", "domain") for value in pair if value}
+    return [
+        email for email, value in normalized.items() if {value, value.rpartition("@")[2]} & hits
+    ]
+
+
 def subscriber_list(
     *,
     workspace: Workspace,

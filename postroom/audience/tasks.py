@@ -6,6 +6,14 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from postroom.audience.imports.engine import import_run
 
 
+@db_task(retries=5, retry_delay=60)
+def optin_confirmation_send(subscription_id: int, base_url: str) -> None:
+    """The double opt-in mail, out of the request (a mail server's delay is no one's business)."""
+    from postroom.audience.services.public import optin_confirmation_mail
+
+    optin_confirmation_mail(subscription_id=subscription_id, base_url=base_url)
+
+
 @db_task()
 def import_process(import_id: int, language: str | None = None) -> None:
     """Run the import; its report (reasons, errors) is written in `language` (the starter's)."""

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -37,10 +38,10 @@ def _owned(workspace: Any, data: dict[str, Any]) -> None:
     for field in ("message", "segment", "exclude_segment"):
         obj = data.get(field)
         if obj is not None and obj.workspace_id != workspace.pk:
-            raise DjangoValidationError({field: "Unknown."})
+            raise DjangoValidationError({field: _("Not found.")})
     for field in ("lists", "exclude_lists"):
         if any(m.workspace_id != workspace.pk for m in data.get(field, [])):
-            raise DjangoValidationError({field: "Unknown list."})
+            raise DjangoValidationError({field: _("Not found.")})
 
 
 class CampaignApi(

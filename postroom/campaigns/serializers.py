@@ -3,20 +3,17 @@ from rest_framework import serializers
 from postroom.audience.models import MailingList, Segment
 from postroom.campaigns.models import Campaign, CampaignEvent, CampaignRun
 from postroom.content.models import Message
+from postroom.core.serializers import WorkspaceRelatedField
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    message = serializers.PrimaryKeyRelatedField(queryset=Message.objects.all())
-    lists = serializers.PrimaryKeyRelatedField(
+    message = WorkspaceRelatedField(queryset=Message.objects.all())
+    lists = WorkspaceRelatedField(queryset=MailingList.objects.all(), many=True, required=False)
+    exclude_lists = WorkspaceRelatedField(
         queryset=MailingList.objects.all(), many=True, required=False
     )
-    exclude_lists = serializers.PrimaryKeyRelatedField(
-        queryset=MailingList.objects.all(), many=True, required=False
-    )
-    segment = serializers.PrimaryKeyRelatedField(
-        queryset=Segment.objects.all(), allow_null=True, required=False
-    )
-    exclude_segment = serializers.PrimaryKeyRelatedField(
+    segment = WorkspaceRelatedField(queryset=Segment.objects.all(), allow_null=True, required=False)
+    exclude_segment = WorkspaceRelatedField(
         queryset=Segment.objects.all(), allow_null=True, required=False
     )
 

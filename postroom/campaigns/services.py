@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,8 +46,22 @@ def campaign_schedule_spec(campaign: Campaign) -> Schedule:
     )
 
 
+def _segment_print(segment_id: int | None) -> list[Any] | None:
+    # The definition, not only the id: widening an approved segment widens the send.
+    from postroom.audience.models import Segment
+
+    if segment_id is None:
+        return None
+    definition = Segment.objects.filter(pk=segment_id).values_list("definition", flat=True).first()
+    return [segment_id, definition]
+
+
 def campaign_fingerprint(campaign: Campaign) -> str:
-    """What an approver approved: content (message version), audience and schedule."""
+    """What an approver approved: content (message version), audience and schedule.
+
+    The audience is everything that decides who receives it: the lists, the
+    exclusion lists, and the segment and exclusion segment by their definitions.
+    """
     from postroom.content.models import ContentBlock
     from postroom.content.rendering import body_html_source
 
@@ -68,8 +83,8 @@ def campaign_fingerprint(campaign: Campaign) -> str:
         "message": [campaign.message_id, hashlib.sha256(json.dumps(content).encode()).hexdigest()],
         "lists": sorted(campaign.lists.values_list("id", flat=True)),
         "exclude_lists": sorted(campaign.exclude_lists.values_list("id", flat=True)),
-        "segment": campaign.segment_id,
-        "exclude_segment": campaign.exclude_segment_id,
+        "segment": _segment_print(campaign.segment_id),
+        "exclude_segment": _segment_print(campaign.exclude_segment_id),
         "schedule": [
             campaign.start_at.isoformat(),
             campaign.end_at.isoformat() if campaign.end_at else None,
@@ -190,18 +205,24 @@ def campaign_save(
     return campaign
 
 
-def campaign_recheck_approval(*, campaign: Campaign, user: User | None) -> None:
-    """Send an approved campaign back to pending when what was approved changed."""
+def campaign_recheck_approval(*, campaign: Campaign, user: User | None) -> bool:
+    """Send an approved campaign back to pending when what was approved changed.
+
+    True when it did: the caller must not send it. Called on every change and
+    again at launch, since a segment is edited apart from its campaigns.
+    """
     if not campaign.workspace.campaigns_need_approval or not campaign.approved_fingerprint:
-        return
+        return False
     if campaign_fingerprint(campaign) == campaign.approved_fingerprint:
-        return
+        return False
     campaign.approved_fingerprint = ""
     if campaign.status in (CampaignStatus.SCHEDULED, CampaignStatus.PAUSED, CampaignStatus.RUNNING):
         campaign.status = CampaignStatus.PENDING_APPROVAL
         campaign.next_run_at = None
     campaign.save(update_fields=["approved_fingerprint", "status", "next_run_at", "updated_at"])
     _event(campaign, ApprovalAction.RESET, user)
+    _changed(campaign)
+    return True
 
 
 LIVE = (*EDITABLE, CampaignStatus.RUNNING)
@@ -210,6 +231,16 @@ LIVE = (*EDITABLE, CampaignStatus.RUNNING)
 def campaigns_recheck_for_message(*, message_id: int, user: User | None) -> None:
     for campaign in Campaign.objects.filter(message_id=message_id, status__in=LIVE).select_related(
         "workspace", "message__layout"
+    ):
+        campaign_recheck_approval(campaign=campaign, user=user)
+
+
+def campaigns_recheck_for_segment(*, segment_id: int, user: User | None) -> None:
+    """After a segment changed: approved campaigns whose audience it decides need approval again."""
+    for campaign in (
+        Campaign.objects.filter(status__in=LIVE)
+        .filter(Q(segment_id=segment_id) | Q(exclude_segment_id=segment_id))
+        .select_related("workspace", "message__layout")
     ):
         campaign_recheck_approval(campaign=campaign, user=user)
 

@@ -1,16 +1,16 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from postroom.accounts.roles import Perm
-from postroom.api.workspace import WorkspaceViewSet
+from postroom.api.workspace import WorkspaceViewSet, request_user
 from postroom.audience.models import Subscriber
 from postroom.content import services
 from postroom.content.models import ContentBlock, Layout, Message
@@ -22,9 +22,9 @@ from postroom.content.serializers import (
     MessageSerializer,
     PreviewRequestSerializer,
     PreviewSerializer,
+    TestSendResultSerializer,
     TestSendSerializer,
 )
-from postroom.content.tasks import message_test_send
 from postroom.content.templating import TemplateError
 from postroom.core.tenancy import get_scoped_or_404
 
@@ -44,7 +44,7 @@ class _ContentViewSet(
 
 def _own(workspace: Any, obj: Any, field: str) -> None:
     if obj is not None and obj.workspace_id != workspace.pk:
-        raise DjangoValidationError({field: "Unknown."})
+        raise DjangoValidationError({field: _("Not found.")})
 
 
 class MessageApi(_ContentViewSet):
@@ -108,23 +108,33 @@ class MessageApi(_ContentViewSet):
             raise Http404
         return Response(LinkCheckSerializer(check).data)
 
-    @extend_schema(request=TestSendSerializer, responses={202: None})
+    @extend_schema(request=TestSendSerializer, responses={202: TestSendResultSerializer})
     @action(detail=True, methods=["post"], url_path="test-send")
     def test_send(self, request: Request, pk: str) -> Response:
-        """Mail the rendered message to up to five addresses, in the background."""
+        """Mail the rendered message to up to five addresses, in the background.
+
+        Suppressed addresses are skipped (and listed); 429 past the hourly limits.
+        """
+        from postroom.delivery.testsend import TestSendLimited, test_send_start
+
         message = self.get_object()
         data = TestSendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         subscriber_id = data.validated_data.get("subscriber")
         if subscriber_id:
             get_scoped_or_404(Subscriber, self.workspace, pk=subscriber_id)
-        base_url = request.build_absolute_uri("/")[:-1]
-        to = data.validated_data["to"]
-        services.message_test_send_check(
-            message=message, subscriber_id=subscriber_id, base_url=base_url
-        )
-        transaction.on_commit(lambda: message_test_send(message.pk, to, subscriber_id, base_url))
-        return Response(status=status.HTTP_202_ACCEPTED)
+        try:
+            plan = test_send_start(
+                workspace=self.workspace,
+                user=request_user(request),
+                message=message,
+                to=data.validated_data["to"],
+                subscriber_id=subscriber_id,
+                base_url=request.build_absolute_uri("/")[:-1],
+            )
+        except TestSendLimited as exc:
+            raise exceptions.Throttled(detail=str(exc)) from exc
+        return Response(TestSendResultSerializer(plan).data, status=status.HTTP_202_ACCEPTED)
 
 
 class LayoutApi(_ContentViewSet):

@@ -1,12 +1,11 @@
 from rest_framework import serializers
 
 from postroom.content.models import ContentBlock, Layout, LinkCheck, Message
+from postroom.core.serializers import WorkspaceRelatedField
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    layout = serializers.PrimaryKeyRelatedField(
-        queryset=Layout.objects.all(), allow_null=True, required=False
-    )
+    layout = WorkspaceRelatedField(queryset=Layout.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Message
@@ -60,6 +59,13 @@ class PreviewSerializer(serializers.Serializer):
 class TestSendSerializer(serializers.Serializer):
     to = serializers.ListField(child=serializers.EmailField(), min_length=1, max_length=5)
     subscriber = serializers.IntegerField(required=False)
+
+
+class TestSendResultSerializer(serializers.Serializer):
+    to = serializers.ListField(child=serializers.EmailField(), help_text="Queued for these")
+    suppressed = serializers.ListField(
+        child=serializers.EmailField(), help_text="Skipped: on the suppression list"
+    )
 
 
 class LinkCheckSerializer(serializers.ModelSerializer):

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from postroom.content import services
 from postroom.content.forms import BlockForm, LayoutForm, MessageForm, TestSendForm
 from postroom.content.models import ContentBlock, Layout, Message
 from postroom.content.previews import message_preview
-from postroom.content.tasks import message_test_send
 from postroom.content.templating import SecurityError, TemplateError
 from postroom.core.forms import form_add_service_error
 from postroom.core.tenancy import get_scoped_or_404, scoped
@@ -105,6 +103,8 @@ def message_recipients(request: WorkspaceRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.CONTENT_CHANGE)
 @require_POST
 def message_test_send_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    from postroom.delivery.testsend import TestSendLimited, test_send_start
+
     message = get_scoped_or_404(Message, request.workspace, pk=pk)
     form = TestSendForm(request.POST)
     if form.is_valid():
@@ -114,16 +114,29 @@ def message_test_send_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
             if chosen.isdigit()
             else None
         )
-        base_url, to = request.build_absolute_uri("/")[:-1], form.cleaned_data["to"]
         try:
-            services.message_test_send_check(
-                message=message, subscriber_id=subscriber_id, base_url=base_url
+            plan = test_send_start(
+                workspace=request.workspace,
+                user=request.user,
+                message=message,
+                to=form.cleaned_data["to"],
+                subscriber_id=subscriber_id,
+                base_url=request.build_absolute_uri("/")[:-1],
             )
+        except TestSendLimited as exc:
+            messages.error(request, str(exc))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return redirect("message_edit", pk=message.pk)
-        transaction.on_commit(lambda: message_test_send(message.pk, to, subscriber_id, base_url))
-        messages.success(request, _("Test message on its way to %(to)s.") % {"to": ", ".join(to)})
+        else:
+            messages.success(
+                request, _("Test message on its way to %(to)s.") % {"to": ", ".join(plan.to)}
+            )
+            if plan.suppressed:
+                messages.warning(
+                    request,
+                    _("Skipped, on the suppression list: %(to)s.")
+                    % {"to": ", ".join(plan.suppressed)},
+                )
     else:
         messages.error(request, " ".join(str(e) for e in form.errors.get("to", [])))
     return redirect("message_edit", pk=message.pk)

@@ -2,6 +2,8 @@
 
 import ipaddress
 import socket
+from collections.abc import Mapping
+from typing import Any
 
 
 def host_is_private(host: str) -> bool:
@@ -20,3 +22,21 @@ def host_is_private(host: str) -> bool:
         if not address.is_global or address.is_multicast:
             return True
     return False
+
+
+def client_address(meta: Mapping[str, Any]) -> str:
+    """The client's address, by the rule of the API's throttles (DRF's `get_ident`).
+
+    With `NUM_PROXIES` = 0, REMOTE_ADDR (X-Forwarded-For could be forged);
+    behind N proxies, the address the outermost of them saw: the Nth entry
+    from the right of X-Forwarded-For, which the proxies append to.
+    """
+    from rest_framework.settings import api_settings
+
+    remote = str(meta.get("REMOTE_ADDR", ""))
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR")
+    proxies = api_settings.NUM_PROXIES
+    if not proxies or not forwarded:
+        return remote
+    entries = str(forwarded).split(",")
+    return entries[-min(proxies, len(entries))].strip()

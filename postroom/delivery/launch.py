@@ -11,6 +11,7 @@ from postroom.audience.models import Subscriber
 from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus, RunStatus
 from postroom.campaigns.schedule import window_not_before
 from postroom.campaigns.selectors import campaign_audience
+from postroom.campaigns.services import campaign_recheck_approval
 from postroom.delivery.models import Delivery, DeliveryStatus
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ def run_launch(run_id: int) -> int:
             return 0
         if campaign.status == CampaignStatus.PAUSED:
             return 0  # launched on resume
+        if campaign_recheck_approval(campaign=campaign, user=None):
+            return 0  # what was approved changed (a segment widened): launched once approved again
         now = timezone.now()
         audience = campaign_audience(campaign).order_by()
         inner_sql, inner_params = audience.values_list(

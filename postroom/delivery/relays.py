@@ -1,6 +1,7 @@
 """Which relay a workspace sends through: its own, the installation's default, or the sandbox."""
 
 from dataclasses import dataclass
+from email.utils import parseaddr
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -85,3 +86,26 @@ def relay_for_workspace(workspace_id: int) -> RelayConfig:
         .first()
     )
     return relay_config(relay) if relay is not None else default_relay_config()
+
+
+def installation_sender_domains() -> list[str]:
+    """The installation's own domains: DEFAULT_FROM_EMAIL's and SITE_URL's (and their subdomains)."""
+    domains = {
+        parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2],
+        urlsplit(settings.SITE_URL).hostname or "",
+    }
+    return sorted({d.lower().rstrip(".") for d in domains if d})
+
+
+def relay_sender_allowed(relay: RelayConfig, from_email: str) -> bool:
+    """May mail from `from_email` go through `relay`?
+
+    A workspace's own relay and the sandbox take any From (the relay's owner
+    answers for it; the sandbox sends nothing). The installation's relay takes
+    only the installation's own domains: it would otherwise send anyone's mail,
+    from any bank, under the installation's name and reputation.
+    """
+    if relay.tenant or relay.is_sandbox:
+        return True
+    domain = from_email.rpartition("@")[2].lower().rstrip(".")
+    return any(domain == d or domain.endswith(f".{d}") for d in installation_sender_domains())

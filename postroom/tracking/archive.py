@@ -1,8 +1,9 @@
 """The public archive of a list: the campaigns it was sent, readable by anyone with its link.
 
 Messages are rendered for nobody in particular (no name, no address, no
-working unsubscribe link), once per message revision (see pagecache.py), and
-served with scripts forbidden.
+working unsubscribe link), once per message revision (see pagecache.py), cleaned
+of anything that acts (`mail_html_for_web`) and served with scripts and forms
+forbidden.
 """
 
 from typing import Any
@@ -17,11 +18,14 @@ from postroom.audience.models import MailingList
 from postroom.campaigns.models import Campaign, RunStatus
 from postroom.content.models import ContentBlock
 from postroom.content.rendering import (
+    Rendered,
     message_render,
     message_revision,
     recipient_context,
     subject_render,
 )
+from postroom.content.webpage import mail_html_for_web
+from postroom.core.csp import MAIL_PAGE_POLICY
 from postroom.tracking.pagecache import PAGE_SECONDS, page_cached, page_key, page_unavailable
 
 _SENT = (RunStatus.SENDING, RunStatus.FINISHED)
@@ -44,6 +48,10 @@ def archived_campaigns(mailing_list: MailingList) -> QuerySet[Campaign]:
 
 def _nobody(campaign: Campaign) -> dict[str, Any]:
     return recipient_context(email="", campaign={"name": campaign.name, "id": campaign.pk})
+
+
+def _web_page(rendered: Rendered) -> str:
+    return mail_html_for_web(rendered.html, title=rendered.subject)
 
 
 def archived_subjects(mailing_list: MailingList, campaigns: list[Campaign]) -> dict[int, str]:
@@ -96,10 +104,10 @@ def list_archive_message(request: HttpRequest, public_id: str, pk: int) -> HttpR
     context = _nobody(campaign)
     page = page_cached(
         key=page_key("archive", campaign.pk, campaign.name, message_revision(message)),
-        render=lambda: message_render(message, context).html,
+        render=lambda: _web_page(message_render(message, context)),
     )
     if page.html is None:
         return page_unavailable(request, busy=page.busy)
     response = HttpResponse(page.html)
-    response["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
+    response["Content-Security-Policy"] = MAIL_PAGE_POLICY
     return response

@@ -22,6 +22,7 @@ from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
 
+from postroom.core.csp import APP_POLICY
 from postroom.tracking.buffer import hit_record
 from postroom.tracking.clicks import click_location, link_target_cached
 from postroom.tracking.hits import hit_make
@@ -48,6 +49,7 @@ KNOWN_MIDDLEWARE = frozenset(
         "django.contrib.messages.middleware.MessageMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "allauth.account.middleware.AccountMiddleware",
+        "postroom.core.csp.ContentSecurityPolicyMiddleware",
     }
 )
 _CACHE_SIZE = 1000
@@ -66,6 +68,8 @@ class TrackingFastPath:
             logger.warning("tracking fast path off: it does not know middleware %s", unknown)
         self.redirect = settings.SECURE_SSL_REDIRECT
         proxy = settings.SECURE_PROXY_SSL_HEADER
+        self.proxy_header: str | None
+        self.proxy_value: str | None
         self.proxy_header, self.proxy_value = proxy if proxy else (None, None)
         self.allowed_hosts = settings.ALLOWED_HOSTS
         if settings.DEBUG and not self.allowed_hosts:
@@ -102,6 +106,8 @@ class TrackingFastPath:
         coop = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
         if coop:
             plain.append(("Cross-Origin-Opener-Policy", coop))
+        if "postroom.core.csp.ContentSecurityPolicyMiddleware" in settings.MIDDLEWARE:
+            plain.append(("Content-Security-Policy", APP_POLICY))
         return secure + plain, plain
 
     def __call__(

@@ -9,13 +9,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from postroom.core.network import client_address
 from postroom.tracking.agents import agent_class, ip_hash
 
 
 def client_ip(meta: Mapping[str, Any]) -> str:
-    """The client's address from a request's META (a WSGI environ)."""
-    # Behind the reverse proxy the README describes, REMOTE_ADDR is set from X-Forwarded-For.
-    return str(meta.get("REMOTE_ADDR", ""))
+    """The client's address from a request's META (a WSGI environ), by the API's proxy rule."""
+    return client_address(meta)
 
 
 def hit_make(

@@ -20,6 +20,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from postroom.core.csp import MAIL_PAGE_POLICY
+from postroom.core.ratelimit import hourly_limit_exceeded
 from postroom.tracking.buffer import hit_record
 from postroom.tracking.clicks import click_location, link_target
 from postroom.tracking.hits import conversion_uid, hit_make, revenue_parse
@@ -69,7 +71,7 @@ def tracking_web_view(request: HttpRequest, token: str) -> HttpResponse:
         return page_unavailable(request, busy=page.busy)
     response = HttpResponse(page.html)
     response["Cache-Control"] = NO_STORE
-    response["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
+    response["Content-Security-Policy"] = MAIL_PAGE_POLICY
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -91,6 +93,9 @@ def _cors(response: HttpResponse) -> HttpResponse:
     response["Access-Control-Allow-Headers"] = "Content-Type"
     response["Access-Control-Max-Age"] = "86400"
     return response
+
+
+BEACON_CONVERSIONS_PER_HOUR = 10
 
 
 @csrf_exempt
@@ -115,6 +120,10 @@ def tracking_beacon(request: HttpRequest) -> HttpResponse:
     extra: dict[str, Any] = {"url": str(data.get("url", ""))[:500]}
     uid = ""
     if kind == "conversion":
+        # Anyone holding the token (whoever clicked) can claim conversions for it: at
+        # most a few an hour count, so one visitor cannot make up a campaign's revenue.
+        if hourly_limit_exceeded(f"beacon-conversions:{ids[0]}", BEACON_CONVERSIONS_PER_HOUR):
+            return _cors(HttpResponse(status=204))
         goal = str(data.get("goal", "") or "conversion")[:100]
         extra.update(g=goal, r=str(revenue) if revenue is not None else None)
         if data.get("id"):  # an order id: the same order is one conversion, however often sent

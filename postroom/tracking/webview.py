@@ -1,12 +1,14 @@
 """The "view in browser" page: the message as the recipient got it, rendered again.
 
 Rendered once per delivery and message revision (see pagecache.py): opening
-the link again, from anywhere, is answered from the cache.
+the link again, from anywhere, is answered from the cache. Cleaned of anything
+that acts (`mail_html_for_web`): it is served on the platform's domain.
 """
 
 from postroom.audience.models import Subscriber
 from postroom.campaigns.models import CampaignRun
 from postroom.content.rendering import message_revision
+from postroom.content.webpage import mail_html_for_web
 from postroom.delivery.models import Delivery
 from postroom.delivery.prepare import PreparedRun, RecipientData
 from postroom.tracking.pagecache import Page, page_cached, page_key
@@ -41,7 +43,7 @@ def web_view_page(delivery_id: int) -> Page | None:
                 unsubscribe_list=min(prepared.list_ids, default=0),
             ),
         )
-        return rendered.html
+        return mail_html_for_web(rendered.html, title=rendered.subject)
 
     # The subscriber's own data is part of the page: a change of it shows too.
     key = page_key("web", delivery_id, subscriber.updated_at, message_revision(message))

@@ -55,16 +55,29 @@ def public_subscribe(
         source=SubscriptionSource.FORM,
         ip=ip,
     )
-    link = base_url + reverse(
-        "public_confirm", args=[confirm_token_make(subscription_id=subscription.pk)]
-    )
-    transaction.on_commit(lambda: _send_confirmation(address, mailing_list.name, link))
+    # Queued, never sent in the request: how long a relay takes would tell a
+    # stranger which addresses got a mail (already subscribed ones do not).
+    from postroom.audience.tasks import optin_confirmation_send
+
+    subscription_id = subscription.pk
+    transaction.on_commit(lambda: optin_confirmation_send(subscription_id, base_url))
     return subscription
 
 
-def _send_confirmation(address: str, list_name: str, link: str) -> None:
+def optin_confirmation_mail(*, subscription_id: int, base_url: str) -> bool:
+    """Mail the confirmation link of a subscription still unconfirmed; False when there is none to send."""
+    subscription = (
+        Subscription.objects.select_related("subscriber", "mailing_list")
+        .filter(pk=subscription_id, status=SubscriptionStatus.UNCONFIRMED)
+        .first()
+    )
+    if subscription is None:
+        return False
+    link = base_url + reverse(
+        "public_confirm", args=[confirm_token_make(subscription_id=subscription.pk)]
+    )
     context = {
-        "list_name": list_name,
+        "list_name": subscription.mailing_list.name,
         "link": link,
         "days": settings.OPTIN_CONFIRM_MAX_AGE // 86400,
     }
@@ -72,8 +85,9 @@ def _send_confirmation(address: str, list_name: str, link: str) -> None:
         render_to_string("audience/email/confirm_subject.txt", context).strip(),
         render_to_string("audience/email/confirm_message.txt", context),
         None,
-        [address],
+        [subscription.subscriber.email],
     )
+    return True
 
 
 @transaction.atomic

@@ -29,10 +29,12 @@ from postroom.audience.tokens import (
     preferences_token_read,
     unsubscribe_token_read,
 )
+from postroom.core.network import client_address
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    # The API's rule: behind NUM_PROXIES proxies, each visitor has a bucket of their own.
+    return client_address(request.META) or None
 
 
 def public_list(request: HttpRequest, public_id: str) -> HttpResponse:

@@ -25,6 +25,7 @@ from postroom.audience.segments import (
     segment_q,
 )
 from postroom.audience.selectors import count_bounded
+from postroom.audience.services.segments import segment_save
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
 
@@ -128,7 +129,7 @@ def segment_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
                 segment.name = form.cleaned_data["name"]
                 segment.description = form.cleaned_data["description"]
                 segment.definition = form.cleaned_data["definition"]
-                segment.save()
+                segment_save(segment=segment, user=request.user)
                 messages.success(request, _("Segment saved."))
                 return redirect("segment_edit", pk=segment.pk)
         elif "definition" in form.errors:

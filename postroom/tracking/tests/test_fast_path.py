@@ -154,6 +154,7 @@ def test_it_leaves_unusual_requests_to_django(sent, settings):
 
 def test_over_https_it_adds_the_same_security_headers_and_plain_http_is_redirected(sent, settings):
     pixel, clicks = sent
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # NUM_PROXIES=1
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 3600
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
