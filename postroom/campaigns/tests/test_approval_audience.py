@@ -163,3 +163,28 @@ def test_renaming_a_segment_keeps_the_approval(approved, owner, api):
 
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.SCHEDULED
+
+
+def test_campaigns_approved_under_the_old_fingerprint_stay_approved(
+    approved, django_capture_on_commit_callbacks
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from postroom.campaigns.models import Campaign
+
+    # given a campaign approved before the fingerprint held definitions (an old value)
+    campaign, _approver = approved
+    Campaign.objects.filter(pk=campaign.pk).update(approved_fingerprint="0" * 64)
+
+    # when the upgrade's migration runs, then the scheduler ticks
+    import_module(
+        "postroom.campaigns.migrations.0006_approvals_hold_audience_definitions"
+    ).forwards(apps, None)
+    _tick(django_capture_on_commit_callbacks)
+
+    # then it went out as approved, without asking again
+    campaign.refresh_from_db()
+    assert campaign.status != CampaignStatus.PENDING_APPROVAL
+    assert Delivery.objects.filter(run__campaign=campaign).count() == 1
