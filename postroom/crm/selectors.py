@@ -9,9 +9,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from postroom.accounts.models import Workspace
 from postroom.crm.models import AdCampaign, Channel, Customer, DailyRollup, Lead
-from postroom.crm.money import per, ratio, roi
+from postroom.crm.money import CENT, per, ratio, roi
 
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")
 
 
 def lead_list(
@@ -54,10 +54,11 @@ class Figures:
     revenue: Decimal = ZERO
 
     def add(self, spend: Decimal, leads: int, customers: int, revenue: Decimal) -> None:
-        self.spend += spend
+        # SQLite sums decimals into Decimal('100'): back to cents, as PostgreSQL answers.
+        self.spend = (self.spend + spend).quantize(CENT)
         self.leads += leads
         self.customers += customers
-        self.revenue += revenue
+        self.revenue = (self.revenue + revenue).quantize(CENT)
 
     @property
     def cost_per_lead(self) -> Decimal | None:
