@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, pagination, permissions, status
@@ -22,6 +22,7 @@ from postroom.api.workspace import (
     request_user,
 )
 from postroom.crm import selectors
+from postroom.crm.documents import contract_document_response
 from postroom.crm.exports import analytics_csv
 from postroom.crm.models import AdCampaign, Contract, Customer, Lead, Service, SpendEntry
 from postroom.crm.serializers import (
@@ -42,7 +43,6 @@ from postroom.crm.serializers import (
     SpendImportSerializer,
 )
 from postroom.crm.services import catalogue, leads, sales
-from postroom.crm.services.sales import document_path
 
 
 class _WorkspaceContext(WorkspaceViewSet):
@@ -317,22 +317,7 @@ class ContractApi(_CrmViewSet):
         if not api_membership(request).has(Perm.CRM_SALES):
             raise exceptions.PermissionDenied
         contract = self.get_object()
-        return contract_document_response(contract, inline=False)
-
-
-def contract_document_response(contract: Contract, *, inline: bool) -> FileResponse:
-    path = document_path(contract.document) if contract.document else None
-    if path is None or not path.is_file():
-        raise Http404
-    response = FileResponse(
-        path.open("rb"),
-        content_type="application/pdf",
-        as_attachment=not inline,
-        filename=contract.document_name or "contract.pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+        return contract_document_response(contract, as_attachment=True)
 
 
 class CrmSettingsApi(APIView):

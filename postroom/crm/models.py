@@ -126,7 +126,7 @@ class LeadStatus(models.TextChoices):
     CONTACTED = "contacted", _("Contacted")
     QUALIFIED = "qualified", _("Qualified")
     LOST = "lost", _("Lost")
-    CONVERTED = "converted", _("Converted")
+    CONVERTED = "converted", _("Converted to a customer")
 
 
 class Customer(TimeStampedModel):

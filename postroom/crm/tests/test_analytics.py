@@ -47,7 +47,6 @@ def figures(owner):
 
 
 def test_it_answers_per_campaign_channel_and_day(api, owner, figures):
-    search, social = figures
 
     body = api(owner.user).get("/api/v1/crm/analytics/?since=2026-03-01&until=2026-03-31").json()
 
