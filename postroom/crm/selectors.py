@@ -94,13 +94,13 @@ class Analytics:
     days: list[Figures] = field(default_factory=list)
 
 
-def _sums(rollups: QuerySet[DailyRollup], by: str) -> list[Any]:
-    """(group, spend, leads, customers, revenue) per value of `by`."""
+def _sums(rollups: QuerySet[DailyRollup], *by: str) -> list[Any]:
+    """(*group, spend, leads, customers, revenue) per value of the `by` columns."""
     return list(
-        rollups.values(by)
+        rollups.values(*by)
         .annotate(s=Sum("spend"), n=Sum("leads"), c=Sum("customers"), r=Sum("revenue"))
-        .order_by(by)
-        .values_list(by, "s", "n", "c", "r")
+        .order_by(*by)
+        .values_list(*by, "s", "n", "c", "r")
     )
 
 
@@ -114,16 +114,20 @@ def analytics_get(
     result = Analytics(since=since, until=until, total=Figures(key=None, label=""))
     names = dict(AdCampaign.objects.filter(workspace=workspace).values_list("pk", "name"))
     labels = dict(Channel.choices)
-    for campaign_id, *values in _sums(rollups, "ad_campaign_id"):
+    by_channel: dict[str, Figures] = {}
+    # One pass per campaign gives the channels and the total too: a campaign has one channel.
+    for campaign_id, channel_key, *values in _sums(rollups, "ad_campaign_id", "channel"):
         line = Figures(key=campaign_id, label=names.get(campaign_id, ""))
         line.add(*values)
         result.campaigns.append(line)
         result.total.add(*values)
+        if channel_key not in by_channel:
+            by_channel[channel_key] = Figures(
+                key=channel_key, label=str(labels.get(channel_key, channel_key))
+            )
+        by_channel[channel_key].add(*values)
     result.campaigns.sort(key=lambda f: (-f.revenue, f.label))
-    for channel_key, *values in _sums(rollups, "channel"):
-        line = Figures(key=channel_key, label=str(labels.get(channel_key, channel_key)))
-        line.add(*values)
-        result.channels.append(line)
+    result.channels = [by_channel[key] for key in sorted(by_channel)]
     for day, *values in _sums(rollups, "day"):
         line = Figures(key=day, label=day.isoformat())
         line.add(*values)
