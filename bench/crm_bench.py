@@ -182,7 +182,23 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     print(f"CRM: {leads:,} leads, {contracts:,} contracts, {CAMPAIGNS} campaigns (PostgreSQL)")
-    owner, workspace, ids = setup(leads, contracts)
+    reuse = os.environ.get("BENCH_CRM_WORKSPACE")
+    if reuse:  # time again over the data a previous run made
+        from postroom.accounts.models import Membership
+        from postroom.crm.models import AdCampaign
+
+        membership = Membership.objects.select_related("user", "workspace").get(
+            workspace_id=int(reuse), role="owner"
+        )
+        owner, workspace = membership.user, membership.workspace
+        ids = list(
+            AdCampaign.objects.filter(workspace=workspace)
+            .order_by("id")
+            .values_list("pk", flat=True)
+        )
+    else:
+        owner, workspace, ids = setup(leads, contracts)
+    print(f"  workspace {workspace.pk} (BENCH_CRM_WORKSPACE={workspace.pk} times it again)")
     print(
         f"  {Lead.objects.filter(workspace=workspace).count():,} leads, "
         f"{Contract.objects.filter(workspace=workspace).count():,} contracts"
