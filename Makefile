@@ -6,7 +6,7 @@ export PORT
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy bench bench-import bench-send bench-reports bench-tracking
+.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy bench bench-import bench-send bench-reports bench-tracking bench-crm
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -69,7 +69,8 @@ BENCH_SEND_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_sen
 BENCH_REPORTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_reports
 BENCH_TRACKING_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_tracking
 BENCH_TRACKING_REDIS_URL ?= redis://127.0.0.1:6379/11
-bench: bench-import bench-send bench-tracking bench-reports
+BENCH_CRM_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_crm
+bench: bench-import bench-send bench-tracking bench-reports bench-crm
 
 bench-import: install
 	@psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
@@ -89,6 +90,12 @@ bench-reports: install
 	@psql "$(BENCH_REPORTS_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_REPORTS_DATABASE_URL))
 	DEBUG=true DATABASE_URL=$(BENCH_REPORTS_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
 	DEBUG=true LOG_LEVEL=WARNING DATABASE_URL=$(BENCH_REPORTS_DATABASE_URL) $(RUN) python bench/report_bench.py
+
+# CRM: 1,000,000 leads and 100,000 contracts over 200 campaigns, then analytics and lead-list timings.
+bench-crm: install
+	@psql "$(BENCH_CRM_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_CRM_DATABASE_URL))
+	DEBUG=true DATABASE_URL=$(BENCH_CRM_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
+	DEBUG=true LOG_LEVEL=WARNING DATABASE_URL=$(BENCH_CRM_DATABASE_URL) $(RUN) python bench/crm_bench.py
 
 # Tracking: wrk against the open pixel, the click redirect and a bare Django view, on the Procfile's web server.
 bench-tracking: install

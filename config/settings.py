@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "postroom.delivery",
     "postroom.tracking",
     "postroom.reports",
+    "postroom.crm",
     "postroom.api",
 ]
 

@@ -32,12 +32,15 @@ class Perm(models.TextChoices):
     CAMPAIGN_SEND = "campaign.send", _("Send, pause and cancel campaigns")
     RELAY_MANAGE = "relay.manage", _("Configure sending relays")
     REPORTS_VIEW = "reports.view", _("See reports")
-    CRM_VIEW = "crm.view", _("See leads, contracts and customers")
-    CRM_CHANGE = "crm.change", _("Change leads, contracts and customers")
+    CRM_VIEW = "crm.view", _("See the CRM: services, advertising campaigns, leads, customers, ROI")
+    CRM_MARKETING = "crm.marketing", _("Manage services and advertising campaigns with their spend")
+    CRM_LEADS = "crm.leads", _("Record, edit and merge leads")
+    CRM_SALES = "crm.sales", _("Convert leads into customers with contracts and their documents")
 
 
 _EVERYTHING = frozenset(Perm)
-_READ = frozenset({Perm.WORKSPACE_VIEW, Perm.AUDIENCE_VIEW, Perm.REPORTS_VIEW})
+# Viewers read the CRM too, but never its contract documents (those need CRM_SALES).
+_READ = frozenset({Perm.WORKSPACE_VIEW, Perm.AUDIENCE_VIEW, Perm.REPORTS_VIEW, Perm.CRM_VIEW})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: _EVERYTHING,
@@ -47,9 +50,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.APPROVER: _READ | {Perm.CAMPAIGN_APPROVE},
     Role.VIEWER: _READ,
     Role.MARKETER: _READ
-    | {Perm.AUDIENCE_CHANGE, Perm.CONTENT_CHANGE, Perm.CAMPAIGN_CHANGE, Perm.CRM_VIEW},
-    Role.OPERATOR: _READ | {Perm.CRM_VIEW, Perm.CRM_CHANGE},
-    Role.SALES_MANAGER: _READ | {Perm.CRM_VIEW, Perm.CRM_CHANGE, Perm.CAMPAIGN_APPROVE},
+    | {Perm.AUDIENCE_CHANGE, Perm.CONTENT_CHANGE, Perm.CAMPAIGN_CHANGE, Perm.CRM_MARKETING},
+    Role.OPERATOR: _READ | {Perm.CRM_LEADS},
+    Role.SALES_MANAGER: _READ | {Perm.CRM_SALES},
 }
 
 # Roles an admin may hand out; only an owner can make another owner.

@@ -7,6 +7,7 @@ from postroom.api.errors import not_found
 from postroom.audience import apis as audience_apis
 from postroom.campaigns import apis as campaign_apis
 from postroom.content import apis as content_apis
+from postroom.crm import apis as crm_apis
 from postroom.delivery import apis as delivery_apis
 from postroom.tracking import apis as tracking_apis
 
@@ -27,11 +28,20 @@ router.register("campaigns", campaign_apis.CampaignApi, basename="campaign")
 router.register("relays", delivery_apis.RelayApi, basename="relay")
 router.register("events", tracking_apis.EventApi, basename="event")
 router.register("conversions", tracking_apis.ConversionApi, basename="conversion")
+router.register("crm/services", crm_apis.ServiceApi, basename="crm-service")
+router.register("crm/ad-campaigns", crm_apis.AdCampaignApi, basename="crm-ad-campaign")
+router.register("crm/spend", crm_apis.SpendEntryApi, basename="crm-spend")
+router.register("crm/leads", crm_apis.LeadApi, basename="crm-lead")
+router.register("crm/customers", crm_apis.CustomerApi, basename="crm-customer")
+router.register("crm/contracts", crm_apis.ContractApi, basename="crm-contract")
 router.register("staff/campaigns", campaign_apis.StaffCampaignApi, basename="staff-campaign")
 
 urlpatterns = [
     path("auth/token/", accounts_apis.TokenObtainApi.as_view(), name="api_token"),
     path("me/", accounts_apis.MeApi.as_view(), name="api_me"),
+    path("crm/settings/", crm_apis.CrmSettingsApi.as_view(), name="api_crm_settings"),
+    path("crm/analytics/", crm_apis.AnalyticsApi.as_view(), name="api_crm_analytics"),
+    path("crm/analytics.csv", crm_apis.AnalyticsCsvApi.as_view(), name="api_crm_analytics_csv"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include(router.urls)),
