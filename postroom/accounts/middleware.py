@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -15,13 +16,18 @@ class UserTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        zone = zone_named(getattr(user, "time_zone", "")) if user is not None else None
-        if request.path.startswith(API_PREFIX):
-            # The API speaks UTC to every caller (DRF writes datetimes in the
-            # active zone: a session caller would otherwise get other offsets
-            # than a token caller, and naive input would read differently).
-            zone = None
+        zone = None
+        # The API speaks UTC to every caller (DRF writes datetimes in the
+        # active zone: a session caller would otherwise get other offsets than
+        # a token caller, and naive input would read differently). Without a
+        # session cookie nobody is signed in: the user (and so the session) is
+        # left alone, so anonymous responses do not vary on cookies.
+        if (
+            not request.path.startswith(API_PREFIX)
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            user = getattr(request, "user", None)
+            zone = zone_named(getattr(user, "time_zone", "")) if user is not None else None
         if zone is not None:
             timezone.activate(zone)
         else:

@@ -50,6 +50,8 @@ KNOWN_MIDDLEWARE = frozenset(
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "allauth.account.middleware.AccountMiddleware",
         "postroom.core.csp.ContentSecurityPolicyMiddleware",
+        # Only picks the zone times are shown in: these responses show none.
+        "postroom.accounts.middleware.UserTimeZoneMiddleware",
     }
 )
 _CACHE_SIZE = 1000
