@@ -164,9 +164,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "postroom.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "postroom.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "postroom.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "postroom.api.errors.exception_handler",
     # Password guessing on the token endpoint; counted in the shared cache.
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min", "auth_email": "10/min"},

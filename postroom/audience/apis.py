@@ -5,11 +5,12 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from postroom.accounts.roles import Perm
+from postroom.api.parsers import JSONParser
 from postroom.api.workspace import WorkspaceViewSet, request_user
 from postroom.audience import exports, selectors
 from postroom.audience.models import (

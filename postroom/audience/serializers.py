@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from postroom.audience.attribute_indexes import attribute_index_states
@@ -55,7 +56,7 @@ class SubscriberSerializer(serializers.ModelSerializer):
 
 
 class MailingListSerializer(serializers.ModelSerializer):
-    subscribed = serializers.IntegerField(read_only=True, required=False)
+    subscribed = serializers.SerializerMethodField(help_text="subscribed members")
 
     class Meta:
         model = MailingList
@@ -71,6 +72,11 @@ class MailingListSerializer(serializers.ModelSerializer):
             "created_at",
         )
         read_only_fields = ("id", "public_id", "created_at")
+
+    def get_subscribed(self, obj: MailingList) -> int:
+        # Lists read through the API are annotated with the count; a list just
+        # created has nobody on it yet.
+        return getattr(obj, "subscribed", 0)
 
 
 class ListSubscriptionSerializer(serializers.ModelSerializer):
@@ -164,8 +170,19 @@ class ImportCreateSerializer(serializers.Serializer):
         choices=SubscriptionStatus.choices, default=SubscriptionStatus.SUBSCRIBED
     )
     mapping = serializers.JSONField(
-        required=False, help_text="CSV column -> field; guessed from the header when omitted"
+        required=False,
+        help_text='CSV column -> field, e.g. {"E-mail": "email", "Name": "full_name"}; '
+        "guessed from the header when omitted",
     )
+
+    def validate_mapping(self, value: Any) -> dict[str, str]:
+        if not isinstance(value, dict) or not all(
+            isinstance(target, str) for target in value.values()
+        ):
+            raise serializers.ValidationError(
+                _('An object of column names to field names, e.g. {"E-mail": "email"}.')
+            )
+        return value
 
 
 class ImportSerializer(serializers.ModelSerializer):

@@ -64,10 +64,14 @@ def csv_shape(path: Path) -> CsvShape:
         raise CsvError(_("The file is empty."))
     encoding = _detect_encoding(sample)
     text = sample.decode(encoding, errors="replace")
-    if len(sample) == SAMPLE_BYTES:
-        text = text.rsplit("\n", 1)[0]  # drop a line cut by the sample's end
+    if len(sample) == SAMPLE_BYTES:  # drop a line cut by the sample's end
+        text = text[: max(text.rfind("\n"), text.rfind("\r"), 0)] or text
     delimiter = _detect_delimiter(text)
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    try:
+        # newline="": lines may end in CR alone (old Mac exports), as the rows are read.
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise CsvError(_("The first line cannot be read as CSV: %(e)s") % {"e": exc}) from exc
     header = [h.strip() for h in header]
     if not any(header):
         raise CsvError(_("The first line must name the columns."))
