@@ -147,6 +147,7 @@ INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
 
 # --- Audience -------------------------------------------------------------------
 IMPORT_MAX_BYTES = E.IMPORT_MAX_MB * 1024 * 1024
+IMPORT_PENDING_MAX_BYTES = E.IMPORT_PENDING_MAX_MB * 1024 * 1024
 # On PostgreSQL, write one batch while parsing the next (a second connection).
 IMPORT_PIPELINE = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
