@@ -30,6 +30,8 @@ class SubscriptionBriefSerializer(serializers.ModelSerializer):
 
 class SubscriberSerializer(serializers.ModelSerializer):
     subscriptions = SubscriptionBriefSerializer(many=True, read_only=True)
+    # An object, not any JSON (the model field takes any): `true` or a list is a 400.
+    attributes = serializers.DictField(required=False, help_text="custom field name -> value")
     lists = serializers.ListField(
         child=serializers.IntegerField(), write_only=True, required=False, default=list
     )
@@ -123,6 +125,11 @@ class CountSerializer(serializers.Serializer):
 
 
 class CustomFieldSerializer(serializers.ModelSerializer):
+    choices = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="the values a choice field allows",
+    )
     index_state = serializers.SerializerMethodField(
         help_text="ready, or building until segments can use the index; null when not indexed"
         " (and on SQLite, which needs no index)"

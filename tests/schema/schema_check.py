@@ -7,7 +7,7 @@ operation in the schema a bounded number of generated requests. The run fails
 on any 500, on a response its schema does not describe, or on a status code
 the schema does not declare.
 
-Settings through the environment: SCHEMA_CHECK_MAX_EXAMPLES (per operation, 25),
+Settings through the environment: SCHEMA_CHECK_MAX_EXAMPLES (per operation, 10),
 SCHEMA_CHECK_SEED (0), SCHEMA_CHECK_REPORT_DIR (a junit report and the failing
 cases as pytest code, default var/schema-check).
 """
@@ -76,7 +76,7 @@ def main() -> int:
         [
             *(python, "-m", "granian", "--interface", "wsgi", "config.wsgi:application"),
             *("--host", "127.0.0.1", "--port", str(port), "--workers", "1"),
-            *("--blocking-threads", "2", "--no-ws"),
+            *("--blocking-threads", "4", "--no-ws"),
         ],
         cwd=ROOT,
     )
@@ -88,10 +88,10 @@ def main() -> int:
             "run",
             f"{base}/api/v1/schema/",
             *("--checks", CHECKS),
-            *("--max-examples", os.environ.get("SCHEMA_CHECK_MAX_EXAMPLES", "25")),
+            *("--max-examples", os.environ.get("SCHEMA_CHECK_MAX_EXAMPLES", "10")),
             *("--seed", os.environ.get("SCHEMA_CHECK_SEED", "0")),
             "--generation-deterministic",
-            *("--workers", "1"),
+            *("--workers", "2"),
             *("--phases", "examples,coverage,fuzzing"),
             *("--request-timeout", "30"),
             *("--header", f"Authorization: Token {token}"),

@@ -100,3 +100,36 @@ def test_deleting_a_message_a_campaign_uses_is_a_conflict(api, owner):
     assert error["code"] == "protected"
     assert "Spring sale" in error["message"]
     assert Message.objects.filter(pk=message.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "field"),
+    [
+        ("/api/v1/subscribers/", {"email": "a@example.com", "attributes": True}, "attributes"),
+        ("/api/v1/subscribers/", {"email": "a@example.com", "attributes": [1]}, "attributes"),
+        ("/api/v1/custom-fields/", {"name": "f", "type": "text", "choices": True}, "choices"),
+        ("/api/v1/custom-fields/", {"name": "f", "type": "text", "choices": {"a": 1}}, "choices"),
+    ],
+)
+def test_json_fields_of_the_wrong_type_are_refused(api, owner, path, data, field):
+    response = api(owner.user).post(path, {"label": "F", **data}, format="json")
+
+    error = _error(response, 400)
+    assert field in error["fields"]
+
+
+def test_form_encoded_json_fields_are_not_a_server_error(api, owner):
+    # As schemathesis sent them: `true` where an object or a list belongs.
+    client = api(owner.user)
+
+    subscriber = client.post(
+        "/api/v1/subscribers/", {"email": "a@example.com", "attributes": "true"}, format="multipart"
+    )
+    field = client.post(
+        "/api/v1/custom-fields/",
+        {"name": "f", "label": "F", "type": "text", "choices": "true"},
+        format="multipart",
+    )
+
+    assert subscriber.status_code == 201  # form encoding names keys as attributes.<name>
+    assert field.status_code == 201 and field.json()["choices"] == ["true"]
