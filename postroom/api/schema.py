@@ -7,7 +7,7 @@ unknown ids and pages, 409 for a delete refused while the object is in use,
 applies. `make schema-check` holds the server to these declarations.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular import openapi
 from rest_framework import serializers
@@ -28,7 +28,8 @@ class ErrorDetailSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(
+    # The error's own `fields` key; DRF's metaclass takes it as a field, not the property.
+    fields = serializers.DictField(  # type: ignore[assignment]
         required=False, help_text="Messages per field (validation errors only)."
     )
 
@@ -41,7 +42,9 @@ class AutoSchema(openapi.AutoSchema):
     def _error_codes(self) -> list[int]:
         method = self.method.upper()
         codes = [400, 404]
-        public = all(issubclass(p, AllowAny) for p in self.view.permission_classes)
+        public = all(
+            isinstance(p, type) and issubclass(p, AllowAny) for p in self.view.permission_classes
+        )
         if not public:
             codes += [401, 403]
         if method == "DELETE":
@@ -52,7 +55,9 @@ class AutoSchema(openapi.AutoSchema):
             codes.append(429)
         return sorted(codes)
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         if direction != "response":
             return responses

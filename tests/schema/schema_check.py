@@ -8,8 +8,8 @@ on any 500, on a response its schema does not describe, or on a status code
 the schema does not declare.
 
 Settings through the environment: SCHEMA_CHECK_MAX_EXAMPLES (per operation, 10),
-SCHEMA_CHECK_SEED (0), SCHEMA_CHECK_REPORT_DIR (a junit report and the failing
-cases as pytest code, default var/schema-check).
+SCHEMA_CHECK_SEED (0), SCHEMA_CHECK_REPORT_DIR (a junit report, the failing
+cases as pytest code and the server's log; default var/schema-check).
 """
 
 import os
@@ -53,7 +53,7 @@ def main() -> int:
         HTTPS="false",
         SECRET_KEY="schema-check-" + secrets.token_urlsafe(40),
         POSTROOM_VAR_DIR=var_dir,
-        LOG_LEVEL="ERROR",  # 4xx answers are expected by the thousand; 500s are logged
+        LOG_LEVEL="WARNING",
     )
     os.environ.setdefault("HUEY_NAME", "postroom_schema_check")
     python = sys.executable
@@ -72,6 +72,10 @@ def main() -> int:
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    report_dir = Path(os.environ.get("SCHEMA_CHECK_REPORT_DIR", str(ROOT / "var" / "schema-check")))
+    report_dir.mkdir(parents=True, exist_ok=True)
+    # Thousands of expected 4xx lines would bury schemathesis's report; a 500's traceback is here.
+    server_log = (report_dir / "server.log").open("w")
     server = subprocess.Popen(
         [
             *(python, "-m", "granian", "--interface", "wsgi", "config.wsgi:application"),
@@ -79,10 +83,11 @@ def main() -> int:
             *("--blocking-threads", "4", "--no-ws"),
         ],
         cwd=ROOT,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_until_up(f"{base}/api/v1/schema/", server)
-        report_dir = os.environ.get("SCHEMA_CHECK_REPORT_DIR", str(ROOT / "var" / "schema-check"))
         command = [
             str(Path(python).with_name("schemathesis")),
             "run",
@@ -96,13 +101,15 @@ def main() -> int:
             *("--request-timeout", "30"),
             *("--header", f"Authorization: Token {token}"),
             *("--report", "junit,pytest"),
-            *("--report-dir", report_dir),
+            *("--report-dir", str(report_dir)),
             "--no-color",
         ]
         return subprocess.run(command, cwd=ROOT).returncode
     finally:
         server.terminate()
         server.wait(timeout=30)
+        server_log.close()
+        print(f"server log: {report_dir / 'server.log'}")
 
 
 if __name__ == "__main__":
