@@ -7,7 +7,10 @@ a bad request.
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.filterwarnings("ignore::anymail.exceptions.AnymailNotSupportedWarning"),
+]
 
 PROVIDERS = [
     "mailgun",
