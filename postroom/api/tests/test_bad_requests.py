@@ -133,3 +133,12 @@ def test_form_encoded_json_fields_are_not_a_server_error(api, owner):
 
     assert subscriber.status_code == 201  # form encoding names keys as attributes.<name>
     assert field.status_code == 201 and field.json()["choices"] == ["true"]
+
+
+@pytest.mark.parametrize("query", ["status=%00x", "search=a%00b", "list=1%00"])
+def test_a_nul_in_a_query_parameter_is_refused(api, owner, query):
+    # PostgreSQL refuses NUL in text: this was a 500 there (found by schemathesis).
+    response = api(owner.user).get(f"/api/v1/subscribers/?{query}")
+
+    error = _error(response, 400)
+    assert "query" in error["fields"]
