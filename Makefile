@@ -6,7 +6,7 @@ export PORT
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy bench bench-import bench-send bench-reports bench-tracking bench-crm
+.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy schema-check bench bench-import bench-send bench-reports bench-tracking bench-crm
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -59,9 +59,24 @@ messages: install
 	$(RUN) python manage.py makemessages -l ru --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=tests
 	$(RUN) python manage.py compilemessages --ignore=.venv
 
+# Production settings (DEBUG off): the deployment checks, then collectstatic as the
+# README's production steps run it (the manifest storage refuses a missing reference),
+# into a scratch directory.
 check-deploy: install
-	DEBUG=false SECRET_KEY=check-deploy-$$(python3 -c "import secrets; print(secrets.token_urlsafe(50))") \
-	  $(RUN) python manage.py check --deploy --fail-level WARNING
+	@set -e; export DEBUG=false SECRET_KEY=check-deploy-$$(python3 -c "import secrets; print(secrets.token_urlsafe(50))"); \
+	  $(RUN) python manage.py check --deploy --fail-level WARNING; \
+	  scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	  POSTROOM_VAR_DIR=$$scratch $(RUN) python manage.py collectstatic --noinput -v 0; \
+	  echo "collectstatic under production settings: OK"
+
+# schemathesis against a real server (granian, production settings) on a fresh, seeded
+# database: fails on any 500, response-schema violation or undeclared status code.
+SCHEMA_CHECK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_schema_check
+schema-check: install
+	@case "$(SCHEMA_CHECK_DATABASE_URL)" in postgres*) \
+	  dropdb -h 127.0.0.1 -U postgres --if-exists $(notdir $(SCHEMA_CHECK_DATABASE_URL)) && \
+	  createdb -h 127.0.0.1 -U postgres $(notdir $(SCHEMA_CHECK_DATABASE_URL));; esac
+	DATABASE_URL=$(SCHEMA_CHECK_DATABASE_URL) $(RUN) python tests/schema/schema_check.py
 
 # Benchmarks print figures; they assert nothing. PostgreSQL at BENCH_DATABASE_URL.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench

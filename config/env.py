@@ -60,6 +60,8 @@ POSTROOM_ADMIN_PASSWORD: str = env.str("POSTROOM_ADMIN_PASSWORD", default="")
 
 # Largest CSV file accepted for import, in megabytes.
 IMPORT_MAX_MB: int = env.int("IMPORT_MAX_MB", default=500)
+# Disk one workspace's uploaded, not yet imported files may take together, in megabytes.
+IMPORT_PENDING_MAX_MB: int = env.int("IMPORT_PENDING_MAX_MB", default=1024)
 
 # Where the web server listens (the Procfile's and `make run`'s granian); read here
 # only to make the default SITE_URL.

@@ -150,6 +150,7 @@ INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
 
 # --- Audience -------------------------------------------------------------------
 IMPORT_MAX_BYTES = E.IMPORT_MAX_MB * 1024 * 1024
+IMPORT_PENDING_MAX_BYTES = E.IMPORT_PENDING_MAX_MB * 1024 * 1024
 # On PostgreSQL, write one batch while parsing the next (a second connection).
 IMPORT_PIPELINE = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -167,15 +168,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "postroom.api.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "postroom.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "postroom.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_PAGINATION_CLASS": "postroom.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "postroom.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "postroom.api.errors.exception_handler",
     # Password guessing on the token endpoint; counted in the shared cache.
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min", "auth_email": "10/min"},
     # Proxies in front of the app; 0 trusts no X-Forwarded-For (clients could forge it).

@@ -11,13 +11,22 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     )
 
 
+_MAX_ID = 2**63 - 1  # ids are 64-bit (BigAutoField)
+
+
 def membership_get(*, user: User, workspace_id: int | str | None) -> Membership | None:
     """The user's membership of `workspace_id`, or None when they are not a member."""
     if not user.is_authenticated or workspace_id in (None, ""):
         return None
     try:
-        return membership_list_for_user(user=user).get(workspace_id=int(workspace_id))
-    except (Membership.DoesNotExist, ValueError, TypeError):
+        pk = int(workspace_id)
+    except (ValueError, TypeError):
+        return None
+    if not 0 < pk <= _MAX_ID:  # a larger number fails in the database, not as "no such row"
+        return None
+    try:
+        return membership_list_for_user(user=user).get(workspace_id=pk)
+    except Membership.DoesNotExist:
         return None
 
 

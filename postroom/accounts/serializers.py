@@ -25,7 +25,9 @@ class WorkspaceMembershipSerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     workspaces = WorkspaceMembershipSerializer(source="memberships", many=True, read_only=True)
-    default_workspace = serializers.IntegerField(source="default_workspace_id", read_only=True)
+    default_workspace = serializers.IntegerField(
+        source="default_workspace_id", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = User

@@ -9,10 +9,34 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
-from rest_framework import exceptions
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
+def _protected(exc: ProtectedError | RestrictedError) -> Conflict:
+    """A delete refused because other rows still point at the object: name a few of them."""
+    users = list(
+        exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    )
+    names = ", ".join(f"“{obj}”" for obj in users[:5])
+    if len(users) > 5:
+        names += _(" and %(n)d more") % {"n": len(users) - 5}
+    kind = users[0]._meta.verbose_name_plural if users else ""
+    return Conflict(
+        _("It cannot be deleted while it is in use (%(kind)s: %(names)s).")
+        % {"kind": kind, "names": names},
+        code="protected",
+    )
 
 
 def _from_django(exc: Exception) -> Exception:
@@ -23,6 +47,8 @@ def _from_django(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):
         return exceptions.NotFound()
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return _protected(exc)
     return exc
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 
@@ -78,6 +79,15 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
     @property
     def workspace(self) -> Any:
         return api_membership(self.request).workspace
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Filters go to the database as they come; PostgreSQL refuses a NUL in
+        # text (a DataError, a 500), so no query parameter may hold one.
+        if any("\x00" in value for value in request.query_params.values()):
+            raise exceptions.ValidationError(
+                {"query": [_("Query parameters cannot contain NUL characters.")]}
+            )
+        super().initial(request, *args, **kwargs)
 
     def base_queryset(self) -> Any:
         return self.model._default_manager.all()

@@ -271,11 +271,10 @@ class ImportApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, _AudienceViewS
             get_scoped_or_404(MailingList, self.workspace, pk=i)
             for i in data.validated_data["lists"]
         ]
-        job = import_services.import_upload(
-            workspace=self.workspace, user=request_user(request), upload=data.validated_data["file"]
-        )
-        job = import_services.import_start(
-            job=job,
+        job = import_services.import_create(
+            workspace=self.workspace,
+            user=request_user(request),
+            upload=data.validated_data["file"],
             mapping=data.validated_data.get("mapping"),
             mode=data.validated_data["mode"],
             lists=lists,

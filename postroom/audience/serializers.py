@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from postroom.audience.attribute_indexes import attribute_index_states
@@ -29,6 +30,8 @@ class SubscriptionBriefSerializer(serializers.ModelSerializer):
 
 class SubscriberSerializer(serializers.ModelSerializer):
     subscriptions = SubscriptionBriefSerializer(many=True, read_only=True)
+    # An object, not any JSON (the model field takes any): `true` or a list is a 400.
+    attributes = serializers.DictField(required=False, help_text="custom field name -> value")
     lists = serializers.ListField(
         child=serializers.IntegerField(), write_only=True, required=False, default=list
     )
@@ -55,7 +58,7 @@ class SubscriberSerializer(serializers.ModelSerializer):
 
 
 class MailingListSerializer(serializers.ModelSerializer):
-    subscribed = serializers.IntegerField(read_only=True, required=False)
+    subscribed = serializers.SerializerMethodField(help_text="subscribed members")
 
     class Meta:
         model = MailingList
@@ -71,6 +74,11 @@ class MailingListSerializer(serializers.ModelSerializer):
             "created_at",
         )
         read_only_fields = ("id", "public_id", "created_at")
+
+    def get_subscribed(self, obj: MailingList) -> int:
+        # Lists read through the API are annotated with the count; a list just
+        # created has nobody on it yet.
+        return getattr(obj, "subscribed", 0)
 
 
 class ListSubscriptionSerializer(serializers.ModelSerializer):
@@ -117,6 +125,11 @@ class CountSerializer(serializers.Serializer):
 
 
 class CustomFieldSerializer(serializers.ModelSerializer):
+    choices = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="the values a choice field allows",
+    )
     index_state = serializers.SerializerMethodField(
         help_text="ready, or building until segments can use the index; null when not indexed"
         " (and on SQLite, which needs no index)"
@@ -169,6 +182,15 @@ class ImportCreateSerializer(serializers.Serializer):
         " language, attr:<custom field>); when omitted, the mapping last used for the same"
         " columns, else guessed from the header",
     )
+
+    def validate_mapping(self, value: Any) -> dict[str, str]:
+        if not isinstance(value, dict) or not all(
+            isinstance(target, str) for target in value.values()
+        ):
+            raise serializers.ValidationError(
+                _('An object of column names to field names, e.g. {"E-mail": "email"}.')
+            )
+        return value
 
 
 class ImportSerializer(serializers.ModelSerializer):

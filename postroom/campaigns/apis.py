@@ -197,8 +197,9 @@ class CampaignApi(
         data["failing_domains"] = report_domains(campaign, run_id=run_id)
         return Response(StatsSerializer(data).data)
 
+    # The links of one message: a short list, whole, not a page.
     @extend_schema(parameters=[StatsFilterSerializer], responses=LinkStatsSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def links(self, request: Request, pk: str) -> Response:
         """Tracked links of the campaign's message with their clicks."""
         from postroom.reports.selectors import report_links, report_totals

@@ -68,10 +68,11 @@ def mapping_validate(
 ) -> dict[str, str]:
     """The mapping of real columns; ValidationError if email is unmapped or a target repeats."""
     allowed = set(PLAIN_TARGETS) | {ATTRIBUTE_PREFIX + n for n in attribute_names}
+    columns = set(header)
     cleaned: dict[str, str] = {}
     seen: set[str] = set()
     for column, target in mapping.items():
-        if column not in header:
+        if column not in columns:
             raise ValidationError({"mapping": _("There is no column “%(c)s”.") % {"c": column}})
         if not target:
             continue

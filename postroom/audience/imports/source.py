@@ -12,6 +12,9 @@ from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
 
 SAMPLE_BYTES = 256 * 1024
+# The header: at most this many columns, on a first line at most this long.
+MAX_COLUMNS = 1000
+MAX_HEADER_BYTES = 64 * 1024
 # Cells longer than this are parser errors, reported per row (not a failed import).
 csv.field_size_limit(1_000_000)
 DELIMITERS = ",;\t"
@@ -56,22 +59,52 @@ def _detect_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
-def csv_shape(path: Path) -> CsvShape:
-    """Encoding, delimiter and header of the CSV at `path`; CsvError when unreadable."""
-    with path.open("rb") as raw:
-        sample = raw.read(SAMPLE_BYTES)
+def _first_line_end(text: str) -> int:
+    ends = [i for i in (text.find("\n"), text.find("\r")) if i >= 0]
+    return min(ends) if ends else len(text)
+
+
+def csv_shape_of(sample: bytes, *, whole: bool) -> CsvShape:
+    """Encoding, delimiter and header from the first SAMPLE_BYTES of a file; CsvError if unreadable.
+
+    `whole` says the sample is the entire file (else its last, cut line is dropped).
+    The header is checked before anything slow runs on it: a line of tens of
+    thousands of columns would hold the web thread for seconds (delimiter
+    sniffing, mapping) and make a mapping page nobody can use.
+    """
     if not sample.strip():
         raise CsvError(_("The file is empty."))
     encoding = _detect_encoding(sample)
     text = sample.decode(encoding, errors="replace")
-    if len(sample) == SAMPLE_BYTES:
-        text = text.rsplit("\n", 1)[0]  # drop a line cut by the sample's end
+    if _first_line_end(text) > MAX_HEADER_BYTES:
+        raise CsvError(
+            _("The first line is longer than %(kb)d KB: it must name the columns.")
+            % {"kb": MAX_HEADER_BYTES // 1024}
+        )
+    if not whole:  # drop a line cut by the sample's end
+        text = text[: max(text.rfind("\n"), text.rfind("\r"), 0)] or text
     delimiter = _detect_delimiter(text)
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    try:
+        # newline="": lines may end in CR alone (old Mac exports), as the rows are read.
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise CsvError(_("The first line cannot be read as CSV: %(e)s") % {"e": exc}) from exc
+    if len(header) > MAX_COLUMNS:
+        raise CsvError(
+            _("The file has more than %(n)d columns (%(count)d).")
+            % {"n": MAX_COLUMNS, "count": len(header)}
+        )
     header = [h.strip() for h in header]
     if not any(header):
         raise CsvError(_("The first line must name the columns."))
     return CsvShape(encoding=encoding, delimiter=delimiter, header=header)
+
+
+def csv_shape(path: Path) -> CsvShape:
+    """Encoding, delimiter and header of the CSV at `path`; CsvError when unreadable."""
+    with path.open("rb") as raw:
+        sample = raw.read(SAMPLE_BYTES)
+    return csv_shape_of(sample, whole=len(sample) < SAMPLE_BYTES)
 
 
 class CsvRows:

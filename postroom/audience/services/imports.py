@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,13 @@ from postroom.audience.imports.mapping import (
     mapping_guess,
     mapping_validate,
 )
-from postroom.audience.imports.source import CsvError, CsvShape, csv_shape
+from postroom.audience.imports.source import (
+    SAMPLE_BYTES,
+    CsvError,
+    CsvShape,
+    csv_shape,
+    csv_shape_of,
+)
 from postroom.audience.models import (
     CustomField,
     Import,
@@ -60,6 +67,36 @@ def _mapping_for(workspace: Workspace, header: list[str]) -> dict[str, str]:
     return {c: t if (t := remembered.get(c, "")) in targets else "" for c in header}
 
 
+PENDING = (ImportStatus.DRAFT, ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+def _quota_check(workspace: Workspace, size: int) -> None:
+    """Refuse a file that would take the workspace's waiting imports over their quota.
+
+    Files are kept from upload until their import ends (drafts for DRAFT_TTL
+    hours), so one workspace could otherwise fill the disk with drafts.
+    """
+    quota = settings.IMPORT_PENDING_MAX_BYTES
+    held = (
+        Import.objects.filter(workspace=workspace, status__in=PENDING)
+        .exclude(file="")
+        .aggregate(total=Sum("total_bytes"))["total"]
+        or 0
+    )
+    if held + size > quota:
+        mb = 1024 * 1024
+        raise ValidationError(
+            {
+                "file": _(
+                    "Files waiting to be imported in this workspace already take %(held)s of "
+                    "%(quota)s MB. Start or finish those imports (unstarted ones are dropped "
+                    "after %(hours)s hours), then upload again."
+                )
+                % {"held": -(-held // mb), "quota": quota // mb, "hours": DRAFT_TTL}
+            }
+        )
+
+
 @transaction.atomic
 def import_upload(
     *,
@@ -71,8 +108,10 @@ def import_upload(
     """Store an uploaded CSV as a draft import with a column mapping and lists to confirm.
 
     The mapping is the one last used for the same columns, else guessed from
-    their names. Refuses files over IMPORT_MAX_BYTES and files that are not
-    readable CSV.
+    their names. Refuses files over IMPORT_MAX_BYTES, files over the
+    workspace's quota for waiting imports, and files that are not readable
+    CSV: all of it checked on the upload's first bytes, before anything is
+    written to the storage.
     """
     lists = list(lists)
     if any(m.workspace_id != workspace.pk for m in lists):
@@ -82,24 +121,64 @@ def import_upload(
         raise ValidationError(
             {"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}}
         )
+    _quota_check(workspace, upload.size)
+    upload.seek(0)
+    sample = upload.read(SAMPLE_BYTES)
+    upload.seek(0)
+    try:
+        shape = csv_shape_of(sample, whole=upload.size <= len(sample))
+    except CsvError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
     job = Import(
         workspace=workspace,
         created_by=user,
         file_name=Path(upload.name or "upload.csv").name[:255],
         status=ImportStatus.DRAFT,
         total_bytes=upload.size,
+        encoding=shape.encoding,
+        delimiter=shape.delimiter,
+        mapping=_mapping_for(workspace, shape.header),
     )
     job.file.save(f"{workspace.pk}.csv", upload, save=False)
     try:
-        shape = csv_shape(Path(job.file.path))
-    except CsvError as exc:
+        job.save()
+    except BaseException:
         job.file.delete(save=False)
-        raise ValidationError({"file": str(exc)}) from exc
-    job.encoding, job.delimiter = shape.encoding, shape.delimiter
-    job.mapping = _mapping_for(workspace, shape.header)
-    job.save()
+        raise
     job.lists.set(lists)
     return job
+
+
+def import_discard(*, job: Import) -> None:
+    """Delete an import that will never run, and its file at once."""
+    if job.file:
+        job.file.delete(save=False)
+    job.delete()
+
+
+def import_create(
+    *,
+    workspace: Workspace,
+    user: User | None,
+    upload: File,
+    mapping: dict[str, str] | None = None,
+    mode: str = ImportMode.ADD,
+    lists: Iterable[MailingList] = (),
+    subscription_status: str = "subscribed",
+) -> Import:
+    """Upload and start in one step (the API): a file refused for its settings is not kept."""
+    job = import_upload(workspace=workspace, user=user, upload=upload)
+    try:
+        return import_start(
+            job=job,
+            mapping=mapping,
+            mode=mode,
+            lists=lists,
+            subscription_status=subscription_status,
+        )
+    except BaseException:
+        import_discard(job=job)
+        raise
 
 
 @transaction.atomic

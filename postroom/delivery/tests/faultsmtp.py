@@ -8,7 +8,7 @@
 Phases: mail, rcpt, data. Actions: reply (answer with the given line),
 reply_and_close (answer, then hang up), slow (wait `seconds`, then go on),
 drop (close the connection without a reply),
-hang (never answer), garbage (answer with text that is not SMTP). `times`
+hang (no answer until the rule is released), garbage (answer with text that is not SMTP). `times`
 limits how often a rule fires (then the server behaves). Accepted messages
 are in `received`, in order, with their envelope and bytes.
 """
@@ -35,6 +35,11 @@ class Rule:
     seconds: float = 0.0
     times: int | None = None
     fired: int = 0
+    # A hang lasts until `release()` (then the exchange goes on as if nothing happened).
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
 
 
 @dataclass
@@ -91,7 +96,10 @@ class _Handler:
             server.transport.close()
             return default
         if rule.action == "hang":
-            await asyncio.sleep(3600)
+            deadline = time.monotonic() + 3600
+            while not rule.released.is_set() and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            return default
         if rule.action == "reply_and_close":
             asyncio.get_running_loop().call_later(0.05, server.transport.close)
             return rule.reply
