@@ -43,7 +43,12 @@ def test_the_app_pages_run_their_scripts_under_the_policy(page, owner):
     page.check("input[data-check-all]")
     assert page.is_checked("input[name=selected]")
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def answer(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
     page.click("button[data-confirm]")
     assert dialogs and page.url.endswith("/app/subscribers/")
 
