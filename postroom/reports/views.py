@@ -111,6 +111,15 @@ def campaign_report_csv(request: WorkspaceRequest, pk: int) -> HttpResponse:
             "clicks_unique": "clicked",
         }.get(name, name)
         writer.writerow([name, totals[name], totals["rates"].get(rate_key, "")])
+    crm = (
+        email_campaign_figures(campaign=campaign) if request.membership.has(Perm.CRM_VIEW) else None
+    )
+    if crm is not None:
+        writer.writerow([])
+        writer.writerow(["crm", "value", "currency"])
+        for name in ("leads", "customers", "conversion_rate", "revenue", "spend", "roi"):
+            value = crm[name]
+            writer.writerow([name, "" if value is None else value, crm["currency"]])
     writer.writerow([])
     writer.writerow(["link", "clicks", "unique clicks", "machine clicks", "click rate %"])
     for link in report["links"]:

@@ -57,6 +57,9 @@ def test_a_linked_campaign_report_shows_leads_customers_revenue_spend_and_roi(ow
     assert 'data-crm="leads">2<' in body and 'data-crm="customers">1<' in body
     assert 'data-crm="revenue">300.00 USD<' in body and 'data-crm="spend">100.00 USD<' in body
     assert 'data-crm="roi">200.0 %<' in body
+    csv = login(owner.user).get(f"/app/campaigns/{campaign.pk}/report.csv").content.decode()
+    assert "crm,value,currency" in csv
+    assert "leads,2,USD" in csv and "revenue,300.00,USD" in csv and "roi,2.0000,USD" in csv
 
 
 def test_the_figures_are_in_russian_for_a_russian_user(owner, login):
@@ -78,6 +81,8 @@ def test_an_unlinked_campaign_report_shows_nothing_of_the_crm(owner, login):
 
     assert email_campaign_figures(campaign=campaign) is None
     assert 'id="report-crm"' not in body
+    csv = login(owner.user).get(f"/app/campaigns/{campaign.pk}/report.csv").content.decode()
+    assert "crm," not in csv
 
 
 def test_another_workspaces_crm_never_appears(owner, other_owner, login):
