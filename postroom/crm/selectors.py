@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from postroom.accounts.models import Workspace
-from postroom.crm.models import AdCampaign, Channel, Customer, DailyRollup, Lead
-from postroom.crm.money import CENT, per, ratio, roi
+from postroom.crm.models import AdCampaign, Channel, CrmSettings, Customer, DailyRollup, Lead
+from postroom.crm.money import CENT, Currency, per, ratio, roi
 
 ZERO = Decimal("0.00")
 
@@ -161,3 +161,33 @@ def customer_history(*, customer: Customer) -> dict[str, Any]:
         )
         history["events"] = list(events.select_related("campaign").order_by("-at")[:50])
     return history
+
+
+def email_campaign_figures(*, campaign: Any) -> dict[str, Any] | None:
+    """The CRM figures of a Postroom email campaign, or None when no email ad campaign links it.
+
+    Summed over all days of the rollups of the email-channel advertising
+    campaigns linked to it (three queries whatever the number of leads), in
+    the workspace's currency.
+    """
+    ids = list(
+        AdCampaign.objects.filter(
+            workspace_id=campaign.workspace_id, email_campaign=campaign, channel=Channel.EMAIL
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return None
+    line = Figures(key=campaign.pk, label=campaign.name)
+    for values in _sums(
+        DailyRollup.objects.filter(workspace_id=campaign.workspace_id, ad_campaign_id__in=ids),
+        "workspace_id",
+    ):
+        line.add(*values[1:])
+    # Read, not get_or_create: a report page writes nothing; unset is the default currency.
+    currency = (
+        CrmSettings.objects.filter(workspace_id=campaign.workspace_id)
+        .values_list("currency", flat=True)
+        .first()
+        or Currency.EUR
+    )
+    return {**line.as_dict(), "currency": currency, "ad_campaigns": len(ids)}

@@ -9,6 +9,7 @@ from postroom.accounts.workspace import WorkspaceRequest, workspace_view
 from postroom.audience.exports import cell_neutralize
 from postroom.campaigns.models import Campaign, CampaignRun
 from postroom.core.tenancy import get_scoped_or_404
+from postroom.crm.selectors import email_campaign_figures
 from postroom.reports.selectors import (
     SERIES,
     report_domains,
@@ -58,6 +59,12 @@ def campaign_report(request: WorkspaceRequest, pk: int) -> HttpResponse:
         **report,
         "chart": chart,
         "live": report_live(campaign),
+        # Only for those who may see the CRM; from its rollups, not the leads.
+        "crm": (
+            email_campaign_figures(campaign=campaign)
+            if request.membership.has(Perm.CRM_VIEW)
+            else None
+        ),
     }
     template = (
         "reports/_numbers.html"
@@ -104,6 +111,15 @@ def campaign_report_csv(request: WorkspaceRequest, pk: int) -> HttpResponse:
             "clicks_unique": "clicked",
         }.get(name, name)
         writer.writerow([name, totals[name], totals["rates"].get(rate_key, "")])
+    crm = (
+        email_campaign_figures(campaign=campaign) if request.membership.has(Perm.CRM_VIEW) else None
+    )
+    if crm is not None:
+        writer.writerow([])
+        writer.writerow(["crm", "value", "currency"])
+        for name in ("leads", "customers", "conversion_rate", "revenue", "spend", "roi"):
+            value = crm[name]
+            writer.writerow([name, "" if value is None else value, crm["currency"]])
     writer.writerow([])
     writer.writerow(["link", "clicks", "unique clicks", "machine clicks", "click rate %"])
     for link in report["links"]:
