@@ -93,6 +93,8 @@ def test_health_is_quiet_when_the_request_came_to_site_url(client, settings, sit
 def test_health_takes_https_from_the_proxy(client, settings):
     settings.SITE_URL = "https://mail.example.com"
     settings.ALLOWED_HOSTS = ["mail.example.com"]
+    # as config/settings.py sets it with NUM_PROXIES > 0 (without a proxy the header is not trusted)
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
     behind_proxy = client.get(
         "/health/", HTTP_HOST="mail.example.com", HTTP_X_FORWARDED_PROTO="https"
