@@ -334,10 +334,14 @@ class CrmSettingsApi(APIView):
 
     @extend_schema(request=CrmSettingsSerializer, responses=CrmSettingsSerializer)
     def patch(self, request: Request) -> Response:
-        data = CrmSettingsSerializer(data=request.data)
+        data = CrmSettingsSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        settings = catalogue.crm_settings_save(
-            workspace=api_membership(request).workspace, **data.validated_data
+        workspace = api_membership(request).workspace
+        currency = data.validated_data.get("currency")
+        settings = (
+            catalogue.crm_settings_get(workspace=workspace)
+            if currency is None  # a PATCH without the field changes nothing
+            else catalogue.crm_settings_save(workspace=workspace, currency=currency)
         )
         return Response(CrmSettingsSerializer(settings).data)
 

@@ -206,3 +206,15 @@ def test_the_crm_is_in_the_openapi_schema(api, owner):
         "/api/v1/crm/ad-campaigns/{id}/spend-import/",
     ):
         assert path in schema["paths"], path
+
+
+def test_a_settings_patch_without_a_currency_changes_nothing(api, owner, data):
+    # found by schemathesis: an empty PATCH was a TypeError, a 500
+    client = api(owner.user, owner.workspace)
+    client.patch("/api/v1/crm/settings/", {"currency": "USD"}, format="json")
+
+    empty_json = client.patch("/api/v1/crm/settings/", {}, format="json")
+    empty_form = client.patch("/api/v1/crm/settings/", {}, format="multipart")
+
+    assert empty_json.status_code == empty_form.status_code == 200
+    assert empty_json.json() == empty_form.json() == {"currency": "USD"}
