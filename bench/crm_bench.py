@@ -16,7 +16,6 @@
 
 import datetime
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,9 @@ import django
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.report_bench import timed  # noqa: E402  (the same warm median / p95 as the report bench)
+
 CAMPAIGNS = 200
 DAYS = 365
 
@@ -157,17 +159,6 @@ def setup(leads: int, contracts: int):
         cursor.execute("VACUUM ANALYZE crm_dailyrollup")
     print(f"  rollups rebuilt: {rows:,} rows in {time.perf_counter() - t0:.1f} s")
     return owner, workspace, ids
-
-
-def timed(client, url: str, repeat: int = 30) -> tuple[float, float, int]:
-    client.get(url)  # warm
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], response.status_code
 
 
 def main() -> None:
