@@ -27,7 +27,7 @@ def main() -> None:
     django.setup()
     from postroom.campaigns.models import CampaignRun
     from postroom.delivery.models import Delivery
-    from postroom.delivery.prepare import prepare_run, recipients_load
+    from postroom.delivery.sending.prepare import prepare_run, recipients_load
 
     smtp = smtplib.SMTP("127.0.0.1", port)
     smtp.ehlo()

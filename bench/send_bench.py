@@ -166,7 +166,7 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from postroom.delivery.launch import run_launch
+    from postroom.delivery.sending.launch import run_launch
 
     if connection.vendor != "postgresql":
         sys.exit("bench-send measures the PostgreSQL path: set DATABASE_URL to PostgreSQL")

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from postroom.delivery.engine import run_send
+    from postroom.delivery.sending.engine import run_send
 
     run_id = int(sys.argv[1])
     profile_dir = os.environ.get(

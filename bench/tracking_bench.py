@@ -64,8 +64,8 @@ def sent_run(deliveries: int):
     from django.utils import timezone
 
     from bench.send_bench import campaign_for
-    from postroom.delivery.launch import run_launch
     from postroom.delivery.models import Delivery, DeliveryStatus
+    from postroom.delivery.sending.launch import run_launch
     from postroom.tracking.links import links_register
 
     run = campaign_for(deliveries, f"t{time.time():.0f}.", None, 1)

@@ -14,7 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("postroom.api.urls")),
     # Bounce and complaint events from email providers, each checked by its signature or secret.
-    path("webhooks/anymail/", include("postroom.delivery.webhook_urls")),
+    path("webhooks/anymail/", include("postroom.delivery.bounces.urls")),
     path("blog/", include("postroom.blog.urls")),
     path("", include("postroom.accounts.urls")),
     path("", include("postroom.audience.urls")),

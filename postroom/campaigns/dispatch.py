@@ -74,7 +74,7 @@ def _run_create(campaign: Campaign, now: datetime) -> CampaignRun | None:
     """The run of the campaign's current occurrence, launched once the transaction commits.
 
     The campaign stays running until its last run has finished sending
-    (`postroom.delivery.outcomes.campaign_finish_if_done`).
+    (`postroom.delivery.sending.outcomes.campaign_finish_if_done`).
     """
     run: CampaignRun | None
     assert campaign.next_run_at is not None

@@ -115,7 +115,7 @@ class MessageApi(_ContentViewSet):
 
         Suppressed addresses are skipped (and listed); 429 past the hourly limits.
         """
-        from postroom.delivery.testsend import TestSendLimited, test_send_start
+        from postroom.delivery.sending.testsend import TestSendLimited, test_send_start
 
         message = self.get_object()
         data = TestSendSerializer(data=request.data)

@@ -31,7 +31,7 @@ def message_test_send(
         # trying again cannot help.
         logger.warning("test send of message %s not rendered: %s", message_id, exc)
         return
-    from postroom.delivery.testsend import test_send
+    from postroom.delivery.sending.testsend import test_send
 
     test_send(message=message, rendered=rendered, to=to)
 

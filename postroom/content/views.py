@@ -103,7 +103,7 @@ def message_recipients(request: WorkspaceRequest, pk: int) -> HttpResponse:
 @workspace_view(Perm.CONTENT_CHANGE)
 @require_POST
 def message_test_send_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    from postroom.delivery.testsend import TestSendLimited, test_send_start
+    from postroom.delivery.sending.testsend import TestSendLimited, test_send_start
 
     message = get_scoped_or_404(Message, request.workspace, pk=pk)
     form = TestSendForm(request.POST)

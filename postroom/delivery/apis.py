@@ -5,9 +5,9 @@ from rest_framework import mixins
 
 from postroom.accounts.roles import Perm
 from postroom.api.workspace import WorkspaceViewSet, api_membership
-from postroom.delivery import services
 from postroom.delivery.models import SmtpRelay
 from postroom.delivery.serializers import RelaySerializer
+from postroom.delivery.services import relays
 
 
 class RelayApi(
@@ -30,7 +30,7 @@ class RelayApi(
 
     def _save(self, serializer: Any, relay: SmtpRelay | None) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = services.relay_save(
+        serializer.instance = relays.relay_save(
             actor=api_membership(self.request),
             relay=relay,
             password=data.pop("password", None),
@@ -46,4 +46,4 @@ class RelayApi(
         self._save(serializer, serializer.instance)
 
     def perform_destroy(self, instance: SmtpRelay) -> None:
-        services.relay_delete(actor=api_membership(self.request), relay=instance)
+        relays.relay_delete(actor=api_membership(self.request), relay=instance)

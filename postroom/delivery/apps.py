@@ -9,6 +9,6 @@ class DeliveryConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
-        from postroom.delivery.webhooks import tracking_received
+        from postroom.delivery.bounces.webhooks import tracking_received
 
-        tracking.connect(tracking_received, dispatch_uid="postroom.delivery.webhooks")
+        tracking.connect(tracking_received, dispatch_uid="postroom.delivery.bounces.webhooks")

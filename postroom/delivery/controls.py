@@ -19,7 +19,7 @@ from postroom.campaigns.models import (
 )
 from postroom.campaigns.services import campaign_fingerprint, campaign_schedule, require_perm
 from postroom.delivery.models import Delivery, DeliveryStatus
-from postroom.delivery.outcomes import runs_cancel_pending
+from postroom.delivery.sending.outcomes import runs_cancel_pending
 from postroom.reports.recording import counters_add
 
 ACTIVE_RUNS = (RunStatus.DUE, RunStatus.SENDING)

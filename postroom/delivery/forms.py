@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from postroom.delivery.models import MailboxProtocol, SmtpRelay, TlsMode
-from postroom.delivery.services import FIELDS as RELAY_FIELDS
+from postroom.delivery.services.relays import FIELDS as RELAY_FIELDS
 
 
 class RelayForm(forms.ModelForm):

@@ -7,9 +7,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from postroom.campaigns.models import Campaign, RunStatus
-from postroom.delivery.limits import CircuitBreaker
 from postroom.delivery.models import Delivery, DeliveryStatus
-from postroom.delivery.relays import relay_for_workspace
+from postroom.delivery.sending.limits import CircuitBreaker
+from postroom.delivery.transports.relays import relay_for_workspace
 
 RATE_WINDOW = 60
 

@@ -3,7 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from postroom.delivery.models import Delivery, DeliveryAttempt, DeliveryStatus, SmtpRelay
-from postroom.delivery.services import FIELDS as RELAY_FIELDS
+from postroom.delivery.services.relays import FIELDS as RELAY_FIELDS
 
 
 class RelaySerializer(serializers.ModelSerializer):

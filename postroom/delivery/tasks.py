@@ -5,12 +5,12 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
 from huey.exceptions import TaskLockedException
 
-from postroom.delivery.engine import run_send
-from postroom.delivery.launch import run_launch
-from postroom.delivery.mailbox import mailbox_poll
-from postroom.delivery.maintenance import deliveries_maintain
+from postroom.delivery.bounces.mailbox import mailbox_poll
 from postroom.delivery.models import MailboxProtocol, SmtpRelay
-from postroom.delivery.relays import relay_for_workspace
+from postroom.delivery.sending.engine import run_send
+from postroom.delivery.sending.launch import run_launch
+from postroom.delivery.sending.maintenance import deliveries_maintain
+from postroom.delivery.transports.relays import relay_for_workspace
 
 
 def run_send_enqueue(run_id: int, workspace_id: int) -> None:

@@ -22,7 +22,6 @@ from postroom.audience.exports import EchoBuffer, cell_neutralize
 from postroom.campaigns.models import Campaign
 from postroom.core.forms import form_add_service_error
 from postroom.core.tenancy import get_scoped_or_404, scoped
-from postroom.delivery import services
 from postroom.delivery.forms import RelayForm
 from postroom.delivery.models import (
     Delivery,
@@ -31,9 +30,10 @@ from postroom.delivery.models import (
     SandboxMessage,
     SmtpRelay,
 )
-from postroom.delivery.relays import relay_for_workspace
-from postroom.delivery.sandbox import sandbox_read
 from postroom.delivery.selectors import campaign_live_state, delivery_list
+from postroom.delivery.services import relays
+from postroom.delivery.transports.relays import relay_for_workspace
+from postroom.delivery.transports.sandbox import sandbox_read
 
 
 @workspace_view(Perm.RELAY_MANAGE)
@@ -55,7 +55,7 @@ def relay_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k in RelayForm.Meta.fields}
         try:
-            services.relay_save(
+            relays.relay_save(
                 actor=request.membership,
                 relay=SmtpRelay.objects.get(pk=relay.pk) if relay else None,
                 **form.secrets(),
@@ -73,7 +73,7 @@ def relay_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpResponse
 @require_POST
 def relay_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
     relay = get_scoped_or_404(SmtpRelay, request.workspace, pk=pk)
-    services.relay_delete(actor=request.membership, relay=relay)
+    relays.relay_delete(actor=request.membership, relay=relay)
     messages.success(request, _("Relay deleted."))
     return redirect("relay_index")
 
@@ -83,7 +83,7 @@ def relay_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
 def relay_poll(request: WorkspaceRequest, pk: int) -> HttpResponse:
     relay = get_scoped_or_404(SmtpRelay, request.workspace, pk=pk)
     try:
-        services.relay_mailbox_poll(actor=request.membership, relay=relay)
+        relays.relay_mailbox_poll(actor=request.membership, relay=relay)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -10,7 +10,7 @@ from postroom.campaigns.models import CampaignRun
 from postroom.content.rendering import message_revision
 from postroom.content.webpage import mail_html_for_web
 from postroom.delivery.models import Delivery
-from postroom.delivery.prepare import PreparedRun, RecipientData
+from postroom.delivery.sending.prepare import PreparedRun, RecipientData
 from postroom.tracking.pagecache import Page, page_cached, page_key
 
 

@@ -6,7 +6,7 @@ from postroom.accounts.tests.factories import WorkspaceFactory
 from postroom.blog.tests.factories import PostFactory
 from postroom.campaigns.models import CampaignStatus
 from postroom.campaigns.tests.factories import CampaignFactory
-from postroom.delivery.engine import run_send
+from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import launched_run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from postroom.delivery.engine import run_send
+from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import launched_run
 from tests.e2e.conftest import log_in
 

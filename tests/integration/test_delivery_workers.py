@@ -80,7 +80,7 @@ def test_a_worker_killed_mid_batch_loses_nobody_and_its_duplicates_are_counted(e
     # The reaper, once the dead worker's lease has run out, takes its deliveries back.
     reap = (
         "import datetime as dt, json; from django.utils import timezone; "
-        "from postroom.delivery.maintenance import deliveries_maintain; "
+        "from postroom.delivery.sending.maintenance import deliveries_maintain; "
         "deliveries_maintain(lease_now=timezone.now() + dt.timedelta(hours=1)); "
         + STATE.format(run=ids["run"]).replace("\n", "; ").strip("; ")
     )

@@ -15,7 +15,7 @@ from postroom.audience.tests.factories import CustomFieldFactory, SegmentFactory
 from postroom.campaigns.models import CampaignRun
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.content.tests.factories import ContentBlockFactory, LayoutFactory, MessageFactory
-from postroom.delivery.launch import run_launch
+from postroom.delivery.sending.launch import run_launch
 from postroom.delivery.tests.factories import audience
 
 

@@ -13,8 +13,8 @@ from postroom.audience.models import Subscriber, Subscription
 from postroom.audience.tests.factories import MailingListFactory
 from postroom.campaigns.models import CampaignStatus, RunStatus
 from postroom.campaigns.tests.factories import CampaignFactory
-from postroom.delivery.engine import run_send
 from postroom.delivery.models import Delivery, DeliveryStatus
+from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import audience, launched_run
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from postroom.audience.models import Import
 from postroom.audience.tests.factories import MailingListFactory
-from postroom.delivery.engine import run_send
+from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import launched_run
 
 pytestmark = pytest.mark.django_db

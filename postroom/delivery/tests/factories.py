@@ -6,8 +6,8 @@ from postroom.audience.tests.factories import MailingListFactory, SubscriberFact
 from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.delivery.crypto import secret_encrypt
-from postroom.delivery.launch import run_launch
 from postroom.delivery.models import SmtpRelay, TlsMode
+from postroom.delivery.sending.launch import run_launch
 
 
 class SmtpRelayFactory(factory.django.DjangoModelFactory):

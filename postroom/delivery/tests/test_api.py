@@ -5,8 +5,8 @@ import pytest
 from postroom.accounts.roles import Role
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.delivery.crypto import secret_decrypt
-from postroom.delivery.engine import run_send
 from postroom.delivery.models import SmtpRelay
+from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import SmtpRelayFactory, audience, launched_run, relay_for
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_another_workspace_cannot_see_or_control_the_outbox(api, owner, other_ow
 
 
 def test_relays_into_private_networks_are_refused_unless_allowed(api, owner, settings, smtp_server):
-    from postroom.delivery.engine import run_send as send
+    from postroom.delivery.sending.engine import run_send as send
 
     settings.RELAY_ALLOW_PRIVATE = False
     client = api(owner.user)

@@ -10,8 +10,8 @@ from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
 from postroom.campaigns.services import campaign_schedule, campaign_transition
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.delivery.controls import campaign_retry_failed, campaign_send_now
-from postroom.delivery.engine import run_send
 from postroom.delivery.models import Delivery, DeliveryAttempt, DeliveryStatus
+from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import audience, launched_run, relay_for
 
 pytestmark = pytest.mark.django_db
@@ -226,7 +226,7 @@ def test_under_random_faults_every_recipient_ends_once_and_nobody_gets_two(
 
 
 def test_cancel_in_the_middle_of_a_batch_leaves_nothing_open(owner, smtp_server, settings):
-    from postroom.delivery import engine
+    from postroom.delivery.sending import engine
 
     settings.DELIVERY_FLUSH_EVERY = 5
     relay_for(smtp_server, owner.workspace)
@@ -284,8 +284,8 @@ def test_a_worker_whose_lease_was_taken_back_stops_instead_of_sending_twice(
 
     from django.utils import timezone
 
-    from postroom.delivery import engine
-    from postroom.delivery.maintenance import deliveries_maintain
+    from postroom.delivery.sending import engine
+    from postroom.delivery.sending.maintenance import deliveries_maintain
 
     settings.DELIVERY_LEASE_SECONDS = 0  # renewed before every message
     settings.DELIVERY_FLUSH_EVERY = 100

@@ -8,8 +8,8 @@ import pytest
 from postroom.accounts.roles import Role
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.delivery.crypto import secret_decrypt
-from postroom.delivery.engine import run_send
 from postroom.delivery.models import SandboxMessage, SmtpRelay
+from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import SmtpRelayFactory, audience, launched_run, relay_for
 
 pytestmark = pytest.mark.django_db

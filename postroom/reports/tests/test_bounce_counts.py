@@ -3,10 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from postroom.delivery.bounces import bounce_intake
-from postroom.delivery.dsn import BounceReport, reports_parse
+from postroom.delivery.bounces.dsn import BounceReport, reports_parse
+from postroom.delivery.bounces.intake import bounce_intake
 from postroom.delivery.models import Delivery, DeliveryStatus
-from postroom.delivery.tests.dsnmail import dsn_mail
+from postroom.delivery.tests.bounces.dsnmail import dsn_mail
 from postroom.delivery.tests.factories import launched_run
 from postroom.reports.models import FailedDomain
 from postroom.reports.recording import counters_add

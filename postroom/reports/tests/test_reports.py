@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from postroom.delivery.engine import run_send
+from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import launched_run, relay_for
 from postroom.reports.models import Counter, FailedDomain
 from postroom.reports.selectors import report_totals

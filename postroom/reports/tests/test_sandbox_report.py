@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from postroom.campaigns.models import CampaignRun
-from postroom.delivery.engine import run_send
-from postroom.delivery.launch import run_launch
+from postroom.delivery.sending.engine import run_send
+from postroom.delivery.sending.launch import run_launch
 from postroom.delivery.tests.factories import launched_run, relay_for
 
 pytestmark = pytest.mark.django_db

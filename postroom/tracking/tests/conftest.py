@@ -2,8 +2,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from postroom.delivery.smtp import POOL
 from postroom.delivery.tests.faultsmtp import FaultServer
+from postroom.delivery.transports.smtp import POOL
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from postroom.content.tests.factories import MessageFactory
-from postroom.delivery.engine import run_send
+from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import launched_run, relay_for
 
 BODY = """<html><body>

@@ -81,7 +81,7 @@ def test_a_signed_token_for_a_link_of_another_campaign_records_nothing(owner, sm
 
 def test_links_with_the_campaigns_own_variables_are_tracked(owner, smtp_server):
     from postroom.content.tests.factories import MessageFactory
-    from postroom.delivery.engine import run_send
+    from postroom.delivery.sending.engine import run_send
     from postroom.delivery.tests.factories import launched_run, relay_for
 
     relay_for(smtp_server, owner.workspace)

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from postroom.delivery.mailbox import mailbox_poll
+from postroom.delivery.bounces.mailbox import mailbox_poll
 from postroom.delivery.models import MailboxProtocol, SmtpRelay
 
 

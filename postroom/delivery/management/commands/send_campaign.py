@@ -10,11 +10,11 @@ from django.utils import timezone
 from postroom.campaigns.models import Campaign, CampaignRun
 from postroom.campaigns.selectors import campaign_audience
 from postroom.delivery.controls import campaign_send_now
-from postroom.delivery.engine import run_send
-from postroom.delivery.launch import run_launch
 from postroom.delivery.models import OPEN, PENDING, Delivery, DeliveryStatus
-from postroom.delivery.prepare import prepare_run, recipients_load
-from postroom.delivery.relays import relay_for_workspace
+from postroom.delivery.sending.engine import run_send
+from postroom.delivery.sending.launch import run_launch
+from postroom.delivery.sending.prepare import prepare_run, recipients_load
+from postroom.delivery.transports.relays import relay_for_workspace
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from postroom.audience.models import Subscription, Suppression
 from postroom.delivery.models import BounceEvent, Delivery, DeliveryStatus
 from postroom.delivery.tests.factories import launched_run
-from postroom.delivery.tokens import message_id, return_path
+from postroom.delivery.transports.tokens import message_id, return_path
 
 pytestmark = [
     pytest.mark.django_db,

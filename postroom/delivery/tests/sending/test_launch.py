@@ -9,9 +9,9 @@ from django.utils import timezone
 from postroom.audience.models import SubscriberStatus, Subscription, SubscriptionStatus, Suppression
 from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
 from postroom.campaigns.tests.factories import CampaignFactory
-from postroom.delivery.claims import deliveries_claim, leases_reclaim
-from postroom.delivery.launch import run_launch
 from postroom.delivery.models import Delivery, DeliveryStatus
+from postroom.delivery.sending.claims import deliveries_claim, leases_reclaim
+from postroom.delivery.sending.launch import run_launch
 from postroom.delivery.tests.factories import audience
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import time
 import pytest
 from django.db import connection
 
-from postroom.delivery.engine import run_send
 from postroom.delivery.models import Delivery, DeliveryStatus
+from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import launched_run, relay_for
 
 

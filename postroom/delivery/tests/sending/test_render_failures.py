@@ -5,8 +5,8 @@ import tracemalloc
 import pytest
 
 from postroom.content.tests.factories import MessageFactory
-from postroom.delivery.engine import run_send
 from postroom.delivery.models import Delivery, DeliveryStatus
+from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import launched_run
 
 pytestmark = pytest.mark.django_db

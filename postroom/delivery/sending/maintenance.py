@@ -7,11 +7,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
-from postroom.delivery.claims import leases_reclaim
-from postroom.delivery.limits import ConnectionSlots
 from postroom.delivery.models import OPEN, PENDING, Delivery
-from postroom.delivery.outcomes import run_finish_if_done, runs_cancel_pending
-from postroom.delivery.relays import relay_for_workspace
+from postroom.delivery.sending.claims import leases_reclaim
+from postroom.delivery.sending.limits import ConnectionSlots
+from postroom.delivery.sending.outcomes import run_finish_if_done, runs_cancel_pending
+from postroom.delivery.transports.relays import relay_for_workspace
 
 logger = logging.getLogger(__name__)
 _SENDABLE = (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED, CampaignStatus.FINISHED)

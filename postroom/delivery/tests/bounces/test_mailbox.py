@@ -6,12 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from postroom.audience.models import Subscription, Suppression
-from postroom.delivery import dsn
+from postroom.delivery.bounces import dsn
+from postroom.delivery.bounces.mailbox import mailbox_poll
 from postroom.delivery.crypto import secret_encrypt
-from postroom.delivery.mailbox import mailbox_poll
 from postroom.delivery.models import BounceEvent, Delivery, DeliveryStatus, SmtpRelay
 from postroom.delivery.tasks import mailboxes_tick
-from postroom.delivery.tests.dsnmail import dsn_mail
+from postroom.delivery.tests.bounces.dsnmail import dsn_mail
 from postroom.delivery.tests.factories import SmtpRelayFactory, launched_run
 from postroom.delivery.tests.mailservers import ImapServer, MailServer, Pop3Server
 
@@ -149,7 +149,7 @@ def test_a_message_the_parser_chokes_on_does_not_stop_the_rest(
             raise ValueError("the parser failed")
         return parse(raw)
 
-    monkeypatch.setattr("postroom.delivery.mailbox.reports_parse", choking)
+    monkeypatch.setattr("postroom.delivery.bounces.mailbox.reports_parse", choking)
     bomb = LETTER.replace(b"lunch?", b"EXPLODE")
     server = serve([bomb, dsn_mail("postfix", delivery_id=deliveries[0].pk)])
     relay = mailbox_relay(owner.workspace, server, protocol)

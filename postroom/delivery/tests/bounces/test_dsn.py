@@ -2,8 +2,8 @@
 
 import pytest
 
-from postroom.delivery.dsn import reports_parse
-from postroom.delivery.tests.dsnmail import dsn_mail
+from postroom.delivery.bounces.dsn import reports_parse
+from postroom.delivery.tests.bounces.dsnmail import dsn_mail
 
 
 def test_it_reads_an_rfc3464_report():

@@ -7,7 +7,7 @@ from functools import lru_cache
 from django.conf import settings
 
 from postroom.core.signing import base36 as _base36
-from postroom.delivery.mime import ascii_domain
+from postroom.delivery.transports.mime import ascii_domain
 
 _SALT = b"postroom.delivery.return-path"
 

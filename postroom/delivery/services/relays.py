@@ -13,9 +13,9 @@ from postroom.accounts.models import Membership
 from postroom.accounts.roles import Perm
 from postroom.core.network import host_is_private
 from postroom.delivery.crypto import secret_encrypt
-from postroom.delivery.limits import CircuitBreaker
 from postroom.delivery.models import MailboxProtocol, SmtpRelay
-from postroom.delivery.relays import relay_config
+from postroom.delivery.sending.limits import CircuitBreaker
+from postroom.delivery.transports.relays import relay_config
 
 _HOST = re.compile(r"^[A-Za-z0-9.-]{1,253}$|^\[[0-9A-Fa-f:.]+\]$")
 FIELDS = (

@@ -24,19 +24,29 @@ from django.utils import timezone
 from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus, RunStatus
 from postroom.campaigns.schedule import window_not_before
 from postroom.core.bulk import rows_insert
-from postroom.delivery.claims import Claimed, deliveries_claim, deliveries_release, leases_renew
-from postroom.delivery.limits import CircuitBreaker, ConnectionSlots, RateLimiter
 from postroom.delivery.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
-from postroom.delivery.outcomes import (
+from postroom.delivery.sending.claims import (
+    Claimed,
+    deliveries_claim,
+    deliveries_release,
+    leases_renew,
+)
+from postroom.delivery.sending.limits import CircuitBreaker, ConnectionSlots, RateLimiter
+from postroom.delivery.sending.outcomes import (
     run_auto_pause,
     run_finish_if_done,
     runs_cancel_pending,
     suppress_hard_bounces,
 )
-from postroom.delivery.prepare import PreparedRun, RecipientData, prepare_run, recipients_load
-from postroom.delivery.relays import RelayConfig, relay_for_workspace
-from postroom.delivery.sandbox import SandboxTransport
-from postroom.delivery.smtp import POOL, SendResult, SmtpTransport
+from postroom.delivery.sending.prepare import (
+    PreparedRun,
+    RecipientData,
+    prepare_run,
+    recipients_load,
+)
+from postroom.delivery.transports.relays import RelayConfig, relay_for_workspace
+from postroom.delivery.transports.sandbox import SandboxTransport
+from postroom.delivery.transports.smtp import POOL, SendResult, SmtpTransport
 from postroom.reports.recording import SHARDS, counters_add, domains_add
 
 logger = logging.getLogger(__name__)

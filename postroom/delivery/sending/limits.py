@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from postroom.core.ratelimit import counter_incr
-from postroom.delivery.relays import RelayConfig
+from postroom.delivery.transports.relays import RelayConfig
 
 
 class RateLimiter:

@@ -21,15 +21,15 @@ from postroom.content.models import Message
 from postroom.content.rendering import Rendered
 from postroom.content.services import message_test_send_check
 from postroom.core.ratelimit import hourly_limit_exceeded
-from postroom.delivery.mime import MessageSkeleton, Recipient, html_with_preheader
 from postroom.delivery.models import AttemptOutcome
-from postroom.delivery.relays import (
+from postroom.delivery.transports.mime import MessageSkeleton, Recipient, html_with_preheader
+from postroom.delivery.transports.relays import (
     installation_sender_domains,
     relay_for_workspace,
     relay_sender_allowed,
 )
-from postroom.delivery.sandbox import SandboxTransport
-from postroom.delivery.smtp import SendResult, SmtpTransport
+from postroom.delivery.transports.sandbox import SandboxTransport
+from postroom.delivery.transports.smtp import SendResult, SmtpTransport
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from flufl.bounce import all_failures
 
 from postroom.audience.tokens import unsubscribe_token_read
 from postroom.delivery.models import BounceKind
-from postroom.delivery.tokens import message_id_read, return_path_token_read
+from postroom.delivery.transports.tokens import message_id_read, return_path_token_read
 
 _TOKEN = re.compile(r"bounces\+([0-9a-z]+-[0-9a-f]{10})@", re.IGNORECASE)
 _MESSAGE_ID = re.compile(r"<([0-9a-z]+\.[0-9a-f]{10}@[^>\s]+)>", re.IGNORECASE)

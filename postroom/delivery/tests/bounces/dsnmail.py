@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from postroom.audience.tokens import unsubscribe_token_make
-from postroom.delivery.tokens import message_id, return_path_token_make
+from postroom.delivery.transports.tokens import message_id, return_path_token_make
 
 DSN_DIR = Path(__file__).parent / "dsn"
 

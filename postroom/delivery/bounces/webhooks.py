@@ -16,8 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from postroom.audience.models import Subscriber
-from postroom.delivery.bounces import bounce_intake
-from postroom.delivery.dsn import BounceReport, delivery_id_find, status_find, status_kind
+from postroom.delivery.bounces.dsn import BounceReport, delivery_id_find, status_find, status_kind
+from postroom.delivery.bounces.intake import bounce_intake
 from postroom.delivery.models import BounceKind, Delivery, DeliveryStatus
 
 logger = logging.getLogger(__name__)

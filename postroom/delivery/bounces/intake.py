@@ -18,9 +18,9 @@ from postroom.audience.models import (
 from postroom.audience.services.subscribers import subscriber_unsubscribe_all
 from postroom.audience.services.subscriptions import subscription_set
 from postroom.audience.services.suppressions import suppression_add
-from postroom.delivery.dsn import BounceReport
+from postroom.delivery.bounces.dsn import BounceReport
 from postroom.delivery.models import BounceEvent, BounceKind, Delivery
-from postroom.delivery.outcomes import suppress_hard_bounces
+from postroom.delivery.sending.outcomes import suppress_hard_bounces
 from postroom.delivery.signals import bounce_recorded
 
 logger = logging.getLogger(__name__)

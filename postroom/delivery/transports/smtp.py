@@ -20,7 +20,7 @@ from django.conf import settings
 
 from postroom.core.network import host_is_private
 from postroom.delivery.models import AttemptOutcome, TlsMode
-from postroom.delivery.relays import RelayConfig
+from postroom.delivery.transports.relays import RelayConfig
 
 _ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})\b")
 IDLE_SECONDS = 30.0

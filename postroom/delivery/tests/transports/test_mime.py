@@ -4,7 +4,12 @@ import datetime as dt
 from email import message_from_bytes
 from email.policy import default
 
-from postroom.delivery.mime import MessageSkeleton, Recipient, header_clean, html_with_preheader
+from postroom.delivery.transports.mime import (
+    MessageSkeleton,
+    Recipient,
+    header_clean,
+    html_with_preheader,
+)
 
 
 def build(**overrides):

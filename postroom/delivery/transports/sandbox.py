@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from postroom.delivery.models import AttemptOutcome, SandboxMessage
-from postroom.delivery.relays import SANDBOX, RelayConfig
-from postroom.delivery.smtp import SendResult
+from postroom.delivery.transports.relays import SANDBOX, RelayConfig
+from postroom.delivery.transports.smtp import SendResult
 
 
 class SandboxTransport:

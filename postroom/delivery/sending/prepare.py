@@ -20,8 +20,8 @@ from postroom.content.rendering import (
     message_compile,
     recipient_context,
 )
-from postroom.delivery.mime import MessageSkeleton, Recipient, html_with_preheader
-from postroom.delivery.tokens import message_id, return_path
+from postroom.delivery.transports.mime import MessageSkeleton, Recipient, html_with_preheader
+from postroom.delivery.transports.tokens import message_id, return_path
 from postroom.tracking.links import Rewriter, hrefs, links_register, url_parts
 from postroom.tracking.tokens import UNSUBSCRIBE, WEB_VIEW, token_make
 

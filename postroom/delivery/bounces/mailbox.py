@@ -19,9 +19,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from postroom.core.network import host_is_private
-from postroom.delivery.bounces import bounce_intake
+from postroom.delivery.bounces.dsn import reports_parse
+from postroom.delivery.bounces.intake import bounce_intake
 from postroom.delivery.crypto import secret_decrypt
-from postroom.delivery.dsn import reports_parse
 from postroom.delivery.models import MailboxProtocol, SmtpRelay, TlsMode
 
 logger = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ import time_machine
 from postroom.accounts.roles import Role
 from postroom.audience.services.suppressions import suppression_add
 from postroom.content.tests.factories import MessageFactory
-from postroom.delivery.smtp import POOL
 from postroom.delivery.tests.factories import relay_for
 from postroom.delivery.tests.faultsmtp import FaultServer
+from postroom.delivery.transports.smtp import POOL
 
 pytestmark = pytest.mark.django_db
 FIVE = [f"qa{i}@example.com" for i in range(5)]

@@ -15,12 +15,12 @@ from postroom.audience.models import (
     SuppressionReason,
 )
 from postroom.campaigns.models import CampaignStatus, RunStatus
-from postroom.delivery.engine import run_send
-from postroom.delivery.limits import CircuitBreaker
 from postroom.delivery.models import Delivery, DeliveryAttempt, DeliveryStatus
-from postroom.delivery.relays import relay_config
+from postroom.delivery.sending.engine import run_send
+from postroom.delivery.sending.limits import CircuitBreaker
 from postroom.delivery.tests.factories import launched_run, relay_for
-from postroom.delivery.tokens import return_path_token_read
+from postroom.delivery.transports.relays import relay_config
+from postroom.delivery.transports.tokens import return_path_token_read
 
 pytestmark = pytest.mark.django_db
 
@@ -208,8 +208,8 @@ def test_relay_trouble_opens_the_breaker_and_spends_no_attempts(owner, smtp_serv
 
 
 def test_a_refused_login_is_relay_trouble_not_the_recipients_fault(owner, settings):
-    from postroom.delivery.smtp import POOL
     from postroom.delivery.tests.faultsmtp import FaultServer
+    from postroom.delivery.transports.smtp import POOL
 
     settings.RELAY_BREAKER_THRESHOLD = 2
     server = FaultServer(username="user", password="right").start()
@@ -320,7 +320,7 @@ def test_a_segment_only_campaign_unsubscribes_from_everything_in_one_click(owner
     from postroom.audience.tests.factories import SegmentFactory
     from postroom.campaigns.models import CampaignRun
     from postroom.campaigns.tests.factories import CampaignFactory
-    from postroom.delivery.launch import run_launch
+    from postroom.delivery.sending.launch import run_launch
     from postroom.delivery.tests.factories import audience
 
     relay_for(smtp_server, owner.workspace)
@@ -350,7 +350,7 @@ def test_dkim_signs_the_one_click_headers_and_verifies(owner, smtp_server):
     from cryptography.hazmat.primitives.asymmetric import rsa
     from django.core.exceptions import ValidationError
 
-    from postroom.delivery.services import relay_save
+    from postroom.delivery.services.relays import relay_save
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
@@ -383,8 +383,8 @@ def test_dkim_signs_the_one_click_headers_and_verifies(owner, smtp_server):
 def test_a_server_announcing_pipelining_gets_the_envelope_in_one_write(smtp_server):
     from unittest import mock
 
-    from postroom.delivery.relays import RelayConfig
-    from postroom.delivery.smtp import SmtpTransport
+    from postroom.delivery.transports.relays import RelayConfig
+    from postroom.delivery.transports.smtp import SmtpTransport
 
     transport = SmtpTransport(
         RelayConfig(key="t", name="t", host="127.0.0.1", port=smtp_server.port), timeout=2

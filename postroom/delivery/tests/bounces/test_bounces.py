@@ -3,11 +3,11 @@
 import pytest
 
 from postroom.audience.models import Subscription, SubscriptionStatus, Suppression
-from postroom.delivery.bounces import bounce_intake
-from postroom.delivery.dsn import BounceReport, reports_parse
+from postroom.delivery.bounces.dsn import BounceReport, reports_parse
+from postroom.delivery.bounces.intake import bounce_intake
 from postroom.delivery.models import BounceEvent, Delivery, DeliveryStatus
 from postroom.delivery.signals import bounce_recorded
-from postroom.delivery.tests.dsnmail import dsn_mail
+from postroom.delivery.tests.bounces.dsnmail import dsn_mail
 from postroom.delivery.tests.factories import launched_run
 
 pytestmark = pytest.mark.django_db

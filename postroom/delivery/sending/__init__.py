@@ -1,0 +1,1 @@
+"""Sending a run: launch, claims, the engine, what it prepares, and what follows from results."""

@@ -1,0 +1,1 @@
+"""Writes that users make to the outbox's configuration."""

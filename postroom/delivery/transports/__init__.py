@@ -1,0 +1,1 @@
+"""Transports: how a prepared message leaves (SMTP relays, the sandbox) and the mail bytes they carry."""
