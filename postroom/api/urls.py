@@ -9,6 +9,7 @@ from postroom.campaigns import apis as campaign_apis
 from postroom.content import apis as content_apis
 from postroom.crm import apis as crm_apis
 from postroom.delivery import apis as delivery_apis
+from postroom.reports import apis as reports_apis
 from postroom.tracking import apis as tracking_apis
 
 router = DefaultRouter(trailing_slash=True)
@@ -25,6 +26,9 @@ router.register("messages", content_apis.MessageApi, basename="message")
 router.register("layouts", content_apis.LayoutApi, basename="layout")
 router.register("blocks", content_apis.ContentBlockApi, basename="block")
 router.register("campaigns", campaign_apis.CampaignApi, basename="campaign")
+# The same campaigns, seen from the apps above: their outbox and their report.
+router.register("campaigns", delivery_apis.CampaignOutboxApi, basename="campaign-outbox")
+router.register("campaigns", reports_apis.CampaignReportApi, basename="campaign-report")
 router.register("relays", delivery_apis.RelayApi, basename="relay")
 router.register("events", tracking_apis.EventApi, basename="event")
 router.register("conversions", tracking_apis.ConversionApi, basename="conversion")

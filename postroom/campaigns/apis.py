@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,17 +19,7 @@ from postroom.campaigns.serializers import (
     CampaignSerializer,
     DecisionSerializer,
     DisableSerializer,
-)
-from postroom.delivery.serializers import (
-    DeliveryFilterSerializer,
-    DeliverySerializer,
-    ProgressSerializer,
     RetriedSerializer,
-)
-from postroom.reports.serializers import (
-    LinkStatsSerializer,
-    StatsFilterSerializer,
-    StatsSerializer,
 )
 
 
@@ -139,10 +129,8 @@ class CampaignApi(
     def send_now(self, request: Request, pk: str) -> Response:
         """Run the campaign now: 201 with the run; 202 with the campaign when it needs approval
         and was submitted instead (a draft is scheduled first)."""
-        from postroom.delivery.controls import campaign_send_now
-
         campaign = self.get_object()
-        run = campaign_send_now(actor=api_membership(request), campaign=campaign)
+        run = services.campaign_send_now(actor=api_membership(request), campaign=campaign)
         if run is None:  # it needs approval: submitted instead
             campaign.refresh_from_db()
             return Response(CampaignSerializer(campaign).data, status=status.HTTP_202_ACCEPTED)
@@ -152,62 +140,10 @@ class CampaignApi(
     @action(detail=True, methods=["post"], url_path="retry-failed")
     def retry_failed(self, request: Request, pk: str) -> Response:
         """Queue the failed recipients of the campaign's runs again, and only them."""
-        from postroom.delivery.controls import campaign_retry_failed
-
-        count = campaign_retry_failed(actor=api_membership(request), campaign=self.get_object())
+        count = services.campaign_retry_failed(
+            actor=api_membership(request), campaign=self.get_object()
+        )
         return Response({"retried": count})
-
-    @extend_schema(responses=ProgressSerializer)
-    @action(detail=True, methods=["get"])
-    def progress(self, request: Request, pk: str) -> Response:
-        from postroom.delivery.selectors import campaign_progress
-
-        return Response(ProgressSerializer(campaign_progress(self.get_object())).data)
-
-    @extend_schema(parameters=[DeliveryFilterSerializer], responses=DeliverySerializer(many=True))
-    @action(detail=True, methods=["get"])
-    def deliveries(self, request: Request, pk: str) -> Response:
-        """Every recipient of the campaign with its state and every attempt's answer."""
-        from postroom.delivery.selectors import delivery_list
-
-        filters = DeliveryFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        page = self.paginate_queryset(delivery_list(self.get_object(), **filters.to_filters()))
-        return self.get_paginated_response(DeliverySerializer(page, many=True).data)
-
-    def _report_campaign(self, request: Request) -> tuple[Campaign, int | None, bool]:
-        from postroom.reports.serializers import StatsFilterSerializer
-
-        if not api_membership(request).has(Perm.REPORTS_VIEW):
-            raise exceptions.PermissionDenied
-        campaign = self.get_object()
-        filters = StatsFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        return campaign, filters.validated_data.get("run"), filters.validated_data["machine"]
-
-    @extend_schema(parameters=[StatsFilterSerializer], responses=StatsSerializer)
-    @action(detail=True, methods=["get"])
-    def stats(self, request: Request, pk: str) -> Response:
-        """Counts, rates, the hourly series and the top failing domains (from aggregates)."""
-        from postroom.reports.selectors import report_domains, report_series, report_totals
-
-        campaign, run_id, machine = self._report_campaign(request)
-        data = report_totals(campaign, run_id=run_id, machine=machine)
-        data["series"] = report_series(campaign, run_id=run_id, machine=machine)
-        data["failing_domains"] = report_domains(campaign, run_id=run_id)
-        return Response(StatsSerializer(data).data)
-
-    # The links of one message: a short list, whole, not a page.
-    @extend_schema(parameters=[StatsFilterSerializer], responses=LinkStatsSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
-    def links(self, request: Request, pk: str) -> Response:
-        """Tracked links of the campaign's message with their clicks."""
-        from postroom.reports.selectors import report_links, report_totals
-
-        campaign, _run_id, machine = self._report_campaign(request)
-        delivered = report_totals(campaign)["delivered"]
-        links = report_links(campaign, delivered=delivered, machine=machine)
-        return Response(LinkStatsSerializer(links, many=True).data)
 
     @extend_schema(responses=CampaignEventSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -78,3 +78,7 @@ class DecisionSerializer(serializers.Serializer):
 
 class DisableSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class RetriedSerializer(serializers.Serializer):
+    retried = serializers.IntegerField()

@@ -5,7 +5,6 @@ from postroom.campaigns import views
 urlpatterns = [
     path("app/campaigns/", views.campaign_list, name="campaign_list"),
     path("app/campaigns/new/", views.campaign_edit, name="campaign_create"),
-    path("app/campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("app/campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("app/campaigns/<int:pk>/<str:action>/", views.campaign_action, name="campaign_action"),
     path("staff/campaigns/", views.staff_campaign_list, name="staff_campaign_list"),

@@ -16,13 +16,12 @@ from postroom.accounts.models import Membership
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import AuthenticatedRequest, WorkspaceRequest, workspace_view
 from postroom.campaigns import services
-from postroom.campaigns.forms import CampaignForm, DecisionForm, DisableForm
+from postroom.campaigns.forms import CampaignForm, DisableForm
 from postroom.campaigns.models import Campaign, CampaignStatus
 from postroom.campaigns.selectors import campaign_audience
 from postroom.core.forms import form_add_service_error
 from postroom.core.templatetags.zoned import zoned_text
 from postroom.core.tenancy import get_scoped_or_404, scoped
-from postroom.delivery.controls import campaign_retry_failed, campaign_send_now
 
 
 @workspace_view()
@@ -65,28 +64,6 @@ def campaign_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespo
                 messages.success(request, _("Campaign saved."))
                 return redirect("campaign_detail", pk=campaign.pk)
     return render(request, "campaigns/campaign_edit.html", {"campaign": campaign, "form": form})
-
-
-@workspace_view()
-def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    campaign = get_scoped_or_404(
-        Campaign.objects.select_related("message", "segment"), request.workspace, pk=pk
-    )
-    m = request.membership
-    from postroom.delivery.selectors import campaign_live_state
-
-    return render(
-        request,
-        "campaigns/campaign_detail.html",
-        {
-            **campaign_live_state(campaign),
-            "events": campaign.events.select_related("user")[:50],
-            "decision_form": DecisionForm(),
-            "can_change": m.has(Perm.CAMPAIGN_CHANGE),
-            "can_send": m.has(Perm.CAMPAIGN_SEND),
-            "can_approve": m.has(Perm.CAMPAIGN_APPROVE),
-        },
-    )
 
 
 @workspace_view()
@@ -168,7 +145,7 @@ def _cloned(clone: Campaign) -> tuple[Campaign, str]:
 
 
 def _send_now(actor: Membership, campaign: Campaign) -> tuple[Campaign, str]:
-    if campaign_send_now(actor=actor, campaign=campaign) is None:
+    if services.campaign_send_now(actor=actor, campaign=campaign) is None:
         return campaign, _("The campaign needs approval: it is submitted, and sends once approved.")
     # The run's deliveries are created by a job; the audience says how many it will be.
     n = campaign_audience(campaign).count()
@@ -180,7 +157,7 @@ def _send_now(actor: Membership, campaign: Campaign) -> tuple[Campaign, str]:
 
 
 def _retry(actor: Membership, campaign: Campaign) -> tuple[Campaign, str]:
-    n = campaign_retry_failed(actor=actor, campaign=campaign)
+    n = services.campaign_retry_failed(actor=actor, campaign=campaign)
     return campaign, ngettext(
         "%(n)s failed recipient is queued again.", "%(n)s failed recipients are queued again.", n
     ) % {"n": number_format(n, force_grouping=True)}

@@ -7,8 +7,15 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Delivery"
 
     def ready(self) -> None:
+        # Imported here, once the app registry is ready: they import models.
         from anymail.signals import tracking
 
+        from postroom.campaigns.outbox import outbox_register
         from postroom.delivery.bounces.webhooks import tracking_received
+        from postroom.delivery.sending.outbox import DeliveryOutbox
 
+        # Each transport module registers itself under the name relays refer to.
+        from postroom.delivery.transports import sandbox, smtp  # noqa: F401
+
+        outbox_register(DeliveryOutbox())
         tracking.connect(tracking_received, dispatch_uid="postroom.delivery.bounces.webhooks")

@@ -103,7 +103,3 @@ class DeliveryFilterSerializer(serializers.Serializer):
 
     def to_filters(self) -> dict[str, Any]:
         return {k: v for k, v in self.validated_data.items() if v}
-
-
-class RetriedSerializer(serializers.Serializer):
-    retried = serializers.IntegerField()

@@ -1,8 +1,34 @@
-"""Signals of the delivery app, for other apps to count what happened."""
+"""Signals of the delivery app, for other apps to count what happened.
+
+Both are sent inside the transaction that wrote what they announce, so a
+receiver's writes commit or roll back with it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
 
 from django.dispatch import Signal
 
 # A new BounceEvent was stored (never for a replay): sender=BounceEvent, event=<the row>.
-# Sent inside the intake's transaction, so a receiver's writes commit or roll back with
-# the event, and a replayed intake, which stores nothing, sends nothing.
+# A replayed intake, which stores nothing, sends nothing.
 bounce_recorded = Signal()
+
+
+@dataclass(frozen=True)
+class DeliveriesRecorded:
+    """What one write of a run's results changed: counts (negative when undone) and failures."""
+
+    campaign_id: int
+    run_id: int
+    at: dt.datetime
+    shard: int = 0  # spreads concurrent writers over counter rows
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+    skipped: int = 0
+    failed_emails: list[str] = field(default_factory=list)
+    relay: str = ""
+
+
+# Results of a run were written (or failed ones queued again): sender=Delivery, record=<DeliveriesRecorded>.
+deliveries_recorded = Signal()

@@ -10,6 +10,8 @@ urlpatterns = [
     path("app/settings/relays/<int:pk>/poll/", views.relay_poll, name="relay_poll"),
     path("app/sandbox/", views.sandbox_index, name="sandbox_index"),
     path("app/sandbox/<int:pk>/", views.sandbox_detail, name="sandbox_detail"),
+    # The campaign's page shows its outbox live, so it is served from here.
+    path("app/campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path(
         "app/campaigns/<int:pk>/progress/",
         views.campaign_progress_panel,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
 from postroom.audience.exports import EchoBuffer, cell_neutralize
+from postroom.campaigns.forms import DecisionForm
 from postroom.campaigns.models import Campaign
 from postroom.core.forms import form_add_service_error
 from postroom.core.tenancy import get_scoped_or_404, scoped
@@ -34,6 +35,27 @@ from postroom.delivery.selectors import campaign_live_state, delivery_list
 from postroom.delivery.services import relays
 from postroom.delivery.transports.relays import relay_for_workspace
 from postroom.delivery.transports.sandbox import sandbox_read
+
+
+@workspace_view()
+def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The campaign's page: its settings, decisions, and its outbox live (progress, runs, actions)."""
+    campaign = get_scoped_or_404(
+        Campaign.objects.select_related("message", "segment"), request.workspace, pk=pk
+    )
+    m = request.membership
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            **campaign_live_state(campaign),
+            "events": campaign.events.select_related("user")[:50],
+            "decision_form": DecisionForm(),
+            "can_change": m.has(Perm.CAMPAIGN_CHANGE),
+            "can_send": m.has(Perm.CAMPAIGN_SEND),
+            "can_approve": m.has(Perm.CAMPAIGN_APPROVE),
+        },
+    )
 
 
 @workspace_view(Perm.RELAY_MANAGE)

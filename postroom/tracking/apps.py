@@ -7,4 +7,8 @@ class TrackingConfig(AppConfig):
     verbose_name = "Tracking"
 
     def ready(self) -> None:
+        from postroom.delivery.sending.tracking import tracker_register
         from postroom.tracking import receivers, segments  # noqa: F401  (signal receivers, conditions)
+        from postroom.tracking.mailtracker import MailTracker
+
+        tracker_register(MailTracker())

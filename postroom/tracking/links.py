@@ -12,10 +12,8 @@ import re
 from collections.abc import Iterable
 from html import unescape
 
-from django.conf import settings
-from django.urls import reverse
-
 from postroom.campaigns.models import Campaign
+from postroom.core.siteurls import url_parts
 from postroom.tracking.models import Link
 from postroom.tracking.tokens import CLICK, OPEN, token_make
 
@@ -65,13 +63,6 @@ def links_register(campaign: Campaign, urls: Iterable[str]) -> dict[str, int]:
         "url_hash", "id"
     )
     return {hashes[digest]: pk for digest, pk in rows}
-
-
-def url_parts(name: str) -> tuple[str, str]:
-    """The absolute URL of a token page around its token, reversed once per run."""
-    placeholder = "TOKEN"
-    before, after = reverse(name, args=[placeholder]).split(placeholder)
-    return settings.SITE_URL + before, after
 
 
 _URL_STOP = frozenset(" \t\r\n\f\v<>[]()\"'")

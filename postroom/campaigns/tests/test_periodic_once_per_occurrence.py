@@ -18,11 +18,11 @@ from postroom.campaigns.services import (
     campaign_decide,
     campaign_save,
     campaign_schedule,
+    campaign_send_now,
     campaign_transition,
 )
 from postroom.campaigns.tasks import campaigns_dispatch
 from postroom.campaigns.tests.factories import CampaignFactory
-from postroom.delivery.controls import campaign_send_now
 from postroom.delivery.models import Delivery
 from postroom.delivery.tests.factories import audience
 

@@ -13,6 +13,7 @@ from postroom.campaigns.schedule import window_not_before
 from postroom.campaigns.selectors import campaign_audience
 from postroom.campaigns.services import campaign_recheck_approval
 from postroom.delivery.models import Delivery, DeliveryStatus
+from postroom.delivery.sending.runs import RUNS
 
 logger = logging.getLogger(__name__)
 _TABLE = Delivery._meta.db_table
@@ -35,9 +36,8 @@ def run_launch(run_id: int) -> int:
         if run is None or run.status != RunStatus.DUE:
             return 0
         campaign = run.campaign
-        if campaign.status in (CampaignStatus.CANCELLED, CampaignStatus.DISABLED):
-            run.status = RunStatus.CANCELLED
-            run.save(update_fields=["status", "updated_at"])
+        if RUNS.stopped(campaign.status):
+            RUNS.dropped(run)
             return 0
         if campaign.status == CampaignStatus.PAUSED:
             return 0  # launched on resume
@@ -59,10 +59,7 @@ def run_launch(run_id: int) -> int:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             created = max(cursor.rowcount, 0)
-        run.status = RunStatus.SENDING
-        run.started_at = now
-        run.recipients = created
-        run.save(update_fields=["status", "started_at", "recipients", "updated_at"])
+        RUNS.launched(run, recipients=created, at=now)
     logger.info("run %s launched: %s deliveries", run.pk, created)
     return created
 

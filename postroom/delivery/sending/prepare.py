@@ -20,10 +20,10 @@ from postroom.content.rendering import (
     message_compile,
     recipient_context,
 )
+from postroom.core.siteurls import url_parts
+from postroom.delivery.sending.tracking import RunTracker, tracker
 from postroom.delivery.transports.mime import MessageSkeleton, Recipient, html_with_preheader
 from postroom.delivery.transports.tokens import message_id, return_path
-from postroom.tracking.links import Rewriter, hrefs, links_register, url_parts
-from postroom.tracking.tokens import UNSUBSCRIBE, WEB_VIEW, token_make
 
 
 @dataclass
@@ -73,20 +73,17 @@ class PreparedRun:
             if campaign.track_clicks
             else ([], "")
         )
-        self.tracking = Rewriter(
-            links_register(campaign, links),
-            clicks=campaign.track_clicks,
-            opens=campaign.track_opens,
-        )
-        if sample:
-            self.tracking.learn(sample)
+        self.tracker = tracker()
+        self.tracking: RunTracker = self.tracker.run_tracker(campaign, links, sample=sample)
 
     def render(self, delivery_id: int, data: RecipientData) -> tuple[Rendered, str, str]:
         """The recipient's subject, HTML and text with tracking; their unsubscribe URL and token."""
         subscriber_id = data.subscriber_id
         token = unsubscribe_token_make(subscriber_id=subscriber_id, list_id=data.unsubscribe_list)
         # The message's own token rides along, so the report can count the unsubscribe.
-        unsubscribe = f"{token.join(self.unsubscribe_url)}?m={token_make(UNSUBSCRIBE, delivery_id)}"
+        unsubscribe = (
+            f"{token.join(self.unsubscribe_url)}?m={self.tracker.unsubscribe_marker(delivery_id)}"
+        )
         context = recipient_context(
             email=data.email,
             full_name=data.full_name,
@@ -98,7 +95,7 @@ class PreparedRun:
                 "preferences": preferences_token_make(subscriber_id=subscriber_id).join(
                     self.preferences_url
                 ),
-                "web_view": token_make(WEB_VIEW, delivery_id).join(self.web_view_url),
+                "web_view": self.tracker.web_view_token(delivery_id).join(self.web_view_url),
             },
             campaign=self.campaign_vars,
         )
@@ -135,6 +132,7 @@ def static_links(
     """Links that are the same for every recipient: literal in the source, or equal in
     contrasting sample renders (links pasted in from blocks and layouts, links with the
     campaign's own variables); and one sample render ("" when none could be made)."""
+    hrefs = tracker().hrefs
     found = hrefs(source)
     samples = [{**sample, "campaign": dict(campaign or {})} for sample in contrasting_samples()]
     try:

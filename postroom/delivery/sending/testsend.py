@@ -22,14 +22,18 @@ from postroom.content.rendering import Rendered
 from postroom.content.services import message_test_send_check
 from postroom.core.ratelimit import hourly_limit_exceeded
 from postroom.delivery.models import AttemptOutcome
+from postroom.delivery.transports.base import (
+    Outgoing,
+    SendResult,
+    TransportContext,
+    transport_open,
+)
 from postroom.delivery.transports.mime import MessageSkeleton, Recipient, html_with_preheader
 from postroom.delivery.transports.relays import (
     installation_sender_domains,
     relay_for_workspace,
     relay_sender_allowed,
 )
-from postroom.delivery.transports.sandbox import SandboxTransport
-from postroom.delivery.transports.smtp import SendResult, SmtpTransport
 
 logger = logging.getLogger(__name__)
 
@@ -117,10 +121,9 @@ def test_send(*, message: Message, rendered: Rendered, to: list[str]) -> list[Se
         return []
     suppressed = addresses_suppressed(workspace_id=message.workspace_id, emails=to)
     to = [address for address in to if address not in suppressed]
-    transport: SandboxTransport | SmtpTransport = (
-        SandboxTransport(message.workspace_id)
-        if relay.is_sandbox
-        else SmtpTransport(relay, timeout=settings.DELIVERY_SMTP_TIMEOUT)
+    transport = transport_open(
+        relay,
+        TransportContext(workspace_id=message.workspace_id, timeout=settings.DELIVERY_SMTP_TIMEOUT),
     )
     skeleton = MessageSkeleton(
         from_name=message.from_name,
@@ -142,16 +145,14 @@ def test_send(*, message: Message, rendered: Rendered, to: list[str]) -> list[Se
                     message_id=f"<test.{uuid.uuid4().hex}@{domain}>",
                     date=timezone.now(),
                 ),
-                eight_bit=transport.supports_8bit(),
+                eight_bit=transport.capabilities().eight_bit,
             )
-            result = transport.send(message.from_email, address, data)
+            result = transport.send(Outgoing(None, message.from_email, address, data))
             logger.info("test send of message %s to %s: %s", message.pk, address, result.response)
             results.append(result)
     finally:
-        if isinstance(transport, SandboxTransport):
-            transport.commit()
-        else:
-            transport.close()
+        transport.flush()
+        transport.close()
     if any(r.outcome == AttemptOutcome.DEFERRED for r in results):
         raise TestSendDeferred("; ".join(r.response for r in results))
     return results

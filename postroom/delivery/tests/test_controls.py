@@ -7,9 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from postroom.accounts.roles import Role
 from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
-from postroom.campaigns.services import campaign_schedule, campaign_transition
+from postroom.campaigns.services import (
+    campaign_retry_failed,
+    campaign_schedule,
+    campaign_send_now,
+    campaign_transition,
+)
 from postroom.campaigns.tests.factories import CampaignFactory
-from postroom.delivery.controls import campaign_retry_failed, campaign_send_now
 from postroom.delivery.models import Delivery, DeliveryAttempt, DeliveryStatus
 from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import audience, launched_run, relay_for

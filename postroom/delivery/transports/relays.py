@@ -8,6 +8,7 @@ from django.conf import settings
 
 from postroom.delivery.crypto import secret_decrypt
 from postroom.delivery.models import SmtpRelay, TlsMode
+from postroom.delivery.transports.base import transport_registered
 
 SANDBOX_KEY = "sandbox"
 
@@ -32,13 +33,15 @@ class RelayConfig:
     dkim_key: str = ""
     # A workspace's own relay: its address is checked against private networks.
     tenant: bool = False
+    # The registered transport that sends through it (`postroom.delivery.transports.base`).
+    transport: str = "smtp"
 
     @property
     def is_sandbox(self) -> bool:
         return self.key == SANDBOX_KEY
 
 
-SANDBOX = RelayConfig(key=SANDBOX_KEY, name="sandbox", max_connections=4)
+SANDBOX = RelayConfig(key=SANDBOX_KEY, name="sandbox", max_connections=4, transport="sandbox")
 
 
 def relay_config(relay: SmtpRelay) -> RelayConfig:
@@ -62,9 +65,23 @@ def relay_config(relay: SmtpRelay) -> RelayConfig:
 
 
 def default_relay_config(url: str | None = None) -> RelayConfig:
-    """The installation's relay from EMAIL_URL (`smtp://`, `smtp+tls://`, `smtp+ssl://`), else the sandbox."""
+    """The installation's relay from EMAIL_URL (`smtp://`, `smtp+tls://`, `smtp+ssl://`), else the sandbox.
+
+    A scheme that names another registered transport sends through it
+    (`postroom.delivery.transports.base.transport_register`).
+    """
     parts = urlsplit(url if url is not None else settings.DELIVERY_DEFAULT_RELAY_URL)
     tls = {"smtp": TlsMode.NONE, "smtp+tls": TlsMode.STARTTLS, "smtp+ssl": TlsMode.IMPLICIT}
+    if parts.scheme not in tls and parts.scheme not in ("sandbox", "smtp"):
+        if transport_registered(parts.scheme):
+            return RelayConfig(
+                key="default",
+                name=parts.hostname or parts.scheme,
+                host=parts.hostname or "",
+                max_connections=settings.DELIVERY_DEFAULT_RELAY_CONNECTIONS,
+                transport=parts.scheme,
+            )
+        return SANDBOX
     if parts.scheme not in tls or not parts.hostname:
         return SANDBOX
     return RelayConfig(

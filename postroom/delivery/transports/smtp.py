@@ -7,7 +7,6 @@ failed for good (5xx), and whether the trouble was the relay's rather than the
 recipient's (those feed the circuit breaker, not the recipient's record).
 """
 
-import re
 import smtplib
 import socket
 import ssl
@@ -19,10 +18,17 @@ import dkim
 from django.conf import settings
 
 from postroom.core.network import host_is_private
-from postroom.delivery.models import AttemptOutcome, TlsMode
+from postroom.delivery.models import TlsMode
+from postroom.delivery.transports.base import (
+    Capabilities,
+    Outgoing,
+    ResultKind,
+    SendResult,
+    TransportContext,
+    transport_register,
+)
 from postroom.delivery.transports.relays import RelayConfig
 
-_ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})\b")
 IDLE_SECONDS = 30.0
 # Signed headers: RFC 8058 requires List-Unsubscribe-Post with List-Unsubscribe.
 DKIM_HEADERS = [
@@ -40,26 +46,6 @@ DKIM_HEADERS = [
 ]
 
 
-@dataclass
-class SendResult:
-    outcome: str
-    code: int | None = None
-    response: str = ""
-    phase: str = ""
-    duration_ms: int = 0
-    relay_trouble: bool = False
-
-    @property
-    def enhanced(self) -> str:
-        match = _ENHANCED.match(self.response)
-        return ".".join(match.groups()) if match else ""
-
-    @property
-    def hard_bounce(self) -> bool:
-        """5.1.x: the address itself is bad (no such user, bad domain)."""
-        return self.outcome == AttemptOutcome.FAILED and self.enhanced.startswith("5.1.")
-
-
 def _text(message: bytes | str) -> str:
     if isinstance(message, bytes):
         message = message.decode("utf-8", "replace")
@@ -71,21 +57,23 @@ def classify(code: int, message: bytes | str, phase: str) -> SendResult:
     text = _text(message)
     if 400 <= code < 500:
         # 421: the server is closing the channel; its trouble, not the recipient's.
-        return SendResult(
-            AttemptOutcome.DEFERRED, code, text, phase, relay_trouble=code == 421 or phase == "auth"
-        )
+        relay_down = code == 421 or phase == "auth"
+        kind = ResultKind.RELAY_DOWN if relay_down else ResultKind.TEMPORARY
+        return SendResult(kind, code, text, phase)
     if 500 <= code < 600:
         if phase in ("auth", "connect", "mail"):
             # Refused log-in or sender: the relay's configuration, retried once it is fixed.
-            return SendResult(AttemptOutcome.DEFERRED, code, text, phase, relay_trouble=True)
-        return SendResult(AttemptOutcome.FAILED, code, text, phase)
+            return SendResult(ResultKind.RELAY_DOWN, code, text, phase)
+        result = SendResult(ResultKind.PERMANENT, code, text, phase)
+        if result.enhanced.startswith("5.1."):  # no such user, bad domain: the address is bad
+            result.kind = ResultKind.RECIPIENT_GONE
+        return result
     # Not an SMTP reply at all (smtplib reports -1): a lying server; retry elsewhere in time.
     return SendResult(
-        AttemptOutcome.DEFERRED,
+        ResultKind.RELAY_DOWN,
         code if 0 <= code < 1000 else None,
         text or "garbage reply",
         phase,
-        relay_trouble=True,
     )
 
 
@@ -102,11 +90,18 @@ class _Connection:
 
 
 class SmtpTransport:
-    """Sends over one persistent connection to a relay, reconnecting when needed."""
+    """Sends over one persistent connection to a relay, reconnecting when needed.
 
-    def __init__(self, relay: RelayConfig, *, timeout: float) -> None:
+    Opened for a job's relay slot, `close()` hands the connection back to the
+    process's pool (`POOL`) for the next job on that slot; `disconnect()` ends it.
+    """
+
+    channel = "email"
+
+    def __init__(self, relay: RelayConfig, *, timeout: float, slot: int | None = None) -> None:
         self.relay = relay
         self.timeout = timeout
+        self.slot = slot
         self._connection: _Connection | None = None
 
     # -- connection -------------------------------------------------------------
@@ -115,11 +110,7 @@ class SmtpTransport:
         if relay.tenant and not settings.RELAY_ALLOW_PRIVATE and host_is_private(relay.host):
             raise RelayError(
                 SendResult(
-                    AttemptOutcome.DEFERRED,
-                    None,
-                    "relay address is in a private network",
-                    "connect",
-                    relay_trouble=True,
+                    ResultKind.RELAY_DOWN, None, "relay address is in a private network", "connect"
                 )
             )
         try:
@@ -156,13 +147,22 @@ class SmtpTransport:
     def _session(self) -> smtplib.SMTP:
         connection = self._connection
         if connection is not None and time.monotonic() - connection.last_used > IDLE_SECONDS:
-            self.close()
+            self.disconnect()
             connection = None
         if connection is None:
             connection = self._connection = _Connection(self._open())
         return connection.smtp
 
     def close(self) -> None:
+        if self.slot is None:
+            self.disconnect()
+        else:
+            POOL.give_back(self, self.slot)
+
+    def flush(self) -> None:
+        """Nothing to write: the relay keeps what it took."""
+
+    def disconnect(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
             try:
@@ -175,22 +175,25 @@ class SmtpTransport:
         if connection is not None:
             connection.smtp.close()
 
-    def supports_8bit(self) -> bool:
-        """Whether the relay announced 8BITMIME (connecting if needed; False when it cannot)."""
+    def capabilities(self) -> Capabilities:
+        """8BITMIME if the relay announced it (connecting if needed; not when it cannot)."""
         try:
-            return bool(self._session().has_extn("8bitmime"))
+            eight_bit = bool(self._session().has_extn("8bitmime"))
         except RelayError:
-            return False
+            eight_bit = False
+        return Capabilities(channel=self.channel, eight_bit=eight_bit)
 
     # -- sending ----------------------------------------------------------------
-    def send(self, sender: str, recipient: str, data: bytes) -> SendResult:
+    def send(self, message: Outgoing) -> SendResult:
         started = time.monotonic()
         try:
-            signed = self._signed(data)
+            signed = self._signed(message.data)
         except RelayError as exc:
             return exc.result
-        result = self._send(sender, recipient, signed)
+        result = self._send(message.sender, message.recipient, signed)
         result.duration_ms = int((time.monotonic() - started) * 1000)
+        if result.phase == "data" and result.code is None and result.outcome != "sent":
+            result.maybe_taken = True  # lost after the message went out
         if self._connection is not None:
             self._connection.last_used = time.monotonic()
         return result
@@ -203,9 +206,7 @@ class SmtpTransport:
             signature = self._dkim_sign(data)
         except dkim.DKIMException as exc:
             raise RelayError(
-                SendResult(
-                    AttemptOutcome.DEFERRED, None, f"DKIM: {exc}"[:500], "sign", relay_trouble=True
-                )
+                SendResult(ResultKind.RELAY_DOWN, None, f"DKIM: {exc}"[:500], "sign")
             ) from exc
         return signature + data
 
@@ -221,7 +222,7 @@ class SmtpTransport:
 
     def _send(self, sender: str, recipient: str, data: bytes) -> SendResult:
         if not (_bare(sender) and _bare(recipient)):
-            return SendResult(AttemptOutcome.FAILED, None, "invalid address", "rcpt")
+            return SendResult(ResultKind.PERMANENT, None, "invalid address", "rcpt")
         phase = "connect"
         try:
             smtp = self._session()
@@ -241,7 +242,7 @@ class SmtpTransport:
             code, message = _data(smtp, data)
             if code != 250:
                 return self._refused(code, message, phase)
-            return SendResult(AttemptOutcome.SENT, code, _text(message), phase)
+            return SendResult(ResultKind.DELIVERED, code, _text(message), phase)
         except RelayError as exc:
             self._drop()
             return exc.result
@@ -291,7 +292,7 @@ class SmtpTransport:
             return _trouble(exc, "data")
         if code != 250:
             return self._refused(code, message, "data")
-        return SendResult(AttemptOutcome.SENT, code, _text(message), "data")
+        return SendResult(ResultKind.DELIVERED, code, _text(message), "data")
 
     def _refused(self, code: int, message: bytes, phase: str) -> SendResult:
         result = classify(code, message, phase)
@@ -355,7 +356,7 @@ def _trouble(exc: BaseException, phase: str) -> SendResult:
         text = f"connection lost: {exc}" if str(exc) else "connection lost"
     else:
         text = f"{type(exc).__name__}: {exc}"
-    return SendResult(AttemptOutcome.DEFERRED, None, text[:500], phase, relay_trouble=True)
+    return SendResult(ResultKind.RELAY_DOWN, None, text[:500], phase)
 
 
 class TransportPool:
@@ -370,8 +371,8 @@ class TransportPool:
             transport = self._idle.pop((relay.key, slot), None)
         if transport is None or transport.relay != relay:
             if transport is not None:
-                transport.close()
-            transport = SmtpTransport(relay, timeout=timeout)
+                transport.disconnect()
+            transport = SmtpTransport(relay, timeout=timeout, slot=slot)
         return transport
 
     def give_back(self, transport: SmtpTransport, slot: int) -> None:
@@ -379,13 +380,22 @@ class TransportPool:
             previous = self._idle.pop((transport.relay.key, slot), None)
             self._idle[(transport.relay.key, slot)] = transport
         if previous is not None and previous is not transport:
-            previous.close()
+            previous.disconnect()
 
     def close_all(self) -> None:
         with self._lock:
             transports, self._idle = list(self._idle.values()), {}
         for transport in transports:
-            transport.close()
+            transport.disconnect()
 
 
 POOL = TransportPool()
+
+
+def smtp_transport_open(relay: RelayConfig, context: TransportContext) -> SmtpTransport:
+    if context.slot is None:
+        return SmtpTransport(relay, timeout=context.timeout)
+    return POOL.take(relay, context.slot, timeout=context.timeout)
+
+
+transport_register("smtp", smtp_transport_open)

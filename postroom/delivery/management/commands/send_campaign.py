@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from postroom.campaigns.models import Campaign, CampaignRun
 from postroom.campaigns.selectors import campaign_audience
-from postroom.delivery.controls import campaign_send_now
+from postroom.campaigns.services import campaign_send_now
 from postroom.delivery.models import OPEN, PENDING, Delivery, DeliveryStatus
 from postroom.delivery.sending.engine import run_send
 from postroom.delivery.sending.launch import run_launch

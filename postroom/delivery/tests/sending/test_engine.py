@@ -383,6 +383,7 @@ def test_dkim_signs_the_one_click_headers_and_verifies(owner, smtp_server):
 def test_a_server_announcing_pipelining_gets_the_envelope_in_one_write(smtp_server):
     from unittest import mock
 
+    from postroom.delivery.transports.base import Outgoing
     from postroom.delivery.transports.relays import RelayConfig
     from postroom.delivery.transports.smtp import SmtpTransport
 
@@ -391,7 +392,9 @@ def test_a_server_announcing_pipelining_gets_the_envelope_in_one_write(smtp_serv
     )
     session = transport._session()
     with mock.patch.object(session, "send", wraps=session.send) as sent:
-        result = transport.send("a@example.com", "b@example.com", b"Subject: x\r\n\r\nhi\r\n")
+        result = transport.send(
+            Outgoing(None, "a@example.com", "b@example.com", b"Subject: x\r\n\r\nhi\r\n")
+        )
     transport.close()
 
     assert result.outcome == "sent"

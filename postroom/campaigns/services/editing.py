@@ -1,0 +1,130 @@
+"""Editing campaigns: create and change (validated, approval reset), and clone."""
+
+import zoneinfo
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from postroom.accounts.models import Membership
+from postroom.accounts.roles import Perm
+from postroom.campaigns.models import Campaign, CampaignStatus, Periodicity
+from postroom.campaigns.services.access import require_perm
+from postroom.campaigns.services.activation import campaign_activate
+from postroom.campaigns.services.approval import EDITABLE, campaign_recheck_approval
+from postroom.content.models import Message
+from postroom.core.dashboard import dashboard_invalidate
+
+
+def _validate(campaign: Campaign) -> None:
+    errors: dict[str, str] = {}
+    if campaign.message.workspace_id != campaign.workspace_id:
+        errors["message"] = _("Unknown message.")
+    for field in ("segment", "exclude_segment"):
+        value = getattr(campaign, field)
+        if value is not None and value.workspace_id != campaign.workspace_id:
+            errors[field] = _("Unknown segment.")
+    try:
+        zoneinfo.ZoneInfo(campaign.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        errors["time_zone"] = _("Unknown time zone.")
+    if campaign.end_at and campaign.end_at <= campaign.start_at:
+        errors["end_at"] = _("The end must be after the start.")
+    weekdays = campaign.weekdays or []
+    if not isinstance(weekdays, list) or any(
+        not isinstance(d, int) or d not in range(7) for d in weekdays
+    ):
+        errors["weekdays"] = _("Weekdays are 0 (Monday) to 6 (Sunday).")
+    if campaign.month_day is not None and not 1 <= campaign.month_day <= 31:
+        errors["month_day"] = _("A day of the month is 1 to 31.")
+    errors.update(_periodicity_errors(campaign))
+    if (campaign.window_start is None) != (campaign.window_end is None):
+        errors["window_end"] = _("A send window needs both ends.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _periodicity_errors(campaign: Campaign) -> dict[str, str]:
+    """A periodic campaign names its own slots: never guessed from the start.
+
+    Guessed from the start (often a past moment, or typed in another zone), a
+    weekly campaign sent on a day and at a time nobody chose.
+    """
+    errors: dict[str, str] = {}
+    if campaign.periodicity == Periodicity.ONCE:
+        return errors
+    if campaign.send_time is None:
+        errors["send_time"] = _("A periodic campaign needs its time of day.")
+    if campaign.periodicity == Periodicity.WEEKLY and not campaign.weekdays:
+        errors["weekdays"] = _("A weekly campaign needs at least one weekday.")
+    if campaign.periodicity == Periodicity.MONTHLY and campaign.month_day is None:
+        errors["month_day"] = _("A monthly campaign needs its day of the month.")
+    return errors
+
+
+@transaction.atomic
+def campaign_save(
+    *,
+    actor: Membership,
+    campaign: Campaign | None = None,
+    lists: Any = None,
+    exclude_lists: Any = None,
+    **fields: Any,
+) -> Campaign:
+    """Create or change a campaign; a change after approval sends it back for approval."""
+    require_perm(actor, Perm.CAMPAIGN_CHANGE, campaign)
+    if campaign is not None:
+        # A form opened before a manager disabled the campaign must not revive it.
+        current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign.status, campaign.disabled_reason = current.status, current.disabled_reason
+    if campaign is not None and campaign.status not in EDITABLE:
+        raise ValidationError(
+            _("A %(status)s campaign cannot be changed.")
+            % {"status": campaign.get_status_display()}
+        )
+    campaign = campaign or Campaign(workspace=actor.workspace, created_by=actor.user)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    _validate(campaign)
+    campaign.save()
+    for name, chosen in (("lists", lists), ("exclude_lists", exclude_lists)):
+        if chosen is not None:
+            chosen = list(chosen)
+            if any(m.workspace_id != campaign.workspace_id for m in chosen):
+                raise ValidationError({name: _("Unknown list.")})
+            getattr(campaign, name).set(chosen)
+    campaign_recheck_approval(campaign=campaign, user=actor.user)
+    if campaign.status == CampaignStatus.SCHEDULED:
+        campaign_activate(campaign, "reschedule")  # a new start or schedule moves the next run
+        campaign.save(update_fields=["next_run_at", "status", "updated_at"])
+    dashboard_invalidate(workspace_id=campaign.workspace_id)
+    return campaign
+
+
+@transaction.atomic
+def campaign_clone(*, actor: Membership, campaign: Campaign) -> Campaign:
+    """A new draft with a copy of the message, the same audience and settings."""
+    require_perm(actor, Perm.CAMPAIGN_CHANGE, campaign)
+    if campaign.status == CampaignStatus.DISABLED:
+        raise ValidationError(_("A disabled campaign cannot be cloned."))
+    message = Message.objects.get(pk=campaign.message_id)
+    message.pk = None
+    message.name = _("%(name)s (copy)") % {"name": message.name}
+    message.version = 1
+    message.save()
+    lists, exclude = list(campaign.lists.all()), list(campaign.exclude_lists.all())
+    clone = Campaign.objects.get(pk=campaign.pk)
+    clone.pk = None
+    clone.name = _("%(name)s (copy)") % {"name": campaign.name}
+    clone.message = message
+    clone.status = CampaignStatus.DRAFT  # a new campaign: no move from the original's status
+    clone.next_run_at = None
+    clone.approved_fingerprint = ""
+    clone.disabled_reason = ""
+    clone.created_by = actor.user
+    clone.save()
+    clone.lists.set(lists)
+    clone.exclude_lists.set(exclude)
+    dashboard_invalidate(workspace_id=clone.workspace_id)
+    return clone
