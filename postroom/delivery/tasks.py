@@ -5,6 +5,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
 from huey.exceptions import TaskLockedException
 
+from postroom.campaigns.models import CampaignRun, RunStatus
 from postroom.delivery.bounces.mailbox import mailbox_poll
 from postroom.delivery.models import MailboxProtocol, SmtpRelay
 from postroom.delivery.sending.engine import run_send
@@ -22,11 +23,9 @@ def run_send_enqueue(run_id: int, workspace_id: int) -> None:
 
 @db_task()
 def run_launch_job(run_id: int) -> None:
-    from postroom.campaigns.models import CampaignRun
-
     run_launch(run_id)
     run = CampaignRun.objects.select_related("campaign").filter(pk=run_id).first()
-    if run is not None and run.status == "sending":
+    if run is not None and run.status == RunStatus.SENDING:
         run_send_enqueue(run.pk, run.campaign.workspace_id)
 
 

@@ -168,3 +168,10 @@ def test_broken_links_block_approval_unless_the_approver_says_why(
     assert campaign.events.filter(
         action="approved", comment="The page goes live on Monday"
     ).exists()
+
+
+def test_a_marketer_cannot_send(member, owner, campaign):
+    marketer = member(Role.MARKETER, workspace=owner.workspace)
+
+    with pytest.raises(PermissionDenied):
+        campaign_schedule(actor=marketer, campaign=campaign)

@@ -141,3 +141,8 @@ def test_campaigns_saved_before_keep_the_slots_they_ran_on(owner):
     assert (weekly.weekdays, weekly.send_time) == ([0], dt.time(9))
     assert (monthly.month_day, monthly.send_time) == (3, dt.time(7))
     assert (chosen.weekdays, chosen.send_time) == ([4], dt.time(18))
+
+
+def test_bad_weekdays_are_refused_whatever_the_periodicity(owner, campaign):
+    with pytest.raises(ValidationError):
+        campaign_save(actor=owner, campaign=campaign, periodicity="daily", weekdays=5)
