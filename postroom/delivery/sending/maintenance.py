@@ -6,15 +6,15 @@ import logging
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
+from postroom.campaigns.models import CampaignRun, RunStatus
 from postroom.delivery.models import OPEN, PENDING, Delivery
 from postroom.delivery.sending.claims import leases_reclaim
 from postroom.delivery.sending.limits import ConnectionSlots
 from postroom.delivery.sending.outcomes import run_finish_if_done, runs_cancel_pending
+from postroom.delivery.sending.runs import SENDABLE
 from postroom.delivery.transports.relays import relay_for_workspace
 
 logger = logging.getLogger(__name__)
-_SENDABLE = (CampaignStatus.RUNNING, CampaignStatus.SCHEDULED, CampaignStatus.FINISHED)
 
 
 def deliveries_maintain(
@@ -40,14 +40,14 @@ def deliveries_maintain(
                 ConnectionSlots(relay, owner=owner, lease=0).free_all_of_owner()
     work: list[tuple[int, int, bool]] = []
     due_runs = CampaignRun.objects.filter(
-        status=RunStatus.DUE, scheduled_for__lte=now, campaign__status__in=_SENDABLE
+        status=RunStatus.DUE, scheduled_for__lte=now, campaign__status__in=SENDABLE
     ).values_list("pk", "campaign__workspace_id")[:limit]
     work += [(run_id, workspace_id, True) for run_id, workspace_id in due_runs]
     due = Delivery.objects.filter(
         run_id=OuterRef("pk"), status__in=PENDING, next_attempt_at__lte=now
     )
     sending = (
-        CampaignRun.objects.filter(status=RunStatus.SENDING, campaign__status__in=_SENDABLE)
+        CampaignRun.objects.filter(status=RunStatus.SENDING, campaign__status__in=SENDABLE)
         .filter(Exists(due))
         .order_by("started_at", "pk")
         .values_list("pk", "campaign__workspace_id")

@@ -110,17 +110,22 @@ def _deferral(
     retry_at = window_not_before(
         retry_at, time_zone=item.time_zone, start=policy.window_start, end=policy.window_end
     )
-    deferral = {
-        "code": result.code,
-        "temporary": True,
-        # Lost after the message went out: the server may have taken it.
-        "reclaimed": item.claimed.reclaimed + int(result.maybe_taken),
-    }
+    # Lost after the message went out: the server may have taken it.
+    reclaimed = item.claimed.reclaimed + int(result.maybe_taken)
     if retry_at - first > policy.horizon:
+        status, next_at = DeliveryStatus.FAILED, now
         response = f"gave up after {attempts} attempts: {result.response}"[:500]
-        return _transition(item, DeliveryStatus.FAILED, first, now, response=response, **deferral)
+    else:
+        status, next_at, response = DeliveryStatus.DEFERRED, retry_at, result.response
     return _transition(
-        item, DeliveryStatus.DEFERRED, first, retry_at, response=result.response, **deferral
+        item,
+        status,
+        first,
+        next_at,
+        code=result.code,
+        response=response,
+        reclaimed=reclaimed,
+        temporary=True,
     )
 
 
