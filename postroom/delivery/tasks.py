@@ -71,7 +71,9 @@ def mailboxes_tick() -> None:
 
 
 @db_task(retries=3, retry_delay=30)
-def test_send_job(message_id: int, to: list[str], subscriber_id: int | None, base_url: str) -> None:
+def message_test_send(
+    message_id: int, to: list[str], subscriber_id: int | None, base_url: str
+) -> None:
     """Send the rendered message to a few addresses, with "[Test]" in the subject.
 
     Through the workspace's relay like its campaigns (the sandbox when there is none);

@@ -106,10 +106,10 @@ def test_send_start(
             }
         )
     # Not at the top: delivery.tasks imports this module for `test_send_run`.
-    from postroom.delivery.tasks import test_send_job
+    from postroom.delivery.tasks import message_test_send
 
     message_id = message.pk
-    transaction.on_commit(lambda: test_send_job(message_id, allowed, subscriber_id, base_url))
+    transaction.on_commit(lambda: message_test_send(message_id, allowed, subscriber_id, base_url))
     return TestSendPlan(to=allowed, suppressed=suppressed)
 
 
