@@ -4,18 +4,21 @@ import inspect
 
 import pytest
 
-from postroom.audience.forms import CustomFieldForm, MailingListForm, SubscriberForm
+from postroom.audience.forms import CustomFieldForm, MailingListForm, SegmentForm, SubscriberForm
 from postroom.audience.serializers import (
     CustomFieldSerializer,
     MailingListSerializer,
+    SegmentSerializer,
     SubscriberSerializer,
 )
 from postroom.audience.services.custom_fields import custom_field_save
 from postroom.audience.services.lists import mailing_list_create, mailing_list_update
+from postroom.audience.services.segments import segment_save
 from postroom.audience.services.subscribers import subscriber_create, subscriber_update
 from postroom.audience.tests.factories import (
     CustomFieldFactory,
     MailingListFactory,
+    SegmentFactory,
     SubscriberFactory,
 )
 
@@ -53,6 +56,20 @@ def test_it_takes_every_custom_field_setting_the_form_and_serializer_write():
 
     assert set(form.values()) <= _parameters(custom_field_save)
     assert _writable(CustomFieldSerializer) <= _parameters(custom_field_save)
+
+
+def test_it_takes_every_segment_field_the_form_and_serializer_write():
+    assert set(SegmentForm().fields) <= _parameters(segment_save)
+    assert _writable(SegmentSerializer) <= _parameters(segment_save)
+
+
+def test_it_changes_only_the_segment_fields_given(owner):
+    segment = SegmentFactory(workspace=owner.workspace, description="Kept")
+
+    segment_save(workspace=owner.workspace, segment=segment, user=None, name="Renamed")
+
+    segment.refresh_from_db()
+    assert (segment.name, segment.description) == ("Renamed", "Kept")
 
 
 def test_it_changes_only_the_list_fields_given(owner):

@@ -19,8 +19,7 @@ def test_it_says_which_segment_changed_and_who_changed_it(owner):
 
     segment_changed.connect(listen, dispatch_uid="test-listen-segment")
     try:
-        segment.name = "Renamed"
-        segment_save(segment=segment, user=owner.user)
+        segment_save(workspace=owner.workspace, segment=segment, user=owner.user, name="Renamed")
     finally:
         segment_changed.disconnect(dispatch_uid="test-listen-segment")
 
