@@ -10,6 +10,7 @@ from postroom.accounts.roles import Perm
 from postroom.api.workspace import WorkspaceViewSet, api_membership, request_user
 from postroom.audience.models import Subscriber
 from postroom.content.models import Message
+from postroom.content.serializers import MessageSerializer
 from postroom.core.tenancy import get_scoped_or_404
 from postroom.delivery.models import SmtpRelay
 from postroom.delivery.sending.testsend import TestSendLimited, test_send_start
@@ -68,6 +69,9 @@ class MessageTestSendApi(WorkspaceViewSet):
     """
 
     model = Message
+    # OPTIONS describes POST with the message's fields, as it did when this was an
+    # action of the message viewset (the schema names the request's own serializer).
+    serializer_class = MessageSerializer
     read_perm = Perm.WORKSPACE_VIEW
     write_perm = Perm.CONTENT_CHANGE
 
