@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
+from rest_framework.urlpatterns import format_suffix_patterns
 
 from postroom.accounts import apis as accounts_apis
 from postroom.api.errors import not_found
@@ -46,6 +47,17 @@ urlpatterns = [
     path("crm/settings/", crm_apis.CrmSettingsApi.as_view(), name="api_crm_settings"),
     path("crm/analytics/", crm_apis.AnalyticsApi.as_view(), name="api_crm_analytics"),
     path("crm/analytics.csv", crm_apis.AnalyticsCsvApi.as_view(), name="api_crm_analytics_csv"),
+    # A message's test send belongs to delivery (content may not import the sender);
+    # routed as the router would route an action on the message viewset.
+    *format_suffix_patterns(
+        [
+            re_path(
+                r"^messages/(?P<pk>[^/.]+)/test-send/$",
+                delivery_apis.MessageTestSendApi.as_view({"post": "test_send"}),
+                name="message-test-send",
+            )
+        ]
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include(router.urls)),

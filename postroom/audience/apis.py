@@ -201,13 +201,17 @@ class SegmentApi(_AudienceModelViewSet):
         return context
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.save(workspace=self.workspace)
+        serializer.instance = segment_save(
+            workspace=self.workspace, user=request_user(self.request), **serializer.validated_data
+        )
 
     def perform_update(self, serializer: Any) -> None:
-        segment = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(segment, name, value)
-        serializer.instance = segment_save(segment=segment, user=request_user(self.request))
+        serializer.instance = segment_save(
+            workspace=self.workspace,
+            segment=serializer.instance,
+            user=request_user(self.request),
+            **serializer.validated_data,
+        )
 
     @extend_schema(responses=CountSerializer)
     @action(detail=True, methods=["get"])

@@ -6,3 +6,6 @@ class CampaignsConfig(AppConfig):
     name = "postroom.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        from postroom.campaigns import receivers  # noqa: F401  (content and audience signals)

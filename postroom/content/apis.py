@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,8 +22,6 @@ from postroom.content.serializers import (
     MessageSerializer,
     PreviewRequestSerializer,
     PreviewSerializer,
-    TestSendResultSerializer,
-    TestSendSerializer,
 )
 from postroom.content.templating import TemplateError
 from postroom.core.tenancy import get_scoped_or_404
@@ -62,7 +60,7 @@ class MessageApi(_ContentViewSet):
         serializer.instance = services.message_save(
             workspace=self.workspace,
             message=serializer.instance,
-            user=self.request.user,
+            user=request_user(self.request),
             **serializer.validated_data,
         )
 
@@ -107,34 +105,6 @@ class MessageApi(_ContentViewSet):
         if check is None:
             raise Http404
         return Response(LinkCheckSerializer(check).data)
-
-    @extend_schema(request=TestSendSerializer, responses={202: TestSendResultSerializer})
-    @action(detail=True, methods=["post"], url_path="test-send")
-    def test_send(self, request: Request, pk: str) -> Response:
-        """Mail the rendered message to up to five addresses, in the background.
-
-        Suppressed addresses are skipped (and listed); 429 past the hourly limits.
-        """
-        from postroom.delivery.sending.testsend import TestSendLimited, test_send_start
-
-        message = self.get_object()
-        data = TestSendSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        subscriber_id = data.validated_data.get("subscriber")
-        if subscriber_id:
-            get_scoped_or_404(Subscriber, self.workspace, pk=subscriber_id)
-        try:
-            plan = test_send_start(
-                workspace=self.workspace,
-                user=request_user(request),
-                message=message,
-                to=data.validated_data["to"],
-                subscriber_id=subscriber_id,
-                base_url=request.build_absolute_uri("/")[:-1],
-            )
-        except TestSendLimited as exc:
-            raise exceptions.Throttled(detail=str(exc)) from exc
-        return Response(TestSendResultSerializer(plan).data, status=status.HTTP_202_ACCEPTED)
 
 
 class LayoutApi(_ContentViewSet):

@@ -56,18 +56,6 @@ class PreviewSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class TestSendSerializer(serializers.Serializer):
-    to = serializers.ListField(child=serializers.EmailField(), min_length=1, max_length=5)
-    subscriber = serializers.IntegerField(required=False)
-
-
-class TestSendResultSerializer(serializers.Serializer):
-    to = serializers.ListField(child=serializers.EmailField(), help_text="Queued for these")
-    suppressed = serializers.ListField(
-        child=serializers.EmailField(), help_text="Skipped: on the suppression list"
-    )
-
-
 class LinkCheckSerializer(serializers.ModelSerializer):
     class Meta:
         model = LinkCheck

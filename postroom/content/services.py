@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from postroom.accounts.models import Workspace
+from postroom.accounts.models import User, Workspace
 from postroom.audience.models import Subscriber
 from postroom.content.models import ContentBlock, Layout, LinkCheck, Message
 from postroom.content.previews import message_preview
@@ -18,6 +18,7 @@ from postroom.content.rendering import (
     message_render,
     sample_context,
 )
+from postroom.content.signals import content_changed, message_changed
 from postroom.content.templating import (
     TemplateError,
     TemplateProblem,
@@ -25,6 +26,7 @@ from postroom.content.templating import (
     render_limited,
     template_problem,
 )
+from postroom.core.unset import UNSET, Unset, fields_assign
 
 TEMPLATE_FIELDS = ("subject", "preheader", "body", "text_body")
 
@@ -96,15 +98,41 @@ def _in_field(message: Message, field: str, problem: TemplateProblem) -> Validat
 
 @transaction.atomic
 def message_save(
-    *, workspace: Workspace, message: Message | None = None, user: Any = None, **fields: Any
+    *,
+    workspace: Workspace,
+    message: Message | None = None,
+    user: User | None = None,
+    name: str | Unset = UNSET,
+    subject: str | Unset = UNSET,
+    preheader: str | Unset = UNSET,
+    from_name: str | Unset = UNSET,
+    from_email: str | Unset = UNSET,
+    reply_to: str | Unset = UNSET,
+    body_format: str | Unset = UNSET,
+    layout: Layout | Unset | None = UNSET,
+    body: str | Unset = UNSET,
+    text_body: str | Unset = UNSET,
 ) -> Message:
     """Create or change a message; refused with the error's position if a template is broken.
 
-    Campaigns approved with the previous version go back to pending approval.
+    Fields left UNSET keep their value (a new message: the model's default).
+    Campaigns approved with the previous version go back to pending approval
+    (`message_changed`, sent with `user` in this transaction).
     """
     message = message or Message(workspace=workspace)
-    for name, value in fields.items():
-        setattr(message, name, value)
+    fields_assign(
+        message,
+        name=name,
+        subject=subject,
+        preheader=preheader,
+        from_name=from_name,
+        from_email=from_email,
+        reply_to=reply_to,
+        body_format=body_format,
+        layout=layout,
+        body=body,
+        text_body=text_body,
+    )
     if message.layout is not None and message.layout.workspace_id != workspace.pk:
         raise ValidationError({"layout": _("Unknown layout.")})
     message_check(message)
@@ -114,16 +142,21 @@ def message_save(
     message.save()
     message.refresh_from_db()
     if existed:
-        from postroom.campaigns.services import campaigns_recheck_for_message
-
-        campaigns_recheck_for_message(message_id=message.pk, user=user)
+        message_changed.send(sender=Message, message_id=message.pk, user=user)
     return message
 
 
-def layout_save(*, workspace: Workspace, layout: Layout | None = None, **fields: Any) -> Layout:
+def layout_save(
+    *,
+    workspace: Workspace,
+    layout: Layout | None = None,
+    name: str | Unset = UNSET,
+    html: str | Unset = UNSET,
+) -> Layout:
+    """Create or change a layout (fields left UNSET keep their value); its HTML must hold
+    `{{ content }}` and render. Every campaign of the workspace is checked again."""
     layout = layout or Layout(workspace=workspace)
-    for name, value in fields.items():
-        setattr(layout, name, value)
+    fields_assign(layout, name=name, html=html)
     if not SLOT.search(layout.html):
         raise ValidationError({"html": _("The layout needs {{ content }} where the message goes.")})
     blocks = _blocks(workspace.pk)
@@ -131,7 +164,7 @@ def layout_save(*, workspace: Workspace, layout: Layout | None = None, **fields:
     if problem:
         raise problem.as_error("html")
     layout.save()
-    _recheck_campaigns(workspace.pk)
+    content_changed.send(sender=Layout, workspace_id=workspace.pk, user=None)
     return layout
 
 
@@ -175,11 +208,22 @@ def _include_cycle(start: str, blocks: dict[str, str]) -> bool:
 
 
 def block_save(
-    *, workspace: Workspace, block: ContentBlock | None = None, **fields: Any
+    *,
+    workspace: Workspace,
+    block: ContentBlock | None = None,
+    key: str | Unset = UNSET,
+    name: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    html: str | Unset = UNSET,
 ) -> ContentBlock:
+    """Create or change a content block (fields left UNSET keep their value).
+
+    Refused when its HTML does not render, when blocks would include each other
+    in a cycle, or when another block has its key. Every campaign of the
+    workspace is checked again.
+    """
     block = block or ContentBlock(workspace=workspace)
-    for name, value in fields.items():
-        setattr(block, name, value)
+    fields_assign(block, key=key, name=name, kind=kind, html=html)
     others = _blocks(workspace.pk)
     others.pop(block.key, None)
     blocks = {**others, block.key: block.html}
@@ -197,7 +241,7 @@ def block_save(
     ):
         raise ValidationError({"key": _("Another block has this key.")})
     block.save()
-    _recheck_campaigns(workspace.pk)
+    content_changed.send(sender=ContentBlock, workspace_id=workspace.pk, user=None)
     return block
 
 
@@ -205,13 +249,7 @@ def library_item_delete(*, item: Layout | ContentBlock) -> None:
     """Delete a layout or block; campaigns whose rendered content changes need approval again."""
     workspace_id = item.workspace_id
     item.delete()
-    _recheck_campaigns(workspace_id)
-
-
-def _recheck_campaigns(workspace_id: int) -> None:
-    from postroom.campaigns.services import campaigns_recheck_for_workspace
-
-    campaigns_recheck_for_workspace(workspace_id=workspace_id, user=None)
+    content_changed.send(sender=type(item), workspace_id=workspace_id, user=None)
 
 
 def message_test_send_check(*, message: Message, subscriber_id: int | None, base_url: str) -> None:

@@ -8,7 +8,6 @@ urlpatterns = [
     path("app/messages/<int:pk>/", views.message_edit, name="message_edit"),
     path("app/messages/<int:pk>/preview/", views.message_preview_view, name="message_preview"),
     path("app/messages/<int:pk>/recipients/", views.message_recipients, name="message_recipients"),
-    path("app/messages/<int:pk>/test/", views.message_test_send_view, name="message_test_send"),
     path("app/messages/<int:pk>/links/", views.message_links, name="message_links"),
     path("app/library/", views.library, name="content_library"),
     path("app/library/<str:kind>/<int:pk>/", views.library_edit, name="library_edit"),

@@ -100,48 +100,6 @@ def message_recipients(request: WorkspaceRequest, pk: int) -> HttpResponse:
     )
 
 
-@workspace_view(Perm.CONTENT_CHANGE)
-@require_POST
-def message_test_send_view(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    from postroom.delivery.sending.testsend import TestSendLimited, test_send_start
-
-    message = get_scoped_or_404(Message, request.workspace, pk=pk)
-    form = TestSendForm(request.POST)
-    if form.is_valid():
-        chosen = request.POST.get("subscriber", "")
-        subscriber_id = (
-            get_scoped_or_404(Subscriber, request.workspace, pk=chosen).pk
-            if chosen.isdigit()
-            else None
-        )
-        try:
-            plan = test_send_start(
-                workspace=request.workspace,
-                user=request.user,
-                message=message,
-                to=form.cleaned_data["to"],
-                subscriber_id=subscriber_id,
-                base_url=request.build_absolute_uri("/")[:-1],
-            )
-        except TestSendLimited as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("Test message on its way to %(to)s.") % {"to": ", ".join(plan.to)}
-            )
-            if plan.suppressed:
-                messages.warning(
-                    request,
-                    _("Skipped, on the suppression list: %(to)s.")
-                    % {"to": ", ".join(plan.suppressed)},
-                )
-    else:
-        messages.error(request, " ".join(str(e) for e in form.errors.get("to", [])))
-    return redirect("message_edit", pk=message.pk)
-
-
 @workspace_view()
 def library(request: WorkspaceRequest) -> HttpResponse:
     """Layouts and content blocks of the workspace."""

@@ -103,3 +103,15 @@ class DeliveryFilterSerializer(serializers.Serializer):
 
     def to_filters(self) -> dict[str, Any]:
         return {k: v for k, v in self.validated_data.items() if v}
+
+
+class TestSendSerializer(serializers.Serializer):
+    to = serializers.ListField(child=serializers.EmailField(), min_length=1, max_length=5)
+    subscriber = serializers.IntegerField(required=False)
+
+
+class TestSendResultSerializer(serializers.Serializer):
+    to = serializers.ListField(child=serializers.EmailField(), help_text="Queued for these")
+    suppressed = serializers.ListField(
+        child=serializers.EmailField(), help_text="Skipped: on the suppression list"
+    )

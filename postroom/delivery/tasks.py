@@ -11,6 +11,7 @@ from postroom.delivery.models import MailboxProtocol, SmtpRelay
 from postroom.delivery.sending.engine import run_send
 from postroom.delivery.sending.launch import run_launch
 from postroom.delivery.sending.maintenance import deliveries_maintain
+from postroom.delivery.sending.testsend import test_send_run
 from postroom.delivery.transports.relays import relay_for_workspace
 
 
@@ -66,3 +67,15 @@ def mailboxes_tick() -> None:
     relays = SmtpRelay.objects.filter(is_active=True).exclude(mailbox_protocol=MailboxProtocol.NONE)
     for relay_id in relays.values_list("pk", flat=True):
         mailbox_poll_job(relay_id)
+
+
+@db_task(retries=3, retry_delay=30)
+def message_test_send(
+    message_id: int, to: list[str], subscriber_id: int | None, base_url: str
+) -> None:
+    """Send the rendered message to a few addresses, with "[Test]" in the subject.
+
+    Through the workspace's relay like its campaigns (the sandbox when there is none);
+    retried when the relay defers (`TestSendDeferred`).
+    """
+    test_send_run(message_id=message_id, to=to, subscriber_id=subscriber_id, base_url=base_url)

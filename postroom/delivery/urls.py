@@ -1,6 +1,6 @@
 from django.urls import path
 
-from postroom.delivery import views
+from postroom.delivery import testsend_views, views
 
 urlpatterns = [
     path("app/settings/relays/", views.relay_index, name="relay_index"),
@@ -8,6 +8,11 @@ urlpatterns = [
     path("app/settings/relays/<int:pk>/", views.relay_edit, name="relay_edit"),
     path("app/settings/relays/<int:pk>/delete/", views.relay_delete, name="relay_delete"),
     path("app/settings/relays/<int:pk>/poll/", views.relay_poll, name="relay_poll"),
+    path(
+        "app/messages/<int:pk>/test/",
+        testsend_views.message_test_send_view,
+        name="message_test_send",
+    ),
     path("app/sandbox/", views.sandbox_index, name="sandbox_index"),
     path("app/sandbox/<int:pk>/", views.sandbox_detail, name="sandbox_detail"),
     # The campaign's page shows its outbox live, so it is served from here.

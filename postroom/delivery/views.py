@@ -76,11 +76,14 @@ def relay_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpResponse
     form = RelayForm(request.POST or None, instance=relay)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k in RelayForm.Meta.fields}
+        secrets = form.secrets()
         try:
             relays.relay_save(
                 actor=request.membership,
                 relay=SmtpRelay.objects.get(pk=relay.pk) if relay else None,
-                **form.secrets(),
+                password=secrets["password"],
+                dkim_key=secrets["dkim_key"],
+                mailbox_password=secrets["mailbox_password"],
                 **fields,
             )
         except ValidationError as exc:

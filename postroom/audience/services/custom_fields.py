@@ -17,21 +17,53 @@ from postroom.audience.models import (
     Segment,
     Subscriber,
 )
+from postroom.core.unset import UNSET, Unset, fields_assign
 
 
 @transaction.atomic
 def custom_field_save(
-    *, workspace: Workspace, field: CustomField | None = None, **values: Any
+    *,
+    workspace: Workspace,
+    field: CustomField | None = None,
+    name: str | Unset = UNSET,
+    label: str | Unset = UNSET,
+    type: str | Unset = UNSET,
+    required: bool | Unset = UNSET,
+    default: Any | Unset = UNSET,
+    choices: list[str] | Unset = UNSET,
+    position: int | Unset = UNSET,
+    indexed: bool | Unset = UNSET,
 ) -> CustomField:
     """Create or change a custom field; its default must fit its type, its name be unique.
 
-    A rename moves the subscribers' stored values and the segments' conditions to
-    the new name (templates that name the field are the user's to change).
+    Fields left UNSET keep their value (a new field: the model's default);
+    `default=None` clears the default. A rename moves the subscribers' stored
+    values and the segments' conditions to the new name (templates that name
+    the field are the user's to change).
     """
     field = field or CustomField(workspace=workspace)
     old_name = field.name if field.pk else None
-    for name, value in values.items():
-        setattr(field, name, value)
+    fields_assign(
+        field,
+        name=name,
+        label=label,
+        type=type,
+        required=required,
+        default=default,
+        choices=choices,
+        position=position,
+        indexed=indexed,
+    )
+    _custom_field_check(workspace, field)
+    field.save()
+    if old_name and old_name != field.name:
+        _attribute_rename(workspace=workspace, old=old_name, new=field.name)
+    _indexes_changed()
+    return field
+
+
+def _custom_field_check(workspace: Workspace, field: CustomField) -> None:
+    """ValidationError naming the field at fault; tidies the choices and the default."""
     field.choices = [str(c).strip() for c in field.choices or [] if str(c).strip()]
     if field.type == FieldType.CHOICE and not field.choices:
         raise ValidationError({"choices": _("A choice field needs choices.")})
@@ -65,11 +97,6 @@ def custom_field_save(
                 % {"n": MAX_PER_WORKSPACE}
             }
         )
-    field.save()
-    if old_name and old_name != field.name:
-        _attribute_rename(workspace=workspace, old=old_name, new=field.name)
-    _indexes_changed()
-    return field
 
 
 def _attribute_rename(*, workspace: Workspace, old: str, new: str) -> None:

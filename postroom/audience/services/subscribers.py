@@ -18,8 +18,7 @@ from postroom.audience.models import (
 )
 from postroom.audience.services.subscriptions import subscription_set
 from postroom.audience.services.suppressions import suppression_add
-
-_PLAIN_FIELDS = ("full_name", "comment", "time_zone", "language", "source", "status")
+from postroom.core.unset import UNSET, Unset, fields_assign, fields_given
 
 
 def _email(raw: str) -> str:
@@ -48,20 +47,27 @@ def subscriber_create(
     lists: Iterable[MailingList] = (),
     subscription_status: str = SubscriptionStatus.SUBSCRIBED,
     source: str = SubscriptionSource.ADMIN,
-    **fields: Any,
+    full_name: str | Unset = UNSET,
+    comment: str | Unset = UNSET,
+    time_zone: str | Unset = UNSET,
+    language: str | Unset = UNSET,
+    status: str | Unset = UNSET,
 ) -> Subscriber:
-    """Create a subscriber with validated attributes and put them on `lists`."""
+    """Create a subscriber with validated attributes and put them on `lists`.
+
+    `source` is both the subscriber's and their subscriptions'; fields left
+    UNSET take the model's defaults.
+    """
     normalized = _email(email)
-    _check_time_zone(fields.get("time_zone", ""))
+    _check_time_zone("" if time_zone is UNSET else time_zone)
     cleaned = attributes_clean(CustomField.objects.filter(workspace=workspace), attributes or {})
-    unknown = set(fields) - set(_PLAIN_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown subscriber fields: {sorted(unknown)}")
-    fields.setdefault("source", source)
+    fields = fields_given(
+        full_name=full_name, comment=comment, time_zone=time_zone, language=language, status=status
+    )
     try:
         with transaction.atomic():
             subscriber = Subscriber.objects.create(
-                workspace=workspace, email=normalized, attributes=cleaned, **fields
+                workspace=workspace, email=normalized, attributes=cleaned, source=source, **fields
             )
     except IntegrityError as exc:
         raise ValidationError({"email": _("A subscriber with this email already exists.")}) from exc
@@ -79,20 +85,33 @@ def subscriber_create(
 def subscriber_update(
     *,
     subscriber: Subscriber,
-    email: str | None = None,
-    attributes: dict[str, Any] | None = None,
-    **fields: Any,
+    email: str | Unset = UNSET,
+    attributes: dict[str, Any] | Unset = UNSET,
+    full_name: str | Unset = UNSET,
+    comment: str | Unset = UNSET,
+    time_zone: str | Unset = UNSET,
+    language: str | Unset = UNSET,
+    source: str | Unset = UNSET,
+    status: str | Unset = UNSET,
 ) -> Subscriber:
-    """Change a subscriber; `attributes` names only the keys to change (None clears one)."""
-    if email is not None:
+    """Change the fields given (those left UNSET keep their value).
+
+    `attributes` names only the keys to change (a None value clears one).
+    """
+    if email is not UNSET:
         subscriber.email = _email(email)
-    if "time_zone" in fields:
-        _check_time_zone(fields["time_zone"])
-    for name, value in fields.items():
-        if name not in _PLAIN_FIELDS:
-            raise TypeError(f"unknown subscriber field: {name}")
-        setattr(subscriber, name, value)
-    if attributes is not None:
+    if time_zone is not UNSET:
+        _check_time_zone(time_zone)
+    fields_assign(
+        subscriber,
+        full_name=full_name,
+        comment=comment,
+        time_zone=time_zone,
+        language=language,
+        source=source,
+        status=status,
+    )
+    if attributes is not UNSET:
         custom_fields = list(CustomField.objects.filter(workspace_id=subscriber.workspace_id))
         names = {f.name for f in custom_fields}
         merged = {**subscriber.attributes, **attributes}

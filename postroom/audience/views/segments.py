@@ -125,11 +125,14 @@ def segment_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespon
                 errors = segment_errors(exc)
                 form.add_error(None, _("Correct the conditions marked below."))
             else:
-                segment = segment or Segment(workspace=request.workspace)
-                segment.name = form.cleaned_data["name"]
-                segment.description = form.cleaned_data["description"]
-                segment.definition = form.cleaned_data["definition"]
-                segment_save(segment=segment, user=request.user)
+                segment = segment_save(
+                    workspace=request.workspace,
+                    segment=segment,
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    definition=form.cleaned_data["definition"],
+                )
                 messages.success(request, _("Segment saved."))
                 return redirect("segment_edit", pk=segment.pk)
         elif "definition" in form.errors:

@@ -16,10 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from postroom.accounts.models import User, Workspace
+from postroom.audience.models import Subscriber
 from postroom.audience.selectors import addresses_suppressed
 from postroom.content.models import Message
+from postroom.content.previews import message_preview
 from postroom.content.rendering import Rendered
 from postroom.content.services import message_test_send_check
+from postroom.content.templating import TemplateError
 from postroom.core.ratelimit import hourly_limit_exceeded
 from postroom.delivery.models import AttemptOutcome
 from postroom.delivery.transports.base import (
@@ -106,11 +109,33 @@ def test_send_start(
                 "workspace": ADDRESSES_PER_WORKSPACE_PER_HOUR,
             }
         )
-    from postroom.content.tasks import message_test_send
+    # Not at the top: delivery.tasks imports this module for `test_send_run`.
+    from postroom.delivery.tasks import message_test_send
 
     message_id = message.pk
     transaction.on_commit(lambda: message_test_send(message_id, allowed, subscriber_id, base_url))
     return TestSendPlan(to=allowed, suppressed=suppressed)
+
+
+def test_send_run(
+    *, message_id: int, to: list[str], subscriber_id: int | None, base_url: str
+) -> None:
+    """The job's work: render the message for the test's subscriber (a sample one without),
+    then `test_send`. A message that no longer renders is logged and dropped: trying
+    again cannot help."""
+    message = Message.objects.select_related("layout").get(pk=message_id)
+    subscriber = (
+        Subscriber.objects.filter(pk=subscriber_id, workspace_id=message.workspace_id).first()
+        if subscriber_id
+        else None
+    )
+    try:
+        rendered = message_preview(message=message, subscriber=subscriber, base_url=base_url)
+    except TemplateError as exc:
+        # The message changed since the test was asked for and no longer renders.
+        logger.warning("test send of message %s not rendered: %s", message_id, exc)
+        return
+    test_send(message=message, rendered=rendered, to=to)
 
 
 def test_send(*, message: Message, rendered: Rendered, to: list[str]) -> list[SendResult]:

@@ -1,7 +1,6 @@
 """Relays as users manage them: validated, secrets encrypted, never read back."""
 
 import re
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,12 +11,14 @@ from dkim.crypto import parse_pem_private_key
 from postroom.accounts.models import Membership
 from postroom.accounts.roles import Perm
 from postroom.core.network import host_is_private
+from postroom.core.unset import UNSET, Unset, fields_assign
 from postroom.delivery.crypto import secret_encrypt
 from postroom.delivery.models import MailboxProtocol, SmtpRelay
 from postroom.delivery.sending.limits import CircuitBreaker
 from postroom.delivery.transports.relays import relay_config
 
 _HOST = re.compile(r"^[A-Za-z0-9.-]{1,253}$|^\[[0-9A-Fa-f:.]+\]$")
+# What users set on a relay: the form, the serializer and `relay_save` name the same ones.
 FIELDS = (
     "name",
     "host",
@@ -97,24 +98,57 @@ def relay_save(
     password: str | None = None,
     dkim_key: str | None = None,
     mailbox_password: str | None = None,
-    **fields: Any,
+    name: str | Unset = UNSET,
+    host: str | Unset = UNSET,
+    port: int | Unset = UNSET,
+    tls: str | Unset = UNSET,
+    username: str | Unset = UNSET,
+    max_connections: int | Unset = UNSET,
+    rate_per_second: int | Unset | None = UNSET,
+    rate_per_minute: int | Unset | None = UNSET,
+    rate_per_hour: int | Unset | None = UNSET,
+    dkim_domain: str | Unset = UNSET,
+    dkim_selector: str | Unset = UNSET,
+    is_default: bool | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
+    mailbox_protocol: str | Unset = UNSET,
+    mailbox_host: str | Unset = UNSET,
+    mailbox_port: int | Unset | None = UNSET,
+    mailbox_tls: str | Unset = UNSET,
+    mailbox_username: str | Unset = UNSET,
+    mailbox_folder: str | Unset = UNSET,
 ) -> SmtpRelay:
-    """Create or change a relay; a secret (`password`, `dkim_key`, `mailbox_password`)
-    given as None keeps the stored one, "" clears it."""
+    """Create or change a relay: the settings in `FIELDS` (those left UNSET keep their value)
+    and the secrets (`password`, `dkim_key`, `mailbox_password`: None keeps the stored
+    one, "" clears it)."""
     _require(actor)
     relay = relay or SmtpRelay(workspace=actor.workspace)
     if relay.workspace_id != actor.workspace_id:
         raise PermissionDenied
-    for name, value in fields.items():
-        if name in FIELDS:
-            setattr(relay, name, value)
+    fields_assign(
+        relay,
+        name=name,
+        host=host,
+        port=port,
+        tls=tls,
+        username=username,
+        max_connections=max_connections,
+        rate_per_second=rate_per_second,
+        rate_per_minute=rate_per_minute,
+        rate_per_hour=rate_per_hour,
+        dkim_domain=dkim_domain,
+        dkim_selector=dkim_selector,
+        is_default=is_default,
+        is_active=is_active,
+        mailbox_protocol=mailbox_protocol,
+        mailbox_host=mailbox_host,
+        mailbox_port=mailbox_port,
+        mailbox_tls=mailbox_tls,
+        mailbox_username=mailbox_username,
+        mailbox_folder=mailbox_folder,
+    )
     _validate(relay, dkim_key)
-    if password is not None:
-        relay.password_encrypted = secret_encrypt(password)
-    if dkim_key is not None:
-        relay.dkim_key_encrypted = secret_encrypt(dkim_key.strip())
-    if mailbox_password is not None:
-        relay.mailbox_password_encrypted = secret_encrypt(mailbox_password)
+    _secrets_store(relay, password=password, dkim_key=dkim_key, mailbox_password=mailbox_password)
     relay.save()
     if relay.is_default:
         SmtpRelay.objects.filter(workspace_id=relay.workspace_id).exclude(pk=relay.pk).update(
@@ -123,6 +157,18 @@ def relay_save(
     # New settings deserve a fresh chance: forget the breaker's memory of the old ones.
     CircuitBreaker(relay_config(relay)).reset()
     return relay
+
+
+def _secrets_store(
+    relay: SmtpRelay, *, password: str | None, dkim_key: str | None, mailbox_password: str | None
+) -> None:
+    """Encrypt the secrets given; None keeps the stored one."""
+    if password is not None:
+        relay.password_encrypted = secret_encrypt(password)
+    if dkim_key is not None:
+        relay.dkim_key_encrypted = secret_encrypt(dkim_key.strip())
+    if mailbox_password is not None:
+        relay.mailbox_password_encrypted = secret_encrypt(mailbox_password)
 
 
 def relay_delete(*, actor: Membership, relay: SmtpRelay) -> None:
