@@ -3,10 +3,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from postroom.accounts import apis as accounts_apis
-from postroom.api.errors import not_found
 from postroom.audience import apis as audience_apis
 from postroom.campaigns import apis as campaign_apis
 from postroom.content import apis as content_apis
+from postroom.core.rest.errors import not_found
 from postroom.crm import apis as crm_apis
 from postroom.delivery import apis as delivery_apis
 from postroom.tracking import apis as tracking_apis

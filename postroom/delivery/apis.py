@@ -3,8 +3,8 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import mixins
 
+from postroom.accounts.rest import WorkspaceViewSet, api_membership
 from postroom.accounts.roles import Perm
-from postroom.api.workspace import WorkspaceViewSet, api_membership
 from postroom.delivery.models import SmtpRelay
 from postroom.delivery.serializers import RelaySerializer
 from postroom.delivery.services import relays
