@@ -9,6 +9,7 @@ from postroom.content import apis as content_apis
 from postroom.core.rest.errors import not_found
 from postroom.crm import apis as crm_apis
 from postroom.delivery import apis as delivery_apis
+from postroom.reports import apis as reports_apis
 from postroom.tracking import apis as tracking_apis
 
 router = DefaultRouter(trailing_slash=True)
@@ -24,6 +25,9 @@ router.register("imports", audience_apis.ImportApi, basename="import")
 router.register("messages", content_apis.MessageApi, basename="message")
 router.register("layouts", content_apis.LayoutApi, basename="layout")
 router.register("blocks", content_apis.ContentBlockApi, basename="block")
+# The campaign's report actions (/campaigns/{id}/stats/, /links/) live with reports;
+# registered first so that the API root's "campaigns" entry stays the campaigns' list.
+router.register("campaigns", reports_apis.CampaignReportApi, basename="campaign-report")
 router.register("campaigns", campaign_apis.CampaignApi, basename="campaign")
 router.register("relays", delivery_apis.RelayApi, basename="relay")
 router.register("events", tracking_apis.EventApi, basename="event")

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,11 +25,6 @@ from postroom.delivery.serializers import (
     DeliverySerializer,
     ProgressSerializer,
     RetriedSerializer,
-)
-from postroom.reports.serializers import (
-    LinkStatsSerializer,
-    StatsFilterSerializer,
-    StatsSerializer,
 )
 
 
@@ -174,40 +169,6 @@ class CampaignApi(
         filters.is_valid(raise_exception=True)
         page = self.paginate_queryset(delivery_list(self.get_object(), **filters.to_filters()))
         return self.get_paginated_response(DeliverySerializer(page, many=True).data)
-
-    def _report_campaign(self, request: Request) -> tuple[Campaign, int | None, bool]:
-        from postroom.reports.serializers import StatsFilterSerializer
-
-        if not api_membership(request).has(Perm.REPORTS_VIEW):
-            raise exceptions.PermissionDenied
-        campaign = self.get_object()
-        filters = StatsFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        return campaign, filters.validated_data.get("run"), filters.validated_data["machine"]
-
-    @extend_schema(parameters=[StatsFilterSerializer], responses=StatsSerializer)
-    @action(detail=True, methods=["get"])
-    def stats(self, request: Request, pk: str) -> Response:
-        """Counts, rates, the hourly series and the top failing domains (from aggregates)."""
-        from postroom.reports.selectors import report_domains, report_series, report_totals
-
-        campaign, run_id, machine = self._report_campaign(request)
-        data = report_totals(campaign, run_id=run_id, machine=machine)
-        data["series"] = report_series(campaign, run_id=run_id, machine=machine)
-        data["failing_domains"] = report_domains(campaign, run_id=run_id)
-        return Response(StatsSerializer(data).data)
-
-    # The links of one message: a short list, whole, not a page.
-    @extend_schema(parameters=[StatsFilterSerializer], responses=LinkStatsSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
-    def links(self, request: Request, pk: str) -> Response:
-        """Tracked links of the campaign's message with their clicks."""
-        from postroom.reports.selectors import report_links, report_totals
-
-        campaign, _run_id, machine = self._report_campaign(request)
-        delivered = report_totals(campaign)["delivered"]
-        links = report_links(campaign, delivered=delivered, machine=machine)
-        return Response(LinkStatsSerializer(links, many=True).data)
 
     @extend_schema(responses=CampaignEventSerializer(many=True))
     @action(detail=True, methods=["get"])
