@@ -40,9 +40,11 @@ test-deps: install
 test: test-deps
 	$(RUN) pytest
 
+# lint-imports holds the apps' layers (the contract in pyproject.toml).
 lint: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports
 
 typecheck: install
 	$(RUN) mypy .

@@ -164,19 +164,19 @@ SERVER_EMAIL = E.DEFAULT_FROM_EMAIL
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "postroom.api.authentication.TokenAuthentication",
+        "postroom.core.rest.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
-        "postroom.api.parsers.JSONParser",
+        "postroom.core.rest.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "postroom.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "postroom.core.rest.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "postroom.api.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "postroom.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "postroom.core.rest.errors.exception_handler",
     # Password guessing on the token endpoint; counted in the shared cache.
     "DEFAULT_THROTTLE_RATES": {"auth": "10/min", "auth_email": "10/min"},
     # Proxies in front of the app; 0 trusts no X-Forwarded-For (clients could forge it).

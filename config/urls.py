@@ -4,9 +4,10 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from postroom.core import views as core_views
+from postroom.reports import dashboard_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),

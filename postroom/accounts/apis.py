@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from postroom.accounts import selectors, services
 from postroom.accounts.invitations import invitation_accept_url
 from postroom.accounts.models import Invitation, Membership, User, Workspace
+from postroom.accounts.rest import WorkspaceViewSet, api_membership, request_user
 from postroom.accounts.roles import Perm
 from postroom.accounts.serializers import (
     InvitationSerializer,
@@ -25,8 +26,7 @@ from postroom.accounts.serializers import (
     TokenSerializer,
     WorkspaceSerializer,
 )
-from postroom.api.throttling import EmailRateThrottle
-from postroom.api.workspace import WorkspaceViewSet, api_membership, request_user
+from postroom.core.rest.throttling import EmailRateThrottle
 from postroom.core.tenancy import get_scoped_or_404
 
 

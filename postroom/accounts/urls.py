@@ -3,7 +3,6 @@ from django.urls import path
 from postroom.accounts import invitation_views, staff_views, views
 
 urlpatterns = [
-    path("app/", views.dashboard, name="dashboard"),
     path("app/profile/", views.profile, name="profile"),
     path("app/profile/time-zone/", views.profile_browser_zone, name="profile_browser_zone"),
     path("app/profile/token/", views.api_token_regenerate, name="api_token_regenerate"),

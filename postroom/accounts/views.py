@@ -31,18 +31,6 @@ from postroom.core.selectors import site_url_check
 from postroom.core.tenancy import get_scoped_or_404
 
 
-@workspace_view()
-def dashboard(request: WorkspaceRequest) -> HttpResponse:
-    from postroom.blog.selectors import post_random_published
-    from postroom.core.dashboard import dashboard_stats
-
-    context = {
-        "stats": dashboard_stats(workspace=request.workspace),
-        "posts": post_random_published(count=3),
-    }
-    return render(request, "accounts/dashboard.html", context)
-
-
 @login_required
 def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user

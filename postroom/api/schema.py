@@ -1,6 +1,6 @@
 """The OpenAPI schema declares the errors each operation can answer with.
 
-Every error has the one shape of `postroom.api.errors`; the codes follow from
+Every error has the one shape of `postroom.core.rest.errors`; the codes follow from
 the view: 400 for bad input, 401/403 behind authentication and roles, 404 for
 unknown ids and pages, 409 for a delete refused while the object is in use,
 415 for a body in a format the operation does not read, 429 where a throttle

@@ -4,10 +4,10 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
 from postroom.accounts import apis as accounts_apis
-from postroom.api.errors import not_found
 from postroom.audience import apis as audience_apis
 from postroom.campaigns import apis as campaign_apis
 from postroom.content import apis as content_apis
+from postroom.core.rest.errors import not_found
 from postroom.crm import apis as crm_apis
 from postroom.delivery import apis as delivery_apis
 from postroom.reports import apis as reports_apis
@@ -26,10 +26,12 @@ router.register("imports", audience_apis.ImportApi, basename="import")
 router.register("messages", content_apis.MessageApi, basename="message")
 router.register("layouts", content_apis.LayoutApi, basename="layout")
 router.register("blocks", content_apis.ContentBlockApi, basename="block")
-router.register("campaigns", campaign_apis.CampaignApi, basename="campaign")
-# The same campaigns, seen from the apps above: their outbox and their report.
+# The same campaigns seen from the apps above them: their outbox (/campaigns/{id}/progress/,
+# /deliveries/) and their report (/stats/, /links/). Registered first, so that the API
+# root's "campaigns" entry stays the campaigns' list.
 router.register("campaigns", delivery_apis.CampaignOutboxApi, basename="campaign-outbox")
 router.register("campaigns", reports_apis.CampaignReportApi, basename="campaign-report")
+router.register("campaigns", campaign_apis.CampaignApi, basename="campaign")
 router.register("relays", delivery_apis.RelayApi, basename="relay")
 router.register("events", tracking_apis.EventApi, basename="event")
 router.register("conversions", tracking_apis.ConversionApi, basename="conversion")

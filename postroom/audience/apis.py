@@ -9,9 +9,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from postroom.accounts.rest import WorkspaceViewSet, request_user
 from postroom.accounts.roles import Perm
-from postroom.api.parsers import JSONParser
-from postroom.api.workspace import WorkspaceViewSet, request_user
 from postroom.audience import exports, selectors
 from postroom.audience.models import (
     CustomField,
@@ -42,6 +41,7 @@ from postroom.audience.services import suppressions as suppression_services
 from postroom.audience.services.custom_fields import custom_field_delete, custom_field_save
 from postroom.audience.services.segments import segment_save
 from postroom.audience.services.subscriptions import subscription_set
+from postroom.core.rest.parsers import JSONParser
 from postroom.core.tenancy import get_scoped_or_404, scoped
 
 

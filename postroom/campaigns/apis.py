@@ -9,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from postroom.accounts.rest import WorkspaceViewSet, api_membership, request_user
 from postroom.accounts.roles import Perm
-from postroom.api.workspace import WorkspaceViewSet, api_membership, request_user
 from postroom.campaigns import services
 from postroom.campaigns.models import Campaign
 from postroom.campaigns.serializers import (

@@ -9,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from postroom.accounts.rest import WorkspaceViewSet, request_user
 from postroom.accounts.roles import Perm
-from postroom.api.workspace import WorkspaceViewSet, request_user
 from postroom.audience.models import Subscriber
 from postroom.content import services
 from postroom.content.models import ContentBlock, Layout, Message

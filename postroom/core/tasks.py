@@ -1,7 +1,6 @@
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
-from postroom.core.dashboard import landing_stats_count
 from postroom.core.services import worker_heartbeat_record
 
 
@@ -20,9 +19,3 @@ def worker_started() -> None:
 def worker_heartbeat_named(name: str) -> None:
     """Record a heartbeat under `name`: lets tests and operators see a job go through."""
     worker_heartbeat_record(name=name)
-
-
-@db_task()
-def landing_stats_refresh() -> None:
-    """Count the landing page's numbers again (enqueued when a visitor finds them old)."""
-    landing_stats_count()

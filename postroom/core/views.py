@@ -2,12 +2,9 @@ from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from postroom.blog.selectors import post_random_published
-from postroom.core.dashboard import landing_stats
 from postroom.core.selectors import health_report, site_url_check
 
 
@@ -21,14 +18,6 @@ def health(request: HttpRequest) -> JsonResponse:
     # A warning only: links in mail lead elsewhere when SITE_URL is not this address.
     report["site_url"] = site_url_check(request_url=request.build_absolute_uri("/"))
     return JsonResponse(report, status=200 if serving else 503)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The landing page for visitors; signed-in users go to their dashboard."""
-    if request.user.is_authenticated:
-        return redirect("dashboard")
-    context = {"posts": post_random_published(count=3), "stats": landing_stats()}
-    return render(request, "core/home.html", context)
 
 
 @cache

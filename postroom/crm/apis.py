@@ -14,14 +14,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from postroom.accounts.roles import Perm
-from postroom.api.parsers import JSONParser
-from postroom.api.workspace import (
+from postroom.accounts.rest import (
     WorkspacePermission,
     WorkspaceViewSet,
     api_membership,
     request_user,
 )
+from postroom.accounts.roles import Perm
+from postroom.core.rest.parsers import JSONParser
 from postroom.crm import selectors
 from postroom.crm.documents import contract_document_response
 from postroom.crm.exports import analytics_csv

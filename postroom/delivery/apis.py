@@ -7,8 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from postroom.accounts.rest import WorkspaceViewSet, api_membership, request_user
 from postroom.accounts.roles import Perm
-from postroom.api.workspace import WorkspaceViewSet, api_membership, request_user
 from postroom.audience.models import Subscriber
 from postroom.campaigns.models import Campaign
 from postroom.content.models import Message

@@ -1,4 +1,9 @@
-"""A campaign's report over the API (`/campaigns/{id}/stats/`, `/links/`), from the aggregates."""
+"""A campaign's report over the API: counts, rates, the hourly series and link clicks.
+
+Routed under the campaign (`/campaigns/{id}/stats/`, `/campaigns/{id}/links/`)
+by `postroom.api.urls`; reports sits above campaigns, so the campaign's own
+viewset does not import it.
+"""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -6,14 +11,16 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from postroom.accounts.rest import WorkspaceViewSet, api_membership
 from postroom.accounts.roles import Perm
-from postroom.api.workspace import WorkspaceViewSet, api_membership
 from postroom.campaigns.models import Campaign
 from postroom.reports.selectors import report_domains, report_links, report_series, report_totals
 from postroom.reports.serializers import LinkStatsSerializer, StatsFilterSerializer, StatsSerializer
 
 
 class CampaignReportApi(WorkspaceViewSet):
+    """The report of one campaign of the request's workspace (the reports role needed)."""
+
     model = Campaign
     read_perm = Perm.WORKSPACE_VIEW
     write_perm = Perm.WORKSPACE_VIEW

@@ -6,8 +6,8 @@ from rest_framework import exceptions, mixins, pagination, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from postroom.accounts.rest import WorkspaceViewSet
 from postroom.accounts.roles import Perm
-from postroom.api.workspace import WorkspaceViewSet
 from postroom.delivery.models import Delivery
 from postroom.tracking.hits import conversion_uid, hit_make
 from postroom.tracking.ingest import hits_ingest

@@ -1,4 +1,4 @@
-"""Workspace resolution and role checks for API requests."""
+"""Workspace resolution and role checks for API requests (every app's `apis.py` uses them)."""
 
 from typing import Any
 
@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from postroom.accounts.models import Membership, User
 from postroom.accounts.roles import Perm
 from postroom.accounts.selectors import membership_default, membership_get
+from postroom.core.tenancy import scoped
 
 WORKSPACE_HEADER = "X-Workspace"
 _CACHE_ATTR = "_postroom_membership"
@@ -102,6 +103,4 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return self.model._default_manager.none()
-        from postroom.core.tenancy import scoped
-
         return scoped(self.base_queryset(), self.workspace)

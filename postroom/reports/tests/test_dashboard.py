@@ -5,7 +5,7 @@ from postroom.audience.services.subscriptions import subscription_set
 from postroom.audience.tests.factories import MailingListFactory, SubscriberFactory
 from postroom.campaigns.services import campaign_schedule
 from postroom.campaigns.tests.factories import CampaignFactory
-from postroom.core.dashboard import dashboard_stats
+from postroom.reports.dashboard import dashboard_stats
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from postroom.accounts.tests.factories import WorkspaceFactory
 from postroom.campaigns.models import CampaignStatus
 from postroom.campaigns.tests.factories import CampaignFactory
-from postroom.core.dashboard import LANDING_TTL, landing_stats
 from postroom.delivery.sending.engine import run_send
 from postroom.delivery.tests.factories import launched_run
+from postroom.reports.dashboard import LANDING_TTL, landing_stats
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "postroom.api.authentication.TokenAuthentication"
+    target_class = "postroom.core.rest.authentication.TokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: object) -> dict[str, str]:
