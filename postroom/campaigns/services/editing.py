@@ -1,7 +1,8 @@
 """Editing campaigns: create and change (validated, approval reset), and clone."""
 
+import datetime as dt
 import zoneinfo
-from typing import Any
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,12 +10,14 @@ from django.utils.translation import gettext as _
 
 from postroom.accounts.models import Membership
 from postroom.accounts.roles import Perm
+from postroom.audience.models import MailingList, Segment
 from postroom.campaigns.models import Campaign, CampaignStatus, Periodicity
 from postroom.campaigns.services.access import require_perm
 from postroom.campaigns.services.activation import campaign_activate
 from postroom.campaigns.services.approval import EDITABLE, campaign_recheck_approval
 from postroom.content.models import Message
 from postroom.core.dashboard import dashboard_invalidate
+from postroom.core.unset import UNSET, Unset, fields_assign
 
 
 def _validate(campaign: Campaign) -> None:
@@ -68,11 +71,32 @@ def campaign_save(
     *,
     actor: Membership,
     campaign: Campaign | None = None,
-    lists: Any = None,
-    exclude_lists: Any = None,
-    **fields: Any,
+    lists: Iterable[MailingList] | None = None,
+    exclude_lists: Iterable[MailingList] | None = None,
+    name: str | Unset = UNSET,
+    message: Message | Unset = UNSET,
+    segment: Segment | Unset | None = UNSET,
+    exclude_segment: Segment | Unset | None = UNSET,
+    start_at: dt.datetime | Unset = UNSET,
+    end_at: dt.datetime | Unset | None = UNSET,
+    periodicity: str | Unset = UNSET,
+    weekdays: list[int] | Unset = UNSET,
+    month_day: int | Unset | None = UNSET,
+    send_time: dt.time | Unset | None = UNSET,
+    time_zone: str | Unset = UNSET,
+    send_at_start: bool | Unset = UNSET,
+    window_start: dt.time | Unset | None = UNSET,
+    window_end: dt.time | Unset | None = UNSET,
+    priority: int | Unset = UNSET,
+    track_opens: bool | Unset = UNSET,
+    track_clicks: bool | Unset = UNSET,
 ) -> Campaign:
-    """Create or change a campaign; a change after approval sends it back for approval."""
+    """Create or change a campaign; a change after approval sends it back for approval.
+
+    Fields left UNSET keep their value (a new campaign: the model's default);
+    `lists` and `exclude_lists` None leave the lists as they are. The status is
+    never set here: it moves through `postroom.campaigns.states`.
+    """
     require_perm(actor, Perm.CAMPAIGN_CHANGE, campaign)
     if campaign is not None:
         # A form opened before a manager disabled the campaign must not revive it.
@@ -84,8 +108,26 @@ def campaign_save(
             % {"status": campaign.get_status_display()}
         )
     campaign = campaign or Campaign(workspace=actor.workspace, created_by=actor.user)
-    for name, value in fields.items():
-        setattr(campaign, name, value)
+    fields_assign(
+        campaign,
+        name=name,
+        message=message,
+        segment=segment,
+        exclude_segment=exclude_segment,
+        start_at=start_at,
+        end_at=end_at,
+        periodicity=periodicity,
+        weekdays=weekdays,
+        month_day=month_day,
+        send_time=send_time,
+        time_zone=time_zone,
+        send_at_start=send_at_start,
+        window_start=window_start,
+        window_end=window_end,
+        priority=priority,
+        track_opens=track_opens,
+        track_clicks=track_clicks,
+    )
     _validate(campaign)
     campaign.save()
     for name, chosen in (("lists", lists), ("exclude_lists", exclude_lists)):
