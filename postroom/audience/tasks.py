@@ -3,7 +3,11 @@ from django.utils import translation
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from postroom.accounts.models import Workspace
 from postroom.audience.imports.engine import import_run
+from postroom.audience.models import MailingList, Segment
+from postroom.audience.selectors import subscriber_list
+from postroom.audience.services.bulk import subscribers_bulk
 
 
 @db_task(retries=5, retry_delay=60)
@@ -26,11 +30,6 @@ def subscribers_bulk_process(
     workspace_id: int, filters: dict, action: str, list_id: int | None
 ) -> None:
     """A bulk action over a whole filter result, too large for a web request."""
-    from postroom.accounts.models import Workspace
-    from postroom.audience.models import MailingList, Segment
-    from postroom.audience.selectors import subscriber_list
-    from postroom.audience.services.bulk import subscribers_bulk
-
     workspace = Workspace.objects.get(pk=workspace_id)
     segment = Segment.objects.filter(workspace=workspace, pk=filters.get("segment") or 0).first()
     if filters.get("segment") and segment is None:
