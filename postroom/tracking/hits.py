@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest
 
 from postroom.core.network import client_address
@@ -68,3 +70,32 @@ def conversion_uid(delivery_id: int, goal: str, event_id: str) -> str:
     """The event id of a conversion with its own id (an order): the same order counts once."""
     digest = hashlib.sha256(f"{delivery_id}\0{goal}\0{event_id}".encode()).hexdigest()[:40]
     return f"conv:{digest}"
+
+
+LEAD_LIMITS = {"name": 200, "email": 254, "phone": 40, "company": 200}
+
+
+def lead_details(lead: Any) -> dict[str, str] | None:
+    """The contact fields of a lead the snippet sent, cleaned; None when unusable.
+
+    Strings only, within the CRM's lengths, a valid email address if any, and
+    an email address or a phone number to reach the person by.
+    """
+    if not isinstance(lead, dict):
+        return None
+    details: dict[str, str] = {}
+    for name, limit in LEAD_LIMITS.items():
+        value = lead.get(name, "")
+        if not isinstance(value, str) or len(value) > limit:
+            return None
+        details[name] = " ".join(value.split())
+    if details["email"]:
+        try:
+            validate_email(details["email"])
+        except ValidationError:
+            return None
+        details["email"] = details["email"].lower()
+    if not (details["email"] or details["phone"]):
+        return None
+    details["name"] = details["name"] or details["email"] or details["phone"]
+    return details

@@ -24,8 +24,9 @@ from postroom.core.csp import MAIL_PAGE_POLICY
 from postroom.core.ratelimit import hourly_limit_exceeded
 from postroom.tracking.buffer import hit_record
 from postroom.tracking.clicks import click_location, link_target
-from postroom.tracking.hits import conversion_uid, hit_make, revenue_parse
+from postroom.tracking.hits import conversion_uid, hit_make, lead_details, revenue_parse
 from postroom.tracking.pagecache import page_unavailable
+from postroom.tracking.signals import ReportedLead, lead_reported
 from postroom.tracking.tokens import CLICK, OPEN, VISITOR, WEB_VIEW, token_read
 from postroom.tracking.webview import web_view_page
 
@@ -113,11 +114,14 @@ def tracking_beacon(request: HttpRequest) -> HttpResponse:
         revenue = revenue_parse(data.get("revenue"))
     except ValueError:
         return _cors(HttpResponseBadRequest("invalid"))
-    ids = token_read(VISITOR, str(data.get("v", "")))
+    visitor = str(data.get("v", ""))
+    ids = token_read(VISITOR, visitor)
     kind = data.get("type")
-    if ids is None or kind not in ("page", "conversion"):
+    if ids is None or kind not in ("page", "conversion", "lead"):
         return _cors(HttpResponse(status=204))  # nothing to record; nothing to tell a stranger
     extra: dict[str, Any] = {"url": str(data.get("url", ""))[:500]}
+    if kind == "lead":
+        return _cors(_lead_reported(request, visitor, ids[0], data.get("lead"), extra["url"]))
     uid = ""
     if kind == "conversion":
         # Anyone holding the token (whoever clicked) can claim conversions for it: at
@@ -130,3 +134,26 @@ def tracking_beacon(request: HttpRequest) -> HttpResponse:
             uid = conversion_uid(ids[0], goal, str(data["id"]))
     hit_record(hit_make(kind, ids[0], request=request, uid=uid, **extra))
     return _cors(HttpResponse(status=204))
+
+
+def _lead_reported(
+    request: HttpRequest, visitor: str, delivery_id: int, lead: Any, url: str
+) -> HttpResponse:
+    """A lead from the customer's own form: a "lead" conversion, and the CRM records the lead.
+
+    Counted against the visitor's hourly snippet conversions; the same address
+    makes one conversion however often its page is reloaded.
+    """
+    details = lead_details(lead)
+    if details is None:
+        return HttpResponseBadRequest("invalid lead")
+    if hourly_limit_exceeded(f"beacon-conversions:{delivery_id}", BEACON_CONVERSIONS_PER_HOUR):
+        return HttpResponse(status=204)
+    key = details["email"] or details["phone"]
+    uid = conversion_uid(delivery_id, "lead", key)
+    hit_record(
+        hit_make("conversion", delivery_id, request=request, uid=uid, url=url, g="lead", r=None)
+    )
+    reported = ReportedLead(visitor=visitor, delivery_id=delivery_id, url=url, **details)
+    lead_reported.send(sender=ReportedLead, lead=reported)
+    return HttpResponse(status=204)

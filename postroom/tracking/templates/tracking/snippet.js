@@ -1,6 +1,7 @@
 {% autoescape off %}/* Postroom: page views and conversions of visitors who came from a message.
    <script async src="{{ request.scheme }}://{{ request.get_host }}/t/snippet.js"></script>
-   postroom.convert("purchase", 49.90, "order-1234")  // goal, optional revenue, optional order id */
+   postroom.convert("purchase", 49.90, "order-1234")  // goal, optional revenue, optional order id
+   postroom.lead({name: "Pat", email: "pat@example.com", phone: "", company: ""})  // a CRM lead */
 (function (w, d) {
   var KEY = "postroom_visitor", beacon = "{{ beacon }}", token = null;
   try {
@@ -25,6 +26,7 @@
   var queued = (w.postroom && w.postroom.q) || [];
   w.postroom = {
     convert: function (goal, revenue, id) { return send({type: "conversion", goal: goal, revenue: revenue, id: id}); },
+    lead: function (details) { return send({type: "lead", lead: details}); },
     page: function () { return send({type: "page"}); }
   };
   w.postroom.page();
