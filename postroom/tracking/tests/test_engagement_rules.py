@@ -2,12 +2,13 @@
 
 import copy
 import datetime as dt
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 
-from postroom.tracking.engagement import EngagementRow, engagement_apply
+from postroom.tracking.engagement import EngagementOutcome, EngagementRow, engagement_apply
 
 T0 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 TIMES = (
@@ -54,7 +55,12 @@ def row(**times: int) -> EngagementRow:
     )
 
 
-def apply(events, known=(), link_clicks_known=frozenset(), emails=None):
+def apply(
+    events: list[Hit],
+    known: Sequence[EngagementRow] = (),
+    link_clicks_known: Set[tuple[int, int]] = frozenset(),
+    emails: dict[int, str] | None = None,
+) -> EngagementOutcome:
     return engagement_apply(
         events,
         known={r.delivery_id: r for r in known},
@@ -63,7 +69,7 @@ def apply(events, known=(), link_clicks_known=frozenset(), emails=None):
     )
 
 
-def totals(outcome) -> dict[str, int]:
+def totals(outcome: EngagementOutcome) -> dict[str, int]:
     summed: dict[str, int] = {}
     for delta in outcome.counts.counters:
         for name, value in delta.counts.items():
@@ -262,7 +268,9 @@ def test_the_rules(events, known, counts, times):
     outcome = apply(events, known)
 
     assert totals(outcome) == counts
-    (engagement,) = [*outcome.created, *outcome.replaced]
+    engagements = [*outcome.created, *outcome.replaced]
+    assert len(engagements) == 1
+    engagement = engagements[0]
     assert times_of(engagement) == times
     assert (len(outcome.created), len(outcome.replaced)) == ((0, 1) if known else (1, 0))
     assert known == before  # the stored rows it was given are left as they were
