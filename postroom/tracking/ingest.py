@@ -5,6 +5,11 @@ hits already recorded (a replayed batch changes nothing), one inserts the new
 events, a few keep engagement and link counters, and one upsert per run and
 hour adds to the report counters. Batches are serialized (an advisory lock on
 PostgreSQL, SQLite's immediate transactions), so "first open" is decided once.
+
+What the events change is decided by `engagement_apply` (no database) and
+written by `engagement_write`; the report counts are announced with the
+`events_counted` signal, which the reports app (above tracking) receives in
+this same transaction.
 """
 
 import datetime as dt
