@@ -16,7 +16,6 @@ The rules, in the order the events happened:
   (revenue added), bounces also per domain of the address.
 """
 
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence, Set
@@ -137,7 +136,7 @@ def engagement_apply(
         delivery_id = event.delivery_id
         row = created.get(delivery_id) or replaced.get(delivery_id)
         if row is None and delivery_id in known:
-            row = replaced[delivery_id] = dataclasses.replace(known[delivery_id])
+            row = replaced[delivery_id] = _row_copy(known[delivery_id])
         elif row is None:
             row = created[delivery_id] = EngagementRow(
                 delivery_id=delivery_id,
@@ -158,6 +157,23 @@ def engagement_apply(
 
 def _moment(event: EngagementEvent) -> dt.datetime:
     return event.at
+
+
+def _row_copy(row: EngagementRow) -> EngagementRow:
+    # Field by field: a batch copies thousands, and dataclasses.replace costs ten times more.
+    return EngagementRow(
+        row.delivery_id,
+        row.workspace_id,
+        row.campaign_id,
+        row.subscriber_id,
+        row.opened_at,
+        row.last_opened_at,
+        row.opened_any_at,
+        row.clicked_at,
+        row.last_clicked_at,
+        row.clicked_any_at,
+        row.converted_at,
+    )
 
 
 class _Tally:

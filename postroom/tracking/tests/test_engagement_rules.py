@@ -382,3 +382,11 @@ def test_link_clicks(events, known_pairs, first, deltas):
     assert minutes == first
     assert {d.link_id: dict(d.counts) for d in outcome.link_deltas} == deltas
     assert [d.link_id for d in outcome.link_deltas] == sorted(deltas)
+
+
+def test_a_stored_row_is_replaced_by_a_whole_copy():
+    stored = row(**{name: minute for minute, name in enumerate(TIMES)})
+
+    outcome = apply([hit("open", 30, machine=True)], [stored])
+
+    assert outcome.replaced == (stored,) and outcome.replaced[0] is not stored
