@@ -180,14 +180,20 @@ class _Tally:
     """Report counters per (campaign, run, hour), in the order they were first counted."""
 
     def __init__(self) -> None:
-        self._counters: dict[tuple[int, int, dt.datetime], dict[str, int]] = {}
+        self._counters: dict[tuple[int, int, dt.datetime], dict[str, int]] = defaultdict(
+            lambda: defaultdict(int)
+        )
         self._revenue: dict[tuple[int, int, dt.datetime], Decimal] = {}
         self._bounced: dict[tuple[int, int], list[str]] = defaultdict(list)
+        self._event: EngagementEvent | None = None
+        self._deltas: dict[str, int] = {}
 
     def add(self, event: EngagementEvent, metric: str) -> None:
-        key = (event.campaign_id, event.run_id, hour_of(event.at))
-        deltas = self._counters.setdefault(key, {})
-        deltas[metric] = deltas.get(metric, 0) + 1
+        # An event adds up to three metrics: find its row of counters once.
+        if event is not self._event:
+            self._event = event
+            self._deltas = self._counters[(event.campaign_id, event.run_id, hour_of(event.at))]
+        self._deltas[metric] += 1
 
     def count(self, event: EngagementEvent, emails: Mapping[int, str]) -> None:
         """The counters every kind adds whatever was known before: all but opens and clicks."""
@@ -209,7 +215,7 @@ class _Tally:
                     campaign_id=campaign_id,
                     run_id=run_id,
                     hour=hour,
-                    counts=deltas,
+                    counts=dict(deltas),
                     revenue=self._revenue.get((campaign_id, run_id, hour)),
                 )
                 for (campaign_id, run_id, hour), deltas in self._counters.items()
