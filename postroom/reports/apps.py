@@ -7,4 +7,11 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
-        from postroom.reports import delivery_receivers  # noqa: F401  (connects its receivers)
+        from postroom.delivery.signals import deliveries_recorded
+        from postroom.reports import receivers
+        from postroom.tracking.signals import events_counted
+
+        deliveries_recorded.connect(
+            receivers.deliveries_count, dispatch_uid="reports.deliveries_count"
+        )
+        events_counted.connect(receivers.events_count, dispatch_uid="reports.events_count")

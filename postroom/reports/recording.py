@@ -6,15 +6,12 @@ from typing import Any
 
 from django.db import connection
 
+from postroom.core.hours import hour_of
 from postroom.reports.models import METRICS, Counter, FailedDomain
 
 _COUNTER = Counter._meta.db_table
 _DOMAIN = FailedDomain._meta.db_table
 SHARDS = 8
-
-
-def hour_of(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def counters_add(

@@ -5,6 +5,11 @@ hits already recorded (a replayed batch changes nothing), one inserts the new
 events, a few keep engagement and link counters, and one upsert per run and
 hour adds to the report counters. Batches are serialized (an advisory lock on
 PostgreSQL, SQLite's immediate transactions), so "first open" is decided once.
+
+What the events change is decided by `engagement_apply` (no database) and
+written by `engagement_write`; the report counts are announced with the
+`events_counted` signal, which the reports app (above tracking) receives in
+this same transaction.
 """
 
 import datetime as dt
@@ -19,20 +24,20 @@ from django.db.models import F
 
 from postroom.core.bulk import rows_insert
 from postroom.delivery.models import Delivery
-from postroom.reports.recording import counters_add, domains_add, hour_of
 from postroom.tracking.agents import MACHINE
+from postroom.tracking.engagement import (
+    ENGAGING,
+    EngagementOutcome,
+    EngagementRow,
+    engagement_apply,
+    human_link_clicks,
+)
 from postroom.tracking.models import Engagement, Event, EventKind, Link, LinkClick
+from postroom.tracking.signals import events_counted
 
 _LOCK_ID = 0x70726F6F6D  # any constant shared by all ingesting processes
 
 _KINDS = frozenset(EventKind.values)
-_COUNTED: dict[str, str] = {
-    EventKind.UNSUBSCRIBE: "unsubscribed",
-    EventKind.BOUNCE_HARD: "bounced_hard",
-    EventKind.BOUNCE_SOFT: "bounced_soft",
-    EventKind.COMPLAINT: "complained",
-    EventKind.PAGE: "pages",
-}
 
 
 @dataclass
@@ -64,21 +69,6 @@ class _EventRow:
     goal: str
     revenue: Decimal | None
     url: str
-
-
-@dataclass(slots=True)
-class _EngagementRow:
-    delivery_id: int
-    workspace_id: int
-    campaign_id: int
-    subscriber_id: int | None
-    opened_at: dt.datetime | None = None
-    last_opened_at: dt.datetime | None = None
-    opened_any_at: dt.datetime | None = None
-    clicked_at: dt.datetime | None = None
-    last_clicked_at: dt.datetime | None = None
-    clicked_any_at: dt.datetime | None = None
-    converted_at: dt.datetime | None = None
 
 
 _ENGAGEMENT_COLUMNS = [f.attname for f in Engagement._meta.concrete_fields]
@@ -222,126 +212,62 @@ def _recent_clicks(events: list[_EventRow]) -> list[tuple[int, int, dt.datetime]
 
 
 def _aggregate(events: list[_EventRow], targets: dict[int, _Target], report: IngestReport) -> None:
-    counters: dict[tuple[int, int, dt.datetime], dict[str, Any]] = defaultdict(
-        lambda: defaultdict(int)
-    )
-
-    def add(event: _EventRow, metric: str, amount: Any = 1) -> None:
-        counters[(event.campaign_id, event.run_id, hour_of(event.at))][metric] += amount
-
-    engaged = {e.delivery_id for e in events if e.kind in _ENGAGING}
-    existing = {
-        row[0]: _EngagementRow(*row)
+    """Load what the engagement rules need, decide, write, and announce the report counts."""
+    engaged = {e.delivery_id for e in events if e.kind in ENGAGING}
+    known = {
+        row[0]: EngagementRow(*row)
         for row in Engagement.objects.filter(delivery_id__any=list(engaged)).values_list(
             *_ENGAGEMENT_COLUMNS
         )
     }
-    created: dict[int, _EngagementRow] = {}
-    changed: set[int] = set()
-    first_clicks = _first_link_clicks(events)
-    bounced: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for event in sorted(events, key=lambda e: e.at):
-        kind = event.kind
-        if kind in _COUNTED:
-            add(event, _COUNTED[kind])
-            if kind in (EventKind.BOUNCE_HARD, EventKind.BOUNCE_SOFT):
-                bounced[(event.campaign_id, event.run_id)].append(targets[event.delivery_id].email)
-        if kind == EventKind.CONVERSION:
-            add(event, "conversions")
-            if event.revenue:
-                add(event, "revenue", event.revenue)
-        if kind not in _ENGAGING:
-            continue
-        row = existing.get(event.delivery_id) or created.get(event.delivery_id)
-        if row is None:
-            row = created[event.delivery_id] = _EngagementRow(
-                delivery_id=event.delivery_id,
-                workspace_id=event.workspace_id,
-                campaign_id=event.campaign_id,
-                subscriber_id=event.subscriber_id,
-            )
-        else:
-            changed.add(event.delivery_id)
-        if kind == EventKind.CONVERSION:
-            row.converted_at = row.converted_at or event.at
-            continue
-        if kind == EventKind.OPEN:
-            add(event, "opens_machine" if event.machine else "opens")
-            if row.opened_any_at is None:
-                row.opened_any_at = event.at
-                add(event, "opens_unique_any")
-        else:
-            add(event, "clicks_machine" if event.machine else "clicks")
-            if row.clicked_any_at is None:
-                row.clicked_any_at = event.at
-                add(event, "clicks_unique_any")
-        if event.machine:
-            continue
-        if kind == EventKind.CLICK:
-            if row.clicked_at is None:
-                row.clicked_at = event.at
-                add(event, "clicks_unique")
-            row.last_clicked_at = event.at
-        # A person who clicked has opened, even with images blocked.
-        if row.opened_at is None:
-            row.opened_at = event.at
-            add(event, "opens_unique")
-            if row.opened_any_at is None:
-                row.opened_any_at = event.at
-                add(event, "opens_unique_any")
-        if kind == EventKind.OPEN or row.last_opened_at is None:
-            row.last_opened_at = event.at
-    # Changed rows are replaced rather than updated: one DELETE and one INSERT, where
-    # an UPDATE of many rows with different values is a CASE per column and row.
-    replaced = [existing[d] for d in changed if d in existing]
-    if replaced:
-        Engagement.objects.filter(delivery_id__any=[row.delivery_id for row in replaced]).delete()
-    rows_insert(Engagement, [*created.values(), *replaced], _ENGAGEMENT_FIELDS)
-    _links_count(events, first_clicks)
-    for (campaign_id, run_id, hour), deltas in counters.items():
-        revenue = deltas.pop("revenue", None)
-        counters_add(campaign_id=campaign_id, run_id=run_id, at=hour, revenue=revenue, **deltas)
-        for name, value in deltas.items():
+    outcome = engagement_apply(
+        events,
+        known=known,
+        link_clicks_known=_link_clicks_known(events),
+        emails={delivery_id: target.email for delivery_id, target in targets.items()},
+    )
+    engagement_write(outcome)
+    # The reports app adds these to its aggregates, in this transaction.
+    events_counted.send(sender=Event, counts=outcome.counts)
+    for delta in outcome.counts.counters:
+        for name, value in delta.counts.items():
             report.counters[name] = report.counters.get(name, 0) + value
-    for (campaign_id, run_id), emails in bounced.items():
-        domains_add(campaign_id=campaign_id, run_id=run_id, emails=emails, column="bounced")
 
 
-_ENGAGING = (EventKind.OPEN, EventKind.CLICK, EventKind.CONVERSION)
-_EVENT_FIELDS = [f.name for f in Event._meta.concrete_fields if f.name != "id"]
-_ENGAGEMENT_FIELDS = [f.name for f in Engagement._meta.concrete_fields]
-
-
-def _first_link_clicks(events: list[_EventRow]) -> list[LinkClick]:
-    """Human clicks on a link this delivery had not clicked before (per-link unique clicks)."""
-    human = [e for e in events if e.kind == EventKind.CLICK and not e.machine and e.link_id]
+def _link_clicks_known(events: list[_EventRow]) -> set[tuple[int, int]]:
+    """The stored first clicks that may be among the batch's human clicks (none: no query)."""
+    human = human_link_clicks(events)
     if not human:
-        return []
-    known = set(
+        return set()
+    return set(
         LinkClick.objects.filter(
             delivery_id__any=list({e.delivery_id for e in human}),
             link_id__any=list({e.link_id for e in human}),
         ).values_list("delivery_id", "link_id")
     )
-    first = {}
-    for event in sorted(human, key=lambda e: e.at):
-        key = (event.delivery_id, event.link_id)
-        if key not in known and key not in first:
-            first[key] = LinkClick(
-                delivery_id=event.delivery_id, link_id=int(event.link_id or 0), at=event.at
-            )
-    LinkClick.objects.bulk_create(list(first.values()), batch_size=500)
-    return list(first.values())
 
 
-def _links_count(events: list[_EventRow], first: list[LinkClick]) -> None:
-    per_link: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for event in events:
-        if event.kind == EventKind.CLICK and event.link_id:
-            per_link[event.link_id]["clicks_machine" if event.machine else "clicks"] += 1
-    for click in first:
-        per_link[click.link_id]["clicks_unique"] += 1
-    for link_id, deltas in sorted(per_link.items()):
-        Link.objects.filter(pk=link_id).update(
-            **{name: F(name) + value for name, value in deltas.items()}
+def engagement_write(outcome: EngagementOutcome) -> None:
+    """Write what `engagement_apply` decided, in bulk, in the caller's transaction."""
+    LinkClick.objects.bulk_create(
+        [
+            LinkClick(delivery_id=click.delivery_id, link_id=click.link_id, at=click.at)
+            for click in outcome.link_clicks
+        ],
+        batch_size=500,
+    )
+    # Changed rows are replaced rather than updated: one DELETE and one INSERT, where
+    # an UPDATE of many rows with different values is a CASE per column and row.
+    if outcome.replaced:
+        Engagement.objects.filter(
+            delivery_id__any=[row.delivery_id for row in outcome.replaced]
+        ).delete()
+    rows_insert(Engagement, [*outcome.created, *outcome.replaced], _ENGAGEMENT_FIELDS)
+    for delta in outcome.link_deltas:
+        Link.objects.filter(pk=delta.link_id).update(
+            **{name: F(name) + value for name, value in delta.counts.items()}
         )
+
+
+_EVENT_FIELDS = [f.name for f in Event._meta.concrete_fields if f.name != "id"]
+_ENGAGEMENT_FIELDS = [f.name for f in Engagement._meta.concrete_fields]
