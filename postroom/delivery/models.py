@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from postroom.core.models import TimeStampedModel
 
-
 # A relay's cost per 1,000 messages: up to 999,999.9999 (four places, so that
 # fractions of a cent per message are kept exactly).
 COST_DIGITS = 10

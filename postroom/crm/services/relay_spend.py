@@ -25,6 +25,7 @@ totals and one upsert of the rollups when the rounded amount moved.
 import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import F
@@ -59,7 +60,7 @@ def relay_spend_day(at: dt.datetime) -> dt.date:
 def _note(cost_per_1000: Decimal) -> tuple[str, str]:
     """What follows the message count in the note: with one cost that day, and with several."""
     cost = cost_per_1000.quantize(Decimal(1).scaleb(-COST_PLACES), ROUND_HALF_UP).normalize()
-    return f" messages × {cost:f} per 1,000", " messages at several costs per 1,000"
+    return f" messages \u00d7 {cost:f} per 1,000", " messages at several costs per 1,000"
 
 
 def relay_spend_add(
@@ -77,7 +78,9 @@ def relay_spend_add(
         return 0
     units = relay_cost_units(sent=sent, cost_per_1000=cost_per_1000)
     day = relay_spend_day(at)
-    rows = _entries_upsert(campaign_id=campaign_id, day=day, sent=sent, units=units, cost=cost_per_1000)
+    rows = _entries_upsert(
+        campaign_id=campaign_id, day=day, sent=sent, units=units, cost=cost_per_1000
+    )
     deltas: dict[Decimal, list[int]] = defaultdict(list)
     rollups: list[tuple[int, int, Decimal]] = []
     for ad_campaign_id, workspace_id, total in rows:
@@ -149,7 +152,7 @@ def _rollups_add(*, day: dt.date, rows: list[tuple[int, int, Decimal]]) -> None:
         return
     table, ops = DailyRollup._meta.db_table, connection.ops
     marks = ", ".join(["(%s, %s, %s, %s, CAST(%s AS NUMERIC), 0, 0, 0)"] * len(rows))
-    params: list[object] = []
+    params: list[Any] = []
     for workspace_id, ad_campaign_id, spend in rows:
         params += [
             workspace_id,

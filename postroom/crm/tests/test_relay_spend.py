@@ -14,13 +14,13 @@ from postroom.crm.models import AdCampaign, Channel, DailyRollup, SpendEntry
 from postroom.crm.rollups import rollups_rebuild
 from postroom.crm.selectors import analytics_get
 from postroom.crm.services.catalogue import spend_add, spend_delete
+from postroom.crm.services.leads import lead_create
 from postroom.crm.services.relay_spend import (
     relay_amount,
     relay_cost_units,
     relay_spend_add,
     relay_spend_day,
 )
-from postroom.crm.services.leads import lead_create
 from postroom.crm.services.sales import contract_create
 from postroom.crm.tests.factories import AdCampaignFactory
 from postroom.delivery.sending.engine import run_send
@@ -110,7 +110,7 @@ def test_a_run_through_a_relay_with_a_cost_is_the_linked_campaigns_spend(owner, 
     assert spend_of(linked) == (
         Decimal("0.31"),
         Decimal("0.31"),
-        [(today, Decimal("0.31"), "Relay: 25 messages × 12.3456 per 1,000", 25)],
+        [(today, Decimal("0.31"), "Relay: 25 messages \u00d7 12.3456 per 1,000", 25)],
     )
     for ad in (unlinked, other_campaign, wrong_channel, elsewhere):
         assert spend_of(ad) == (Decimal("0.00"), Decimal("0.00"), [])
@@ -150,7 +150,7 @@ def test_one_message_at_a_time_adds_up_exactly(owner):
     assert spend_of(ad) == (
         Decimal("0.50"),
         Decimal("0.50"),
-        [(DAY, Decimal("0.50"), "Relay: 1000 messages × 0.5 per 1,000", 1000)],
+        [(DAY, Decimal("0.50"), "Relay: 1000 messages \u00d7 0.5 per 1,000", 1000)],
     )
     assert rollups_rebuild(workspace=owner.workspace) == 1
     assert spend_of(ad)[1] == Decimal("0.50")
@@ -171,7 +171,7 @@ def test_each_day_has_its_entry_and_a_changed_cost_is_counted_at_its_own_price(o
     assert entries == [
         (DAY, Decimal("10.00"), "banner", None),
         (DAY, Decimal("0.55"), "Relay: 400 messages at several costs per 1,000", 400),
-        (DAY + dt.timedelta(days=1), Decimal("0.01"), "Relay: 7 messages × 1 per 1,000", 7),
+        (DAY + dt.timedelta(days=1), Decimal("0.01"), "Relay: 7 messages \u00d7 1 per 1,000", 7),
     ]
     assert total == rollup == Decimal("10.56")
     before = sorted(DailyRollup.objects.values_list("ad_campaign_id", "day", "spend"))
@@ -191,7 +191,7 @@ def test_a_deleted_derived_entry_is_taken_back_and_later_messages_start_a_new_on
     assert spend_of(ad) == (
         Decimal("1.00"),
         Decimal("1.00"),
-        [(DAY, Decimal("1.00"), "Relay: 500 messages × 2 per 1,000", 500)],
+        [(DAY, Decimal("1.00"), "Relay: 500 messages \u00d7 2 per 1,000", 500)],
     )
 
 
@@ -222,7 +222,9 @@ def test_a_batch_costs_one_query_unlinked_and_three_linked(owner, django_assert_
     with django_assert_num_queries(1):  # 0.150 -> 0.154: the rounded amount did not move
         relay_spend_add(campaign_id=campaign.pk, at=NOON, sent=4, cost_per_1000=cost)
 
-    totals = AdCampaign.objects.filter(email_campaign=campaign).values_list("spend_total", flat=True)
+    totals = AdCampaign.objects.filter(email_campaign=campaign).values_list(
+        "spend_total", flat=True
+    )
     assert list(totals) == [Decimal("0.15"), Decimal("0.15")]
 
 
@@ -255,3 +257,21 @@ def test_the_analytics_show_the_derived_spend_and_the_roi(owner):
         "roi": Decimal("2.0000"),
     }
     assert [c.key for c in result.channels] == [Channel.EMAIL]
+
+
+def test_the_campaign_page_and_the_api_show_the_entry_as_from_the_relay(owner, login, api):
+    campaign = CampaignFactory(workspace=owner.workspace)
+    ad = email_ad(owner.workspace, campaign)
+    spend_add(ad_campaign=ad, date=DAY, amount=Decimal("3.00"), note="typed in")
+    relay_spend_add(campaign_id=campaign.pk, at=NOON, sent=2000, cost_per_1000=Decimal("1"))
+
+    page = login(owner.user).get(f"/app/crm/campaigns/{ad.pk}/").content.decode()
+    listed = api(owner.user).get(f"/api/v1/crm/spend/?ad_campaign={ad.pk}").json()
+
+    assert page.count("From the relay") == 1
+    assert "Relay: 2000 messages \u00d7 1 per 1,000" in page
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert sorted((r["amount"], r["from_relay"], r["relay_messages"]) for r in rows) == [
+        ("2.00", True, 2000),
+        ("3.00", False, None),
+    ]
