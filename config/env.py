@@ -4,6 +4,7 @@ Each one is documented in the README's configuration table. Values are read
 through django-environ so that a malformed value fails loudly at start-up.
 """
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
@@ -115,3 +116,24 @@ DELIVERY_RETRY_HOURS: int = env.int("DELIVERY_RETRY_HOURS", default=48)
 # Let workspaces point relays at private, loopback or link-local addresses (their
 # answers are shown to the workspace): on for single-tenant installations only.
 RELAY_ALLOW_PRIVATE: bool = env.bool("RELAY_ALLOW_PRIVATE", default=False)
+
+
+def _cost(name: str, text: str) -> Decimal | None:
+    """An optional non-negative amount (a dot for decimals); a malformed one stops the start."""
+    if not text.strip():
+        return None
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or not 0 <= value < 1_000_000:
+        raise ImproperlyConfigured(f"{name} must be an amount between 0 and 999999.9999: {text!r}")
+    return value.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+# What 1,000 messages through EMAIL_URL cost, in the workspaces' CRM currency (empty:
+# nothing); the spend of email advertising campaigns sent through it is derived from it.
+DELIVERY_DEFAULT_RELAY_COST_PER_1000: Decimal | None = _cost(
+    "DELIVERY_DEFAULT_RELAY_COST_PER_1000",
+    env.str("DELIVERY_DEFAULT_RELAY_COST_PER_1000", default=""),
+)

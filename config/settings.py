@@ -301,6 +301,8 @@ DELIVERY_PAUSE_MIN_ATTEMPTS = 50
 # The installation's relay (EMAIL_URL) when a workspace has none; the sandbox when it is not SMTP.
 DELIVERY_DEFAULT_RELAY_URL = E.EMAIL_URL
 DELIVERY_DEFAULT_RELAY_CONNECTIONS = 2
+# Its cost per 1,000 messages (None: nothing), for the CRM's spend (postroom/crm/services/relay_spend.py).
+DELIVERY_DEFAULT_RELAY_COST_PER_1000 = E.DELIVERY_DEFAULT_RELAY_COST_PER_1000
 
 # --- Tracking (see postroom/tracking and the README's "Tracking and reports") -----
 # Hits are buffered in Redis when REDIS_URL is set, else in each web process, and

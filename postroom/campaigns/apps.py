@@ -8,4 +8,5 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
+        # Imported here, once the app registry is ready: these modules import models.
         from postroom.campaigns import receivers  # noqa: F401  (content and audience signals)

@@ -7,4 +7,5 @@ class CrmConfig(AppConfig):
     verbose_name = "CRM"
 
     def ready(self) -> None:
-        from postroom.crm import snippet_leads  # noqa: F401  (connects its receiver)
+        # Imported here, once the app registry is ready: these modules import models.
+        from postroom.crm import receivers, snippet_leads  # noqa: F401  (connect their receivers)

@@ -109,13 +109,28 @@ class SpendEntry(TimeStampedModel):
     date = models.DateField(_("date"))
     amount = money_field(_("amount"))
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Derived from the relay (postroom/crm/relay_spend.py): the messages sent that day
+    # and the exact sum of messages x cost per 1,000 in 1/10,000ths of the currency;
+    # `amount` is that sum / 1,000 to the cent. Null on entries typed in or imported.
+    relay_messages = models.BigIntegerField(null=True, blank=True, editable=False)
+    relay_cost = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("-date", "-id")
         indexes = [models.Index(fields=["ad_campaign", "date"], name="crm_spend_campaign_date")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0), name="crm_spend_amount_positive")
+            models.CheckConstraint(condition=Q(amount__gte=0), name="crm_spend_amount_positive"),
+            # One derived entry per campaign and day: what the relay upsert adds to.
+            models.UniqueConstraint(
+                fields=["ad_campaign", "date"],
+                condition=Q(relay_messages__isnull=False),
+                name="crm_spend_relay_day",
+            ),
         ]
+
+    @property
+    def from_relay(self) -> bool:
+        return self.relay_messages is not None
 
     def __str__(self) -> str:
         return f"{self.date} {self.amount}"

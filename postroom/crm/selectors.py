@@ -10,6 +10,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from postroom.accounts.models import Workspace
 from postroom.crm.models import AdCampaign, Channel, CrmSettings, Customer, DailyRollup, Lead
 from postroom.crm.money import CENT, Currency, per, ratio, roi
+from postroom.delivery.models import Delivery
+from postroom.tracking.models import Event
 
 ZERO = Decimal("0.00")
 
@@ -137,9 +139,6 @@ def analytics_get(
 
 def customer_history(*, customer: Customer) -> dict[str, Any]:
     """A customer's leads, contracts and, through its subscriber, the emails and what they did."""
-    from postroom.delivery.models import Delivery
-    from postroom.tracking.models import Event
-
     history: dict[str, Any] = {
         "leads": list(
             customer.leads.select_related("ad_campaign", "email_campaign").order_by("-id")

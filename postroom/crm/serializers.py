@@ -94,10 +94,25 @@ class AdCampaignSerializer(serializers.ModelSerializer):
 class SpendEntrySerializer(serializers.ModelSerializer):
     ad_campaign = Scoped(AdCampaign)
     amount = _money()
+    from_relay = serializers.BooleanField(
+        read_only=True, help_text="Derived from the relay's cost per 1,000 messages."
+    )
+    relay_messages = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Messages the derived amount is for."
+    )
 
     class Meta:
         model = SpendEntry
-        fields = ("id", "ad_campaign", "date", "amount", "note", "created_at")
+        fields = (
+            "id",
+            "ad_campaign",
+            "date",
+            "amount",
+            "note",
+            "from_relay",
+            "relay_messages",
+            "created_at",
+        )
         read_only_fields = ("id", "created_at")
 
 

@@ -1,10 +1,16 @@
 """The outbox: relays, one Delivery per run and recipient, and every attempt to send it."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from postroom.core.models import TimeStampedModel
+
+# A relay's cost per 1,000 messages: up to 999,999.9999 (four places, so that
+# fractions of a cent per message are kept exactly).
+COST_DIGITS = 10
+COST_PLACES = 4
 
 
 class TlsMode(models.TextChoices):
@@ -35,6 +41,20 @@ class SmtpRelay(TimeStampedModel):
     rate_per_second = models.PositiveIntegerField(_("per second"), null=True, blank=True)
     rate_per_minute = models.PositiveIntegerField(_("per minute"), null=True, blank=True)
     rate_per_hour = models.PositiveIntegerField(_("per hour"), null=True, blank=True)
+    # What 1,000 messages through this relay cost, in the workspace's CRM currency:
+    # the CRM derives the spend of email advertising campaigns from it (postroom/crm/services/relay_spend.py).
+    cost_per_1000 = models.DecimalField(
+        _("cost per 1,000 messages"),
+        max_digits=COST_DIGITS,
+        decimal_places=COST_PLACES,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "In the workspace's CRM currency. The spend of email advertising campaigns "
+            "linked to a campaign sent through this relay is derived from it. Empty: no cost."
+        ),
+    )
     dkim_domain = models.CharField(_("DKIM domain"), max_length=253, blank=True)
     dkim_selector = models.CharField(_("DKIM selector"), max_length=63, blank=True)
     dkim_key_encrypted = models.TextField(blank=True)
@@ -65,6 +85,12 @@ class SmtpRelay(TimeStampedModel):
 
     class Meta:
         ordering = ("-is_default", "name")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost_per_1000__isnull=True) | Q(cost_per_1000__gte=0),
+                name="delivery_relay_cost_positive",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -6,6 +6,7 @@ receiver's writes commit or roll back with it.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.dispatch import Signal
 
@@ -28,6 +29,8 @@ class DeliveriesRecorded:
     skipped: int = 0
     failed_emails: list[str] = field(default_factory=list)
     relay: str = ""
+    # The relay's cost per 1,000 messages (None: no cost, and always for the sandbox).
+    cost_per_1000: Decimal | None = None
 
 
 # Results of a run were written (or failed ones queued again): sender=Delivery, record=<DeliveriesRecorded>.

@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
+        # Imported here, once the app registry is ready: these modules import models.
         from postroom.delivery.signals import deliveries_recorded
         from postroom.reports import receivers
         from postroom.tracking.signals import events_counted

@@ -7,6 +7,7 @@ class TrackingConfig(AppConfig):
     verbose_name = "Tracking"
 
     def ready(self) -> None:
+        # Imported here, once the app registry is ready: these modules import models.
         from postroom.delivery.sending.tracking import tracker_register
         from postroom.tracking import receivers, segments  # noqa: F401  (signal receivers, conditions)
         from postroom.tracking.mailtracker import MailTracker

@@ -353,4 +353,5 @@ def _tally(job: _Job, transitions: list[Transition], now: dt.datetime) -> Delive
         skipped=statuses.count(DeliveryStatus.SKIPPED),
         failed_emails=failed,
         relay=job.relay.name,
+        cost_per_1000=job.relay.cost_per_1000,
     )

@@ -1,6 +1,7 @@
 """Relays as users manage them: validated, secrets encrypted, never read back."""
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,11 +14,12 @@ from postroom.accounts.roles import Perm
 from postroom.core.network import host_is_private
 from postroom.core.unset import UNSET, Unset, fields_assign
 from postroom.delivery.crypto import secret_encrypt
-from postroom.delivery.models import MailboxProtocol, SmtpRelay
+from postroom.delivery.models import COST_DIGITS, COST_PLACES, MailboxProtocol, SmtpRelay
 from postroom.delivery.sending.limits import CircuitBreaker
 from postroom.delivery.transports.relays import relay_config
 
 _HOST = re.compile(r"^[A-Za-z0-9.-]{1,253}$|^\[[0-9A-Fa-f:.]+\]$")
+COST_LIMIT = Decimal(10) ** (COST_DIGITS - COST_PLACES)
 # What users set on a relay: the form, the serializer and `relay_save` name the same ones.
 FIELDS = (
     "name",
@@ -29,6 +31,7 @@ FIELDS = (
     "rate_per_second",
     "rate_per_minute",
     "rate_per_hour",
+    "cost_per_1000",
     "dkim_domain",
     "dkim_selector",
     "is_default",
@@ -69,6 +72,17 @@ def _validate_mailbox(relay: SmtpRelay, errors: dict[str, str]) -> None:
         relay.mailbox_folder = "INBOX"
 
 
+def _cost_error(relay: SmtpRelay) -> str | None:
+    """Checks the cost per 1,000 messages and keeps it to its four places."""
+    if relay.cost_per_1000 is None:
+        return None
+    cost = Decimal(relay.cost_per_1000)
+    if not cost.is_finite() or not 0 <= cost < COST_LIMIT:
+        return _("Enter a cost between 0 and 999,999.9999.")
+    relay.cost_per_1000 = cost.quantize(Decimal(1).scaleb(-COST_PLACES), ROUND_HALF_UP)
+    return None
+
+
 def _validate(relay: SmtpRelay, dkim_key: str | None) -> None:
     errors: dict[str, str] = {}
     host_error = _host_error(relay.host)
@@ -78,6 +92,9 @@ def _validate(relay: SmtpRelay, dkim_key: str | None) -> None:
         errors["port"] = _("Enter a port between 1 and 65535.")
     if not 1 <= (relay.max_connections or 0) <= 50:
         errors["max_connections"] = _("Between 1 and 50 connections.")
+    cost_error = _cost_error(relay)
+    if cost_error:
+        errors["cost_per_1000"] = cost_error
     if bool(relay.dkim_domain) != bool(relay.dkim_selector):
         errors["dkim_selector"] = _("DKIM needs both a domain and a selector.")
     _validate_mailbox(relay, errors)
@@ -107,6 +124,7 @@ def relay_save(
     rate_per_second: int | Unset | None = UNSET,
     rate_per_minute: int | Unset | None = UNSET,
     rate_per_hour: int | Unset | None = UNSET,
+    cost_per_1000: Decimal | Unset | None = UNSET,
     dkim_domain: str | Unset = UNSET,
     dkim_selector: str | Unset = UNSET,
     is_default: bool | Unset = UNSET,
@@ -136,6 +154,7 @@ def relay_save(
         rate_per_second=rate_per_second,
         rate_per_minute=rate_per_minute,
         rate_per_hour=rate_per_hour,
+        cost_per_1000=cost_per_1000,
         dkim_domain=dkim_domain,
         dkim_selector=dkim_selector,
         is_default=is_default,

@@ -1,6 +1,7 @@
 """Which relay a workspace sends through: its own, the installation's default, or the sandbox."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 from email.utils import parseaddr
 from urllib.parse import unquote, urlsplit
 
@@ -35,6 +36,8 @@ class RelayConfig:
     tenant: bool = False
     # The registered transport that sends through it (`postroom.delivery.transports.base`).
     transport: str = "smtp"
+    # What 1,000 messages cost (the workspace's CRM currency); None: nothing. The sandbox's is None.
+    cost_per_1000: Decimal | None = None
 
     @property
     def is_sandbox(self) -> bool:
@@ -61,6 +64,7 @@ def relay_config(relay: SmtpRelay) -> RelayConfig:
         dkim_selector=relay.dkim_selector,
         dkim_key=secret_decrypt(relay.dkim_key_encrypted),
         tenant=True,
+        cost_per_1000=relay.cost_per_1000,
     )
 
 
@@ -80,6 +84,7 @@ def default_relay_config(url: str | None = None) -> RelayConfig:
                 host=parts.hostname or "",
                 max_connections=settings.DELIVERY_DEFAULT_RELAY_CONNECTIONS,
                 transport=parts.scheme,
+                cost_per_1000=settings.DELIVERY_DEFAULT_RELAY_COST_PER_1000,
             )
         return SANDBOX
     if parts.scheme not in tls or not parts.hostname:
@@ -93,6 +98,7 @@ def default_relay_config(url: str | None = None) -> RelayConfig:
         username=unquote(parts.username or ""),
         password=unquote(parts.password or ""),
         max_connections=settings.DELIVERY_DEFAULT_RELAY_CONNECTIONS,
+        cost_per_1000=settings.DELIVERY_DEFAULT_RELAY_COST_PER_1000,
     )
 
 
