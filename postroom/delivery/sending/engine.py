@@ -170,11 +170,16 @@ def _job_start(run_id: int, report: JobReport, store: RunStore) -> _Job | None:
     context = TransportContext(
         workspace_id=run.campaign.workspace_id, timeout=settings.DELIVERY_SMTP_TIMEOUT, slot=slot
     )
+    try:
+        transport = transport_open(relay, context)
+    except Exception:
+        slots.release()  # the slot would otherwise stay taken until its lease ran out
+        raise
     return _Job(
         run=run,
         relay=relay,
         owner=owner,
-        transport=transport_open(relay, context),
+        transport=transport,
         prepared=prepared,
         breaker=breaker,
         limiter=RateLimiter(relay),
@@ -265,7 +270,7 @@ def _send_one(job: _Job, claimed: Claimed, data: RecipientData) -> None:
             job.report.stopped = "breaker"
     else:
         job.breaker.success()
-        if result.outcome == "failed":  # refused for good, not greylisted
+        if result.kind in (ResultKind.PERMANENT, ResultKind.RECIPIENT_GONE):  # refused for good
             job.errors += 1
 
 

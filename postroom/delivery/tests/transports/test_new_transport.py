@@ -12,6 +12,7 @@ from postroom.audience.models import Suppression
 from postroom.campaigns.models import CampaignStatus
 from postroom.delivery.models import Delivery, DeliveryAttempt, DeliveryStatus
 from postroom.delivery.sending.engine import run_send
+from postroom.delivery.sending.limits import ConnectionSlots
 from postroom.delivery.tests.factories import launched_run
 from postroom.delivery.transports.base import (
     Capabilities,
@@ -118,3 +119,20 @@ def test_the_engine_sends_through_it_and_applies_its_result_classes(gateway, own
     assert (totals["sent"], totals["failed"], totals["deferred"]) == (2, 2, 1)
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.RUNNING  # one recipient is still to be retried
+
+
+def test_a_transport_that_cannot_be_opened_gives_its_connection_slot_back(settings, owner):
+    def unreachable(relay: RelayConfig, context: TransportContext) -> ChatGateway:
+        raise ConnectionError("gateway misconfigured")
+
+    transport_register("broken-gateway", unreachable)
+    settings.DELIVERY_DEFAULT_RELAY_URL = "broken-gateway://gateway.test"
+    _campaign, run, _ = launched_run(owner.workspace, 1)
+
+    with pytest.raises(ConnectionError):
+        run_send(run.pk)
+
+    relay = relay_for_workspace(owner.workspace_id)
+    slots = ConnectionSlots(relay, owner="another worker", lease=60)
+    taken = [slots.acquire() for _ in range(relay.max_connections)]
+    assert None not in taken  # every slot is free again
