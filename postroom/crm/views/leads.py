@@ -1,5 +1,7 @@
 """Leads: the filtered list (live with htmx), a lead's page with its timeline, notes and merges."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -53,6 +55,12 @@ def _utm(data: dict[str, str]) -> Utm:
     return Utm(**{name[4:]: data.get(name, "") or "" for name in UTM_FIELDS})
 
 
+def _lead_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """What the lead form sets, as the create and update services name it."""
+    names = ("name", "email", "phone", "company", "ad_campaign", "status", "owner", "notes")
+    return {**{name: data[name] for name in names}, "utm": _utm(data)}
+
+
 @workspace_view(Perm.CRM_LEADS)
 def lead_create_view(request: WorkspaceRequest) -> HttpResponse:
     form = LeadForm(request.POST or None, workspace=request.workspace)
@@ -60,17 +68,7 @@ def lead_create_view(request: WorkspaceRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             lead = leads.lead_create(
-                workspace=request.workspace,
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                company=data["company"],
-                ad_campaign=data["ad_campaign"],
-                status=data["status"],
-                owner=data["owner"],
-                notes=data["notes"],
-                utm=_utm(data),
-                user=request.user,
+                workspace=request.workspace, user=request.user, **_lead_fields(data)
             )
         except ValidationError as exc:
             form_add_service_error(form, exc)
@@ -97,19 +95,7 @@ def lead_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                leads.lead_update(
-                    lead=lead,
-                    user=request.user,
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    company=data["company"],
-                    ad_campaign=data["ad_campaign"],
-                    status=data["status"],
-                    owner=data["owner"],
-                    notes=data["notes"],
-                    utm=_utm(data),
-                )
+                leads.lead_update(lead=lead, user=request.user, **_lead_fields(data))
             except ValidationError as exc:
                 form_add_service_error(form, exc)
             else:
