@@ -34,10 +34,14 @@ INSTALLED_APPS = [
     "postroom.audience",
     "postroom.content",
     "postroom.campaigns",
+    "postroom.experiments",
     "postroom.delivery",
+    "postroom.push",
+    "postroom.transactional",
     "postroom.tracking",
     "postroom.reports",
     "postroom.crm",
+    "postroom.webhooks",
     "postroom.api",
 ]
 
