@@ -104,6 +104,11 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped")
     CANCELLED = "cancelled", _("Cancelled")
+    # An experiment's recipient whose variant is not chosen yet (the rest after an
+    # A/B test, a later bandit wave): no worker claims it until a variant is set.
+    WAITING = "waiting", _("Waiting for the experiment")
+    # In the experiment's control group: receives nothing, counted for the lift.
+    HELD = "held", _("Held out (control group)")
 
 
 # Waiting for a worker; everything else is final (or in a worker's hands).
@@ -146,6 +151,12 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     last_code = models.SmallIntegerField(null=True, blank=True)
     last_response = models.CharField(max_length=500, blank=True)
+    # The experiment's variant (its number, 1-8) this recipient gets; set at launch or
+    # when the recipient's wave is released, never changed after. None: no experiment.
+    variant = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The recipient's place in the experiment's draw, a seeded hash of campaign and
+    # subscriber in [0, 1,000,000): holdout, test group and waves are ranges of it.
+    bucket = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
