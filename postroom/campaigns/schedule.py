@@ -126,3 +126,14 @@ def window_not_before(
         return moment
     day = local.date() if now < start else local.date() + dt.timedelta(days=1)
     return _at(day, start, zone)
+
+
+def next_time_of_day(moment: dt.datetime, wall: dt.time, time_zone: str) -> dt.datetime:
+    """The first instant at or after `moment` when the clock in `time_zone` shows `wall`."""
+    try:
+        zone = ZoneInfo(time_zone) if time_zone else ZoneInfo("UTC")
+    except (ValueError, KeyError):
+        zone = ZoneInfo("UTC")
+    local = moment.astimezone(zone)
+    at = _at(local.date(), wall, zone)
+    return at if at >= moment else _at(local.date() + dt.timedelta(days=1), wall, zone)

@@ -13,9 +13,12 @@ class DeliveryConfig(AppConfig):
         from postroom.campaigns.outbox import outbox_register
         from postroom.delivery.bounces.webhooks import tracking_received
         from postroom.delivery.sending.outbox import DeliveryOutbox
+        from postroom.delivery.sending.waves import OutboxWaves
 
         # Each transport module registers itself under the name relays refer to.
         from postroom.delivery.transports import sandbox, smtp  # noqa: F401
+        from postroom.experiments.seams import waves_register
 
         outbox_register(DeliveryOutbox())
+        waves_register(OutboxWaves())
         tracking.connect(tracking_received, dispatch_uid="postroom.delivery.bounces.webhooks")

@@ -113,7 +113,15 @@ class DeliveryStatus(models.TextChoices):
 
 # Waiting for a worker; everything else is final (or in a worker's hands).
 PENDING = (DeliveryStatus.QUEUED, DeliveryStatus.DEFERRED)
-OPEN = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING, DeliveryStatus.DEFERRED)
+# Not final yet: the run is not finished while any is left.
+OPEN = (
+    DeliveryStatus.QUEUED,
+    DeliveryStatus.SENDING,
+    DeliveryStatus.DEFERRED,
+    DeliveryStatus.WAITING,
+)
+# What cancelling a run cancels: everything not in a worker's hands.
+CANCELLABLE = (*PENDING, DeliveryStatus.WAITING)
 
 
 class Delivery(models.Model):
@@ -168,6 +176,10 @@ class Delivery(models.Model):
                 fields=["lease_until"],
                 condition=Q(status="sending"),
                 name="delivery_leased",
+            ),
+            # An experiment's next wave: the waiting rows of a run by their draw.
+            models.Index(
+                fields=["run", "bucket"], condition=Q(status="waiting"), name="delivery_waiting"
             ),
             # The sending rate on the progress panel; empty (free) at launch.
             models.Index(

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from postroom.campaigns.models import ApprovalAction, Campaign, CampaignEvent, C
 from postroom.campaigns.services.access import require_perm
 from postroom.campaigns.services.activation import campaign_activate
 from postroom.campaigns.states import campaign_move
-from postroom.content.models import ContentBlock
+from postroom.content.models import ContentBlock, Message
 from postroom.content.rendering import body_html_source
 from postroom.content.services import message_links_check_start
 from postroom.core.dashboard import dashboard_invalidate
@@ -38,15 +39,20 @@ def _segment_print(segment_id: int | None) -> list[Any] | None:
     return [segment_id, definition]
 
 
-def campaign_fingerprint(campaign: Campaign) -> str:
-    """What an approver approved: content (message version), audience and schedule.
+# Further parts of what an approver approves, from the apps above (an experiment's
+# variants): name -> the part for a campaign, or None when it has none (then the
+# fingerprint is what it was before the part existed, and approvals stand).
+_PARTS: dict[str, Callable[[Campaign], Any]] = {}
 
-    The audience is everything that decides who receives it: the lists, the
-    exclusion lists, and the segment and exclusion segment by their definitions.
-    """
-    message = campaign.message
+
+def fingerprint_part_register(name: str, part: Callable[[Campaign], Any]) -> None:
+    _PARTS[name] = part
+
+
+def message_print(message: Message) -> str:
+    """A digest of everything a message sends: headers, bodies, the workspace's blocks."""
     blocks = sorted(
-        ContentBlock.objects.filter(workspace_id=campaign.workspace_id).values_list("key", "html")
+        ContentBlock.objects.filter(workspace_id=message.workspace_id).values_list("key", "html")
     )
     content = [
         message.subject,
@@ -58,8 +64,17 @@ def campaign_fingerprint(campaign: Campaign) -> str:
         message.text_body,
         blocks,
     ]
-    data = {
-        "message": [campaign.message_id, hashlib.sha256(json.dumps(content).encode()).hexdigest()],
+    return hashlib.sha256(json.dumps(content).encode()).hexdigest()
+
+
+def campaign_fingerprint(campaign: Campaign) -> str:
+    """What an approver approved: content (message version), audience and schedule.
+
+    The audience is everything that decides who receives it: the lists, the
+    exclusion lists, and the segment and exclusion segment by their definitions.
+    """
+    data: dict[str, Any] = {
+        "message": [campaign.message_id, message_print(campaign.message)],
         "lists": sorted(campaign.lists.values_list("id", flat=True)),
         "exclude_lists": sorted(campaign.exclude_lists.values_list("id", flat=True)),
         "segment": _segment_print(campaign.segment_id),
@@ -78,6 +93,10 @@ def campaign_fingerprint(campaign: Campaign) -> str:
             *(["send_at_start"] if campaign.send_at_start else []),
         ],
     }
+    for name, part in _PARTS.items():
+        value = part(campaign)
+        if value is not None:
+            data[name] = value
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 

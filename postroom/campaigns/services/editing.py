@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from postroom.accounts.models import Membership
 from postroom.accounts.roles import Perm
 from postroom.audience.models import MailingList, Segment
+from postroom.campaigns.signals import campaign_cloned
 from postroom.campaigns.models import Campaign, CampaignStatus, Periodicity
 from postroom.campaigns.services.access import require_perm
 from postroom.campaigns.services.activation import campaign_activate
@@ -168,5 +169,6 @@ def campaign_clone(*, actor: Membership, campaign: Campaign) -> Campaign:
     clone.save()
     clone.lists.set(lists)
     clone.exclude_lists.set(exclude)
+    campaign_cloned.send(sender=Campaign, original=campaign, clone=clone)
     dashboard_invalidate(workspace_id=clone.workspace_id)
     return clone

@@ -25,4 +25,8 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('deferred', 'Deferred'), ('failed', 'Failed'), ('skipped', 'Skipped'), ('cancelled', 'Cancelled'), ('waiting', 'Waiting for the experiment'), ('held', 'Held out (control group)')], default='queued', max_length=9),
         ),
+        migrations.AddIndex(
+            model_name='delivery',
+            index=models.Index(condition=models.Q(('status', 'waiting')), fields=['run', 'bucket'], name='delivery_waiting'),
+        ),
     ]

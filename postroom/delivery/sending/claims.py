@@ -21,6 +21,7 @@ class Claimed:
     attempts: int
     first_attempt_at: dt.datetime | None
     reclaimed: int = 0
+    variant: int | None = None  # the experiment's variant this recipient gets
 
 
 def _param(value: dt.datetime) -> Any:
@@ -37,7 +38,7 @@ def deliveries_claim(
         f"UPDATE {_TABLE} SET status = %s, lease_owner = %s, lease_until = %s "  # noqa: S608
         f"WHERE id IN (SELECT id FROM {_TABLE} WHERE run_id = %s AND status IN (%s, %s) "
         f"AND next_attempt_at <= %s LIMIT %s{lock}) "
-        "RETURNING id, subscriber_id, email, attempts, first_attempt_at, reclaimed"
+        "RETURNING id, subscriber_id, email, attempts, first_attempt_at, reclaimed, variant"
     )
     params: list[Any] = [
         DeliveryStatus.SENDING,

@@ -248,7 +248,9 @@ def _lease_kept(job: _Job, unsent: int) -> bool:
 def _send_one(job: _Job, claimed: Claimed, data: RecipientData) -> None:
     at = timezone.now()
     try:
-        message = job.prepared.build(claimed.id, data, eight_bit=job.eight_bit)
+        message = job.prepared.build(
+            claimed.id, data, eight_bit=job.eight_bit, variant=claimed.variant
+        )
     except Exception as exc:  # a template that fails for this recipient's data
         response = f"rendering failed: {exc}"[:500]
         job.pending.append(

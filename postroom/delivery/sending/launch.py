@@ -8,12 +8,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from postroom.audience.models import Subscriber
-from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus, RunStatus
-from postroom.campaigns.schedule import window_not_before
+from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
 from postroom.campaigns.selectors import campaign_audience
 from postroom.campaigns.services import campaign_recheck_approval
 from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.delivery.sending.runs import RUNS
+from postroom.delivery.sending.waves import experiment_launch
+from postroom.delivery.sending.windows import not_before_sql
+from postroom.experiments.selectors import experiment_of
 
 logger = logging.getLogger(__name__)
 _TABLE = Delivery._meta.db_table
@@ -45,43 +47,27 @@ def run_launch(run_id: int) -> int:
             return 0  # what was approved changed (a segment widened): launched once approved again
         now = timezone.now()
         audience = campaign_audience(campaign).order_by()
-        inner_sql, inner_params = audience.values_list(
-            "id", "email", "time_zone"
-        ).query.sql_with_params()
-        start_sql, start_params = _not_before_sql(campaign, audience, now)
-        sql = (
-            f"INSERT INTO {_TABLE} (run_id, subscriber_id, email, status, next_attempt_at, "  # noqa: S608
-            "lease_owner, attempts, reclaimed, last_response) "
-            f"SELECT %s, t.id, t.email, %s, {start_sql}, '', 0, 0, '' FROM ({inner_sql}) t WHERE true "
-            "ON CONFLICT (run_id, subscriber_id) DO NOTHING"
-        )
-        params = [run.pk, DeliveryStatus.QUEUED, *start_params, *inner_params]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            created = max(cursor.rowcount, 0)
+        experiment = experiment_of(campaign)
+        if experiment is None:
+            created = _insert(run, audience, now)
+        else:
+            created = experiment_launch(run, experiment, audience, now)
         RUNS.launched(run, recipients=created, at=now)
     logger.info("run %s launched: %s deliveries", run.pk, created)
     return created
 
 
-def _not_before_sql(
-    campaign: Campaign, audience: QuerySet[Subscriber], now: dt.datetime
-) -> tuple[str, list[object]]:
-    """`CASE t.time_zone WHEN … THEN <window start> … END`: one value per distinct time zone."""
-    adapt = connection.ops.adapt_datetimefield_value
-    if campaign.window_start is None or campaign.window_end is None:
-        return "%s", [adapt(now)]
+def _insert(run: CampaignRun, audience: QuerySet[Subscriber], now: dt.datetime) -> int:
+    inner_sql, inner_params = audience.values_list("id", "email", "time_zone").query.sql_with_params()
     zones = list(audience.values_list("time_zone", flat=True).distinct())
-    if not zones:
-        return "%s", [adapt(now)]  # nobody to send to (a CASE needs one WHEN)
-    cases, params = [], []
-    for zone in zones:
-        at = window_not_before(
-            now, time_zone=zone, start=campaign.window_start, end=campaign.window_end
-        )
-        cases.append("WHEN %s THEN %s")
-        params += [zone, adapt(at)]
-    default = window_not_before(
-        now, time_zone="", start=campaign.window_start, end=campaign.window_end
+    start_sql, start_params = not_before_sql(run.campaign, zones, now, "t.time_zone")
+    sql = (
+        f"INSERT INTO {_TABLE} (run_id, subscriber_id, email, status, next_attempt_at, "  # noqa: S608
+        "lease_owner, attempts, reclaimed, last_response) "
+        f"SELECT %s, t.id, t.email, %s, {start_sql}, '', 0, 0, '' FROM ({inner_sql}) t WHERE true "
+        "ON CONFLICT (run_id, subscriber_id) DO NOTHING"
     )
-    return f"CASE t.time_zone {' '.join(cases)} ELSE %s END", [*params, adapt(default)]
+    params = [run.pk, DeliveryStatus.QUEUED, *start_params, *inner_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from postroom.audience.models import Suppression, SuppressionReason
-from postroom.delivery.models import OPEN, PENDING, Delivery, DeliveryStatus
+from postroom.delivery.models import CANCELLABLE, OPEN, Delivery, DeliveryStatus
 from postroom.delivery.sending.runs import RUNS
 
 
@@ -42,6 +42,6 @@ def runs_cancel_pending(runs: "Iterable[int] | Any") -> int:
 
     A message already in a worker's hands finishes its attempt.
     """
-    return Delivery.objects.filter(run__in=runs, status__in=PENDING).update(
+    return Delivery.objects.filter(run__in=runs, status__in=CANCELLABLE).update(
         status=DeliveryStatus.CANCELLED, lease_owner="", lease_until=None
     )

@@ -11,6 +11,7 @@ from postroom.audience.models import Subscriber, SubscriberStatus, Subscription,
 from postroom.audience.selectors import unsuppressed_q
 from postroom.audience.tokens import preferences_token_make, unsubscribe_token_make
 from postroom.campaigns.models import CampaignRun
+from postroom.content.models import Message
 from postroom.content.rendering import (
     CompiledMessage,
     Rendered,
@@ -24,6 +25,7 @@ from postroom.core.siteurls import url_parts
 from postroom.delivery.sending.tracking import RunTracker, tracker
 from postroom.delivery.transports.mime import MessageSkeleton, Recipient, html_with_preheader
 from postroom.delivery.transports.tokens import message_id, return_path
+from postroom.experiments.selectors import variant_messages
 
 
 @dataclass
@@ -43,6 +45,16 @@ class Built:
     data: bytes
 
 
+@dataclass
+class _Part:
+    """What is built once per message a run sends: the campaign's, or an experiment variant's."""
+
+    compiled: CompiledMessage
+    from_email: str
+    skeleton: MessageSkeleton
+    tracking: RunTracker
+
+
 class PreparedRun:
     def __init__(self, run: CampaignRun) -> None:
         campaign = run.campaign
@@ -51,16 +63,9 @@ class PreparedRun:
         self.workspace_id = campaign.workspace_id
         self.list_ids = list(campaign.lists.values_list("id", flat=True))
         self.excluded_list_ids = list(campaign.exclude_lists.values_list("id", flat=True))
-        self.compiled: CompiledMessage = message_compile(message)
-        self.from_email = message.from_email
         host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-        self.skeleton = MessageSkeleton(
-            from_name=message.from_name,
-            from_email=message.from_email,
-            reply_to=message.reply_to,
-            list_id=formataddr(
-                (campaign.name, f"campaign-{campaign.pk}.{self.workspace_id}.{host}")
-            ),
+        self.list_id = formataddr(
+            (campaign.name, f"campaign-{campaign.pk}.{self.workspace_id}.{host}")
         )
         self.unsubscribe_url = url_parts("public_unsubscribe")
         self.preferences_url = url_parts("public_preferences")
@@ -68,16 +73,33 @@ class PreparedRun:
         self.mailto_unsubscribe = f"unsubscribe@{domain}"
         self.campaign_vars = {"name": campaign.name, "id": campaign.pk}
         self.web_view_url = url_parts("tracking_web_view")
+        self.tracker = tracker()
+        self.parts: dict[int | None, _Part] = {None: self._part(message)}
+        for number, variant_message in variant_messages(campaign).items():
+            self.parts[number] = self._part(variant_message)
+
+    def _part(self, message: Message) -> _Part:
+        campaign = self.run.campaign
+        compiled = message_compile(message)
         links, sample = (
-            static_links(self.compiled, body_html_source(message), self.campaign_vars)
+            static_links(compiled, body_html_source(message), self.campaign_vars)
             if campaign.track_clicks
             else ([], "")
         )
-        self.tracker = tracker()
-        self.tracking: RunTracker = self.tracker.run_tracker(campaign, links, sample=sample)
+        skeleton = MessageSkeleton(
+            from_name=message.from_name,
+            from_email=message.from_email,
+            reply_to=message.reply_to,
+            list_id=self.list_id,
+        )
+        tracking = self.tracker.run_tracker(campaign, links, sample=sample)
+        return _Part(compiled, message.from_email, skeleton, tracking)
 
-    def render(self, delivery_id: int, data: RecipientData) -> tuple[Rendered, str, str]:
+    def render(
+        self, delivery_id: int, data: RecipientData, variant: int | None = None
+    ) -> tuple[Rendered, str, str]:
         """The recipient's subject, HTML and text with tracking; their unsubscribe URL and token."""
+        part = self.parts.get(variant) or self.parts[None]
         subscriber_id = data.subscriber_id
         token = unsubscribe_token_make(subscriber_id=subscriber_id, list_id=data.unsubscribe_list)
         # The message's own token rides along, so the report can count the unsubscribe.
@@ -99,31 +121,39 @@ class PreparedRun:
             },
             campaign=self.campaign_vars,
         )
-        rendered = compiled_render(self.compiled, context)
+        rendered = compiled_render(part.compiled, context)
         tracked = Rendered(
             subject=rendered.subject,
-            html=self.tracking.html(rendered.html, delivery_id),
-            text=self.tracking.text(rendered.text, delivery_id),
+            html=part.tracking.html(rendered.html, delivery_id),
+            text=part.tracking.text(rendered.text, delivery_id),
             preheader=rendered.preheader,
         )
         return tracked, unsubscribe, token
 
-    def build(self, delivery_id: int, data: RecipientData, *, eight_bit: bool = False) -> Built:
-        rendered, unsubscribe, token = self.render(delivery_id, data)
-        data_bytes = self.skeleton.build(
+    def build(
+        self,
+        delivery_id: int,
+        data: RecipientData,
+        *,
+        eight_bit: bool = False,
+        variant: int | None = None,
+    ) -> Built:
+        part = self.parts.get(variant) or self.parts[None]
+        rendered, unsubscribe, token = self.render(delivery_id, data, variant)
+        data_bytes = part.skeleton.build(
             Recipient(
                 email=data.email,
                 name=data.full_name,
                 subject=rendered.subject,
                 text=rendered.text,
                 html=html_with_preheader(rendered.html, rendered.preheader),
-                message_id=message_id(delivery_id, self.from_email),
+                message_id=message_id(delivery_id, part.from_email),
                 date=timezone.now(),
                 list_unsubscribe=f"<{unsubscribe}>, <mailto:{self.mailto_unsubscribe}?subject=unsubscribe-{token}>",
             ),
             eight_bit=eight_bit,
         )
-        return Built(return_path(delivery_id, self.from_email), data_bytes)
+        return Built(return_path(delivery_id, part.from_email), data_bytes)
 
 
 def static_links(

@@ -1,0 +1,59 @@
+"""Each variant's results for the experiments: recipients sent to, and what people did.
+
+Opens and clicks are the first human ones (`Engagement.opened_at` and
+`clicked_at` never hold a machine open or a link scanner's click), so
+neither decides a winner. The holdout's recipients received nothing: they
+count as recipients and by their conversions only (the lift).
+"""
+
+from collections.abc import Sequence
+
+from django.db.models import Count, Q, Sum
+
+from postroom.delivery.models import Delivery, DeliveryStatus
+from postroom.experiments.seams import HOLDOUT
+from postroom.experiments.stats import ArmCounts
+from postroom.tracking.models import Engagement, Event, EventKind
+
+
+class TrackedOutcomes:
+    """`postroom.experiments.seams.Outcomes` from the outbox and the engagement table."""
+
+    def arms(self, *, run_ids: Sequence[int]) -> dict[int, ArmCounts]:
+        if not run_ids:
+            return {}
+        recipients = dict(
+            Delivery.objects.filter(run_id__in=run_ids)
+            .filter(
+                Q(status=DeliveryStatus.SENT, variant__isnull=False) | Q(status=DeliveryStatus.HELD)
+            )
+            .values("variant")
+            .annotate(n=Count("id"))
+            .values_list("variant", "n")
+        )
+        engaged = {
+            row["delivery__variant"]: row
+            for row in Engagement.objects.filter(delivery__run_id__in=run_ids)
+            .values("delivery__variant")
+            .annotate(
+                opens=Count("opened_at"), clicks=Count("clicked_at"), conversions=Count("converted_at")
+            )
+        }
+        revenue = dict(
+            Event.objects.filter(run_id__in=run_ids, kind=EventKind.CONVERSION, machine=False)
+            .values("delivery__variant")
+            .annotate(total=Sum("revenue"))
+            .values_list("delivery__variant", "total")
+        )
+        arms = {}
+        for variant, n in recipients.items():
+            key = HOLDOUT if variant is None else variant
+            row = engaged.get(variant, {})
+            arms[key] = ArmCounts(
+                recipients=n,
+                opens=0 if key == HOLDOUT else row.get("opens", 0),
+                clicks=0 if key == HOLDOUT else row.get("clicks", 0),
+                conversions=row.get("conversions", 0),
+                revenue=float(revenue.get(variant) or 0),
+            )
+        return arms
