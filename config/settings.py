@@ -328,3 +328,6 @@ TRACKING_BURST_LINKS = 3
 TRACKING_BURST_SECONDS = 2
 # Opens this soon after sending are a prefetch, not a person.
 TRACKING_PREFETCH_SECONDS = 2
+# A conversion reported by address (no click to follow) counts for the recipient's latest
+# message (or holdout place) of a run started this many days ago at most.
+TRACKING_ATTRIBUTION_DAYS = 30

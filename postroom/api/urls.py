@@ -10,6 +10,7 @@ from postroom.content import apis as content_apis
 from postroom.core.rest.errors import not_found
 from postroom.crm import apis as crm_apis
 from postroom.delivery import apis as delivery_apis
+from postroom.experiments import apis as experiment_apis
 from postroom.reports import apis as reports_apis
 from postroom.tracking import apis as tracking_apis
 
@@ -31,6 +32,7 @@ router.register("blocks", content_apis.ContentBlockApi, basename="block")
 # root's "campaigns" entry stays the campaigns' list.
 router.register("campaigns", delivery_apis.CampaignOutboxApi, basename="campaign-outbox")
 router.register("campaigns", reports_apis.CampaignReportApi, basename="campaign-report")
+router.register("campaigns", experiment_apis.CampaignExperimentApi, basename="campaign-experiment")
 router.register("campaigns", campaign_apis.CampaignApi, basename="campaign")
 router.register("relays", delivery_apis.RelayApi, basename="relay")
 router.register("events", tracking_apis.EventApi, basename="event")

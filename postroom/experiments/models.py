@@ -76,7 +76,9 @@ class Experiment(TimeStampedModel):
         _("holdout (%)"),
         default=0,
         validators=[MaxValueValidator(50)],
-        help_text=_("A control group that receives nothing; the report shows each variant's lift over it."),
+        help_text=_(
+            "A control group that receives nothing; the report shows each variant's lift over it."
+        ),
     )
     wave_percent = models.PositiveSmallIntegerField(
         _("wave size (%)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(25)]
@@ -90,7 +92,9 @@ class Experiment(TimeStampedModel):
         _("minimum share per variant (%)"),
         default=5,
         validators=[MaxValueValidator(30)],
-        help_text=_("While the bandit is unsure, every variant keeps at least this share of a wave."),
+        help_text=_(
+            "While the bandit is unsure, every variant keeps at least this share of a wave."
+        ),
     )
     seed = models.BigIntegerField(default=_seed, editable=False)
 

@@ -107,7 +107,10 @@ def _wave(
     settings: Settings, start: int, arms: Mapping[int, ArmCounts], rng: random.Random
 ) -> Release:
     shares = bandit_shares(
-        arms_in_order(settings, arms), settings.metric, rng=rng, min_share=settings.min_share_percent / 100
+        arms_in_order(settings, arms),
+        settings.metric,
+        rng=rng,
+        min_share=settings.min_share_percent / 100,
     )
     end = min(BUCKETS, start + BUCKETS * settings.wave_percent // 100)
     return Release(BANDIT, start, end, dict(zip(settings.variants, shares, strict=True)))

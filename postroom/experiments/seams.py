@@ -22,6 +22,10 @@ class Outcomes(Protocol):
         """Per variant number (and HOLDOUT for the control group): recipients and what they did."""
         ...
 
+    def assigned(self, *, run_ids: Sequence[int]) -> dict[int, int]:
+        """Per variant number (and HOLDOUT): recipients drawn for it, sent or not yet."""
+        ...
+
 
 class Waves(Protocol):
     def release(self, *, run: CampaignRun, release: Release, now: dt.datetime) -> int:

@@ -1,6 +1,10 @@
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, pagination, status
 from rest_framework.request import Request
@@ -8,7 +12,7 @@ from rest_framework.response import Response
 
 from postroom.accounts.rest import WorkspaceViewSet
 from postroom.accounts.roles import Perm
-from postroom.delivery.models import Delivery
+from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.tracking.hits import conversion_uid, hit_make
 from postroom.tracking.ingest import hits_ingest
 from postroom.tracking.models import Event, EventKind
@@ -78,6 +82,30 @@ class ConversionApi(mixins.ListModelMixin, WorkspaceViewSet):
     def get_queryset(self) -> QuerySet[Event]:
         return Event.objects.filter(workspace=self.workspace, kind=EventKind.CONVERSION)
 
+    def _target(self, data: dict[str, Any]) -> tuple[int, int] | None:
+        """(delivery, campaign) the conversion counts for, in this workspace."""
+        ours = Delivery.objects.filter(run__campaign__workspace=self.workspace)
+        if data.get("visitor"):
+            ids = token_read(VISITOR, data["visitor"])
+            return (
+                ours.filter(pk=ids[0]).values_list("pk", "run__campaign_id").first()
+                if ids
+                else None
+            )
+        since = timezone.now() - dt.timedelta(days=settings.TRACKING_ATTRIBUTION_DAYS)
+        candidates = ours.filter(
+            email__iexact=data["email"],
+            status__in=(DeliveryStatus.SENT, DeliveryStatus.HELD),
+            run__started_at__gte=since,
+        )
+        if data.get("campaign"):
+            candidates = candidates.filter(run__campaign_id=data["campaign"])
+        return (
+            candidates.order_by("-run__started_at", "-pk")
+            .values_list("pk", "run__campaign_id")
+            .first()
+        )
+
     @extend_schema(
         request=ConversionSerializer,
         responses={201: ConversionResultSerializer, 200: ConversionResultSerializer},
@@ -86,16 +114,13 @@ class ConversionApi(mixins.ListModelMixin, WorkspaceViewSet):
         serializer = ConversionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        ids = token_read(VISITOR, data["visitor"])
-        target = (
-            Delivery.objects.filter(pk=ids[0], run__campaign__workspace=self.workspace)
-            .values_list("pk", "run__campaign_id")
-            .first()
-            if ids
-            else None
-        )
+        target = self._target(data)
         if target is None:  # forged, or another workspace's visitor: the same answer
-            raise exceptions.ValidationError({"visitor": ["Unknown visitor."]})
+            if data.get("visitor"):
+                raise exceptions.ValidationError({"visitor": ["Unknown visitor."]})
+            raise exceptions.ValidationError(
+                {"email": [_("No message to this address in the attribution window.")]}
+            )
         delivery_id, campaign_id = target
         uid = (
             conversion_uid(delivery_id, data["goal"], data["event_id"])

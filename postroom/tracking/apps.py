@@ -9,8 +9,8 @@ class TrackingConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, once the app registry is ready: these modules import models.
         from postroom.delivery.sending.tracking import tracker_register
-        from postroom.tracking import receivers, segments  # noqa: F401  (signal receivers, conditions)
         from postroom.experiments.seams import outcomes_register
+        from postroom.tracking import receivers, segments  # noqa: F401  (signal receivers, conditions)
         from postroom.tracking.experiment_outcomes import TrackedOutcomes
         from postroom.tracking.mailtracker import MailTracker
 

@@ -36,7 +36,9 @@ class TrackedOutcomes:
             for row in Engagement.objects.filter(delivery__run_id__in=run_ids)
             .values("delivery__variant")
             .annotate(
-                opens=Count("opened_at"), clicks=Count("clicked_at"), conversions=Count("converted_at")
+                opens=Count("opened_at"),
+                clicks=Count("clicked_at"),
+                conversions=Count("converted_at"),
             )
         }
         revenue = dict(
@@ -57,3 +59,13 @@ class TrackedOutcomes:
                 revenue=float(revenue.get(variant) or 0),
             )
         return arms
+
+    def assigned(self, *, run_ids: Sequence[int]) -> dict[int, int]:
+        rows = (
+            Delivery.objects.filter(run_id__in=run_ids)
+            .filter(Q(variant__isnull=False) | Q(status=DeliveryStatus.HELD))
+            .values("variant")
+            .annotate(n=Count("id"))
+            .values_list("variant", "n")
+        )
+        return {HOLDOUT if variant is None else variant: n for variant, n in rows}

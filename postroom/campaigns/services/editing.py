@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from postroom.accounts.models import Membership
 from postroom.accounts.roles import Perm
 from postroom.audience.models import MailingList, Segment
-from postroom.campaigns.signals import campaign_cloned
 from postroom.campaigns.models import Campaign, CampaignStatus, Periodicity
 from postroom.campaigns.services.access import require_perm
 from postroom.campaigns.services.activation import campaign_activate
 from postroom.campaigns.services.approval import EDITABLE, campaign_recheck_approval
+from postroom.campaigns.signals import campaign_cloned
 from postroom.content.models import Message
 from postroom.core.dashboard import dashboard_invalidate
 from postroom.core.unset import UNSET, Unset, fields_assign

@@ -58,7 +58,9 @@ def run_launch(run_id: int) -> int:
 
 
 def _insert(run: CampaignRun, audience: QuerySet[Subscriber], now: dt.datetime) -> int:
-    inner_sql, inner_params = audience.values_list("id", "email", "time_zone").query.sql_with_params()
+    inner_sql, inner_params = audience.values_list(
+        "id", "email", "time_zone"
+    ).query.sql_with_params()
     zones = list(audience.values_list("time_zone", flat=True).distinct())
     start_sql, start_params = not_before_sql(run.campaign, zones, now, "t.time_zone")
     sql = (

@@ -32,7 +32,9 @@ def experiment_launch(
     """Insert the run's deliveries with their draw; returns how many (held out included)."""
     size = audience.count() if experiment.test_count is not None else 0
     releases = round_open(run=run, experiment=experiment, audience=size, now=now)
-    inner_sql, inner_params = audience.values_list("id", "email", "time_zone").query.sql_with_params()
+    inner_sql, inner_params = audience.values_list(
+        "id", "email", "time_zone"
+    ).query.sql_with_params()
     zones = list(audience.values_list("time_zone", flat=True).distinct())
     start_sql, start_params = not_before_sql(run.campaign, zones, now, "t.time_zone")
     status_sql, status_params = _status_case(releases)

@@ -19,7 +19,7 @@ def statuses(run):
 
 def test_the_test_group_is_split_evenly_and_the_rest_waits(owner):
     # given
-    campaign, experiment, _ = experiment_campaign(owner.workspace, 400, test_percent=50)
+    campaign, _experiment, _ = experiment_campaign(owner.workspace, 400, test_percent=50)
     run = run_of(campaign)
     # when
     assert run_launch(run.pk) == 400
@@ -36,7 +36,7 @@ def test_the_test_group_is_split_evenly_and_the_rest_waits(owner):
 
 
 def test_the_draw_is_the_seeded_hash_computed_by_the_database(owner):
-    campaign, experiment, people = experiment_campaign(owner.workspace, 50)
+    campaign, experiment, _people = experiment_campaign(owner.workspace, 50)
     run = run_of(campaign)
     run_launch(run.pk)
     for subscriber_id, drawn in Delivery.objects.filter(run=run).values_list(
