@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("postroom.accounts.urls")),
     path("", include("postroom.audience.urls")),
     path("", include("postroom.content.urls")),
+    path("", include("postroom.experiments.urls")),
     path("", include("postroom.delivery.urls")),
     path("", include("postroom.tracking.urls")),
     path("", include("postroom.reports.urls")),

@@ -6,6 +6,7 @@ drawn with a generator seeded from the experiment, so a page shows the same
 figures on every reload until new results arrive.
 """
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 
@@ -41,7 +42,7 @@ class VariantResult:
 
 @dataclass(frozen=True)
 class WaveShares:
-    at: str
+    at: dt.datetime
     kind: str
     shares: dict[str, float]  # letter: share
 
@@ -182,7 +183,7 @@ def _waves(round_: Round | None, variants: list[Variant]) -> list[WaveShares]:
     letters = {str(v.number): v.letter for v in variants}
     return [
         WaveShares(
-            at=wave.at.isoformat(),
+            at=wave.at,
             kind=wave.kind,
             shares={letters.get(k, k): share for k, share in wave.shares.items()},
         )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from postroom.content.models import Message
+from postroom.core.serializers import WorkspaceRelatedField
 from postroom.experiments.models import MAX_VARIANTS, Experiment, Fallback, Metric, Mode
 
 
@@ -13,18 +14,10 @@ class VariantSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     preheader = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     from_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    message = serializers.PrimaryKeyRelatedField(
+    message = WorkspaceRelatedField(
         queryset=Message.objects.all(), required=False, allow_null=True, default=None
     )
     send_time = serializers.TimeField(required=False, allow_null=True, default=None)
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        workspace = self.context.get("workspace")
-        message = fields["message"]
-        if workspace is not None and isinstance(message, serializers.PrimaryKeyRelatedField):
-            message.queryset = Message.objects.filter(workspace=workspace)
-        return fields
 
 
 class ExperimentSerializer(serializers.ModelSerializer):
@@ -91,7 +84,7 @@ class RoundSerializer(serializers.Serializer):
 
 
 class WaveSerializer(serializers.Serializer):
-    at = serializers.CharField()
+    at = serializers.DateTimeField()
     kind = serializers.CharField()
     shares = serializers.DictField(child=serializers.FloatField())
 

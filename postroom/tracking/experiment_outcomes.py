@@ -7,6 +7,7 @@ count as recipients and by their conversions only (the lift).
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -31,8 +32,8 @@ class TrackedOutcomes:
             .annotate(n=Count("id"))
             .values_list("variant", "n")
         )
-        engaged = {
-            row["delivery__variant"]: row
+        engaged: dict[int | None, dict[str, Any]] = {
+            row["delivery__variant"]: dict(row)
             for row in Engagement.objects.filter(delivery__run_id__in=run_ids)
             .values("delivery__variant")
             .annotate(

@@ -8,6 +8,7 @@ waiting rows. Nothing here decides: `postroom.experiments` does.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -77,6 +78,7 @@ def _variant_times(run: CampaignRun, experiment: Experiment, now: dt.datetime) -
     """Variants with their own time of day wait for it (in the campaign's zone)."""
     zone = run.campaign.time_zone
     for variant in experiment.variants.exclude(send_time=None):
+        assert variant.send_time is not None
         at = next_time_of_day(now, variant.send_time, zone)
         Delivery.objects.filter(
             run_id=run.pk,
@@ -108,7 +110,7 @@ class OutboxWaves:
             f"next_attempt_at = {start_sql} "
             "WHERE run_id = %s AND status = %s AND bucket >= %s AND bucket < %s"
         )
-        params = [
+        params: list[Any] = [
             DeliveryStatus.QUEUED,
             *start_params,
             run.pk,

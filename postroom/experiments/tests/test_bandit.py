@@ -53,6 +53,7 @@ def test_the_allocation_moves_toward_the_best_variant(owner, smtp_server):
     assert second.bucket_from == first.bucket_to
     round_ = Round.objects.get(run=run)
     assert round_.phase == Phase.WAVES
+    assert round_.next_step_at is not None
     assert round_.next_step_at > start + dt.timedelta(minutes=31)
 
 

@@ -15,6 +15,7 @@ from postroom.delivery.sending.engine import run_send
 from postroom.delivery.sending.launch import run_launch
 from postroom.delivery.sending.prepare import prepare_run, recipients_load
 from postroom.delivery.transports.relays import relay_for_workspace
+from postroom.experiments.services import rounds_step_due
 
 
 class Command(BaseCommand):
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             report = run_send(run.pk, on_progress=show)
             if show:
                 show(report)
+            rounds_step_due()  # an experiment's winner or next wave, when due (the worker's job too)
             left = Delivery.objects.filter(run=run, status__in=OPEN)
             if not left.exists() or report.stopped in ("paused", "cancelled", "disabled"):
                 break
