@@ -138,9 +138,9 @@ def round_step(
     rng: random.Random,
 ) -> Step:
     """The next step of a round whose time has come (never called for a manual one)."""
-    if released_to >= BUCKETS:
-        return Step(None, "decided", None)
     if settings.mode == "bandit":
+        if released_to >= BUCKETS:
+            return Step(None, "decided", None)
         wave = _wave(settings, released_to, arms, rng)
         done = wave.bucket_to >= BUCKETS
         later = None if done else now + dt.timedelta(minutes=settings.wave_minutes)
@@ -158,7 +158,8 @@ def round_step(
         return Step(None, "testing", later, decision, extended=True)
     index = decision.winner if decision.winner is not None else 0
     winner = settings.variants[index]
-    return Step(_rest(released_to, winner), "decided", None, decision, extended, winner)
+    rest = _rest(released_to, winner) if released_to < BUCKETS else None  # a test of everyone
+    return Step(rest, "decided", None, decision, extended, winner)
 
 
 def pick_step(settings: Settings, *, released_to: int, winner: int) -> Step:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from postroom.campaigns.services.access import require_perm
 from postroom.campaigns.services.approval import EDITABLE
 from postroom.content.models import Message
 from postroom.experiments import plans
+from postroom.experiments.draw import BUCKETS
 from postroom.experiments.models import (
     MAX_VARIANTS,
     Experiment,
@@ -168,11 +170,12 @@ def _wave_row(round_: Round, release: plans.Release, now: dt.datetime) -> Wave:
 def rounds_step_due(*, now: dt.datetime | None = None) -> int:
     """Step every round whose time has come on a sending run of a running campaign."""
     now = now or timezone.now()
+    sending = Q(run__status=RunStatus.SENDING, run__campaign__status=CampaignStatus.RUNNING)
+    only_deciding = Q(released_to__gte=BUCKETS)  # a test of everyone: nothing left to release
     due = Round.objects.filter(
+        sending | only_deciding,
         next_step_at__lte=now,
         phase__in=(Phase.TESTING, Phase.WAVES),
-        run__status=RunStatus.SENDING,
-        run__campaign__status=CampaignStatus.RUNNING,
     ).values_list("pk", flat=True)
     return sum(round_step_apply(round_id=pk, now=now) for pk in list(due))
 

@@ -114,3 +114,20 @@ def test_the_fallback_may_wait_once_more(owner, smtp_server):
         assert rounds_step_due() > 0
     round_.refresh_from_db()
     assert (round_.winner, round_.reason) == (1, "fallback_first")
+
+
+def test_a_test_of_everyone_still_names_a_winner(owner, smtp_server):
+    relay_for(smtp_server, owner.workspace)
+    campaign, _, _ = experiment_campaign(owner.workspace, 40, test_percent=100, wait_hours=1)
+    run = run_of(campaign)
+    run_launch(run.pk)
+    run_send(run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FINISHED
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=30)):
+        hits("click", Delivery.objects.filter(run=run, variant=1))
+
+    rounds_step_due(now=timezone.now() + dt.timedelta(hours=1, minutes=1))
+
+    round_ = Round.objects.get(run=run)
+    assert (round_.phase, round_.winner, round_.reason) == (Phase.DECIDED, 1, "confident")
