@@ -25,12 +25,32 @@ def _xor(a: str, b: str) -> str:
 
 
 def bucket_sql(column: str, seed: int) -> str:
-    """The SQL expression of `bucket(seed, <column>)`; `column` is trusted SQL, `seed` an int."""
+    """The SQL expression of `bucket(seed, <column>)`; `column` is trusted SQL, `seed` an int.
+
+    For a statement executed with parameters: the modulo is written `%%`.
+    """
     x = f"({_xor(column, str(int(seed)))}) & {_MASK}"
     for _ in range(2):
         x = f"(({_xor(f'({x}) >> 16', x)}) * {_MULTIPLIER}) & {_MASK}"
     x = _xor(f"({x}) >> 16", x)
-    return f"(({x}) % {BUCKETS})"
+    return f"(({x}) %% {BUCKETS})"
+
+
+def bucket_select(source: str, columns: list[str], seed: int, *, vendor: str) -> str:
+    """`SELECT <columns>, b FROM (<source>)` with `b` the bucket of the `id` column.
+
+    Computed in stages, one mixing round per subquery, each behind an
+    optimisation fence (`OFFSET 0`): inlined, the nested expression would be
+    evaluated once for every place that reads `b` (dozens per row in the
+    launch's CASEs). For a statement executed with parameters (`%%`).
+    """
+    fence = "OFFSET 0" if vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+    cols = ", ".join(columns)
+    sql = f"SELECT {cols}, ({_xor('id', str(int(seed)))}) & {_MASK} AS x FROM ({source}) s0 {fence}"
+    for stage in (1, 2):
+        mixed = f"(({_xor('x >> 16', 'x')}) * {_MULTIPLIER}) & {_MASK}"
+        sql = f"SELECT {cols}, {mixed} AS x FROM ({sql}) s{stage} {fence}"
+    return f"SELECT {cols}, ({_xor('x >> 16', 'x')}) %% {BUCKETS} AS b FROM ({sql}) s3 {fence}"
 
 
 def bucket_ranges(start: int, end: int, shares: list[float]) -> list[tuple[int, int]]:

@@ -18,7 +18,7 @@ from postroom.campaigns.models import CampaignRun
 from postroom.campaigns.schedule import next_time_of_day
 from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.delivery.sending.windows import not_before_sql
-from postroom.experiments.draw import bucket_sql
+from postroom.experiments.draw import bucket_select
 from postroom.experiments.models import Experiment
 from postroom.experiments.plans import HOLDOUT, Release
 from postroom.experiments.services import round_open
@@ -39,13 +39,14 @@ def experiment_launch(
     zones = list(audience.values_list("time_zone", flat=True).distinct())
     start_sql, start_params = not_before_sql(run.campaign, zones, now, "t.time_zone")
     status_sql, status_params = _status_case(releases)
+    columns = ["id", "email", "time_zone"]
+    drawn = bucket_select(inner_sql, columns, experiment.seed, vendor=connection.vendor)
     sql = (
         f"INSERT INTO {_TABLE} (run_id, subscriber_id, email, status, next_attempt_at, "  # noqa: S608
         "lease_owner, attempts, reclaimed, last_response, variant, bucket) "
         f"SELECT %s, t.id, t.email, {status_sql}, {start_sql}, '', 0, 0, '', "
         f"{_variant_case(releases)}, t.b "
-        f"FROM (SELECT s.id, s.email, s.time_zone, {bucket_sql('s.id', experiment.seed)} AS b "
-        f"FROM ({inner_sql}) s) t WHERE true "
+        f"FROM ({drawn}) t WHERE true "
         "ON CONFLICT (run_id, subscriber_id) DO NOTHING"
     )
     params = [run.pk, *status_params, *start_params, *inner_params]

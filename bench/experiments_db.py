@@ -1,0 +1,114 @@
+"""The experiment's allocation on PostgreSQL at 1,000,000 recipients, against the plain launch.
+
+    BENCH_ALLOCATION_ROWS=1000000 python bench/experiments_db.py   (make bench-experiments runs it)
+
+Times, in one run on the same data: the launch without an experiment (the
+baseline INSERT … SELECT), the launch with an A/B test (the seeded draw of
+every recipient computed inside the same INSERT: holdout 10 %, test group
+20 % split between three variants, the rest waiting), the winner's release of
+the remaining 70 % (one UPDATE), and a bandit's 5 % wave. Repeats and prints
+medians; asserts nothing.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _experiment(campaign, **config):
+    from postroom.experiments.models import Experiment, Variant
+
+    experiment = Experiment.objects.create(campaign=campaign, **config)
+    for number, subject in enumerate(("A", "B", "C"), start=1):
+        Variant.objects.create(experiment=experiment, number=number, subject=subject)
+    return experiment
+
+
+def _fresh_run(campaign):
+    from django.utils import timezone
+
+    from postroom.campaigns.models import CampaignRun, CampaignStatus
+
+    campaign.status = CampaignStatus.RUNNING
+    campaign.save(update_fields=["status"])
+    return CampaignRun.objects.create(campaign=campaign, scheduled_for=timezone.now())
+
+
+def _timed(call):
+    t0 = time.perf_counter()
+    result = call()
+    return time.perf_counter() - t0, result
+
+
+def allocation(rows: int, repeats: int = 3) -> dict[str, float]:
+    """Median seconds of each step over `repeats` fresh runs of one audience of `rows`."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench.send_bench import campaign_for
+    from postroom.delivery.models import Delivery
+    from postroom.delivery.sending.launch import run_launch
+    from postroom.delivery.sending.waves import OutboxWaves
+    from postroom.experiments.draw import BUCKETS
+    from postroom.experiments.models import Mode
+    from postroom.experiments.plans import Release
+
+    if connection.vendor != "postgresql":
+        sys.exit("the allocation is measured on PostgreSQL: set DATABASE_URL")
+    print(f"allocation at {rows:,} recipients (PostgreSQL, median of {repeats}):")
+    plain_run = campaign_for(rows, f"x{time.time():.0f}.", None, 1)
+    campaign = plain_run.campaign
+    figures: dict[str, list[float]] = {
+        "plain": [],
+        "ab": [],
+        "winner": [],
+        "bandit": [],
+        "wave": [],
+    }
+    for _ in range(repeats):
+        Delivery.objects.all().delete()
+        from postroom.experiments.models import Experiment
+
+        Experiment.objects.filter(campaign=campaign).delete()
+        figures["plain"].append(_timed(lambda: run_launch(_fresh_run(campaign).pk))[0])
+
+        _experiment(campaign, mode=Mode.AB, test_percent=20, holdout_percent=10)
+        run = _fresh_run(campaign)
+        figures["ab"].append(_timed(lambda: run_launch(run.pk))[0])
+        rest = Release("winner", BUCKETS * 3 // 10, BUCKETS, {2: 1.0})
+        figures["winner"].append(
+            _timed(lambda: OutboxWaves().release(run=run, release=rest, now=timezone.now()))[0]
+        )
+
+        Experiment.objects.filter(campaign=campaign).delete()
+        _experiment(campaign, mode=Mode.BANDIT, wave_percent=5)
+        run = _fresh_run(campaign)
+        figures["bandit"].append(_timed(lambda: run_launch(run.pk))[0])
+        wave = Release("bandit", BUCKETS // 20, BUCKETS // 10, {1: 0.2, 2: 0.3, 3: 0.5})
+        figures["wave"].append(
+            _timed(lambda: OutboxWaves().release(run=run, release=wave, now=timezone.now()))[0]
+        )
+    medians = {name: statistics.median(values) for name, values in figures.items()}
+    plain = medians["plain"]
+    print(f"  launch without an experiment (baseline): {plain:.2f} s")
+    print(
+        f"  launch with an A/B test (draw of every recipient inside the INSERT): "
+        f"{medians['ab']:.2f} s = {medians['ab'] / plain:.2f}× the baseline; "
+        f"the draw itself {max(0.0, medians['ab'] - plain):.2f} s"
+    )
+    print(f"  the winner to the remaining 70 % (one UPDATE): {medians['winner']:.2f} s")
+    print(f"  launch with a bandit: {medians['bandit']:.2f} s; a 5 % wave: {medians['wave']:.2f} s")
+    return medians
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    allocation(int(os.environ.get("BENCH_ALLOCATION_ROWS", "1000000")))
