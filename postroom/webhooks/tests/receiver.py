@@ -61,7 +61,7 @@ class Receiver:
 
 
 def receiver_running(**kwargs: object) -> Iterator[Receiver]:
-    server = Receiver(**kwargs).start()  # type: ignore[arg-type]
+    server = Receiver(**kwargs).start()
     try:
         yield server
     finally:

@@ -30,7 +30,7 @@ def test_the_check_is_one_cache_read_once_warm(owner):
         run_id=1,
         at=timezone.now(),
         workspace_id=owner.workspace_id,
-        transitions=[object()],  # never read when nobody listens
+        transitions=[object()],  # type: ignore[list-item]  # never read when nobody listens
     )
     receivers.deliveries_recorded(None, record)  # warms the cache
 

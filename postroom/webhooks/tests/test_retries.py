@@ -29,6 +29,7 @@ def test_a_failed_message_is_retried_with_backoff_until_the_receiver_answers(
         message.refresh_from_db()
         # then it waits about 5 s (±20 %): a tick before then sends nothing
         assert message.status == MessageStatus.PENDING and message.attempts == 1
+        assert message.next_attempt_at is not None
         wait = message.next_attempt_at - start
         assert dt.timedelta(seconds=4) <= wait <= dt.timedelta(seconds=6)
         webhooks_tick.call_local()
@@ -37,6 +38,7 @@ def test_a_failed_message_is_retried_with_backoff_until_the_receiver_answers(
         clock.shift(dt.timedelta(seconds=7))
         webhooks_tick.call_local()  # the second try fails: about 5 minutes now
         message.refresh_from_db()
+        assert message.next_attempt_at is not None
         wait = message.next_attempt_at - timezone.now()
         assert dt.timedelta(minutes=4) <= wait <= dt.timedelta(minutes=6)
 
