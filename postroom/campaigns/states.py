@@ -95,7 +95,7 @@ def campaign_move(campaign: Campaign, action: str, target: CampaignStatus) -> No
         )
     previous = campaign.status
     campaign.status = target
-    if previous != target:
+    if previous != target and campaign.pk is not None:  # an unsaved one has no news
         _announce(
             CampaignStatusChanged(
                 campaign_id=campaign.pk,

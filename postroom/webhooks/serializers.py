@@ -9,7 +9,7 @@ from postroom.webhooks.models import (
 )
 
 
-class EndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(serializers.ModelSerializer):
     url = serializers.CharField(max_length=500)
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=SUBSCRIBABLE), allow_empty=False
@@ -42,27 +42,27 @@ class EndpointSerializer(serializers.ModelSerializer):
         )
 
 
-class EndpointCreatedSerializer(EndpointSerializer):
+class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
     """The endpoint as created, with its signing secret (also readable later at `secret/`)."""
 
     secret = serializers.CharField(read_only=True)
 
-    class Meta(EndpointSerializer.Meta):
-        fields: tuple[str, ...] = (*EndpointSerializer.Meta.fields, "secret")  # type: ignore[assignment]
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields: tuple[str, ...] = (*WebhookEndpointSerializer.Meta.fields, "secret")  # type: ignore[assignment]
 
 
-class SecretSerializer(serializers.Serializer):
+class WebhookSecretSerializer(serializers.Serializer):
     secret = serializers.CharField(help_text="whsec_<base64>: the HMAC key is the decoded part.")
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class WebhookAttemptSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookAttempt
         fields = ("at", "status_code", "response", "duration_ms", "error")
 
 
-class MessageSerializer(serializers.ModelSerializer):
-    attempt_log = AttemptSerializer(many=True, read_only=True)
+class WebhookMessageSerializer(serializers.ModelSerializer):
+    attempt_log = WebhookAttemptSerializer(many=True, read_only=True)
 
     class Meta:
         model = WebhookMessage
@@ -80,5 +80,5 @@ class MessageSerializer(serializers.ModelSerializer):
         )
 
 
-class MessageFilterSerializer(serializers.Serializer):
+class WebhookMessageFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=MessageStatus.choices, required=False)
