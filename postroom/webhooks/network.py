@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from postroom.core.network import host_is_private
@@ -24,8 +26,13 @@ class UrlRefused(Exception):
 
 def url_error(url: str) -> str | None:
     """Why an endpoint may not have this URL (None: it may), at save time."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port out of range
+    except (ValidationError, ValueError):
+        return _("Enter an http or https URL.")
+    if not parts.hostname:
         return _("Enter an http or https URL.")
     if parts.username or parts.password:
         return _("The URL may not contain a user name or password.")
@@ -54,16 +61,20 @@ class Target:
 
 def target_resolve(url: str) -> Target:
     """Resolve the URL's host once and pin the request to a permitted address."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise UrlRefused(_("Enter an http or https URL.")) from exc
     host = parts.hostname
     if parts.scheme not in ("http", "https") or not host:
         raise UrlRefused(_("Enter an http or https URL."))
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise UrlRefused(_("The host name could not be resolved.")) from exc
-    addresses = [str(info[4][0]) for info in infos]
+    # IPv4 first: a host with both is more often reachable over it.
+    addresses = sorted({str(info[4][0]) for info in infos}, key=lambda a: (":" in a, a))
     if not settings.WEBHOOKS_ALLOW_PRIVATE and any(_address_private(a) for a in addresses):
         raise UrlRefused(_("The host name leads into a private network."))
     address = addresses[0]

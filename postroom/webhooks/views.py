@@ -87,8 +87,12 @@ def webhook_secret(request: WorkspaceRequest, pk: int) -> HttpResponse:
 @require_POST
 def webhook_test(request: WorkspaceRequest, pk: int) -> HttpResponse:
     endpoint = get_scoped_or_404(WebhookEndpoint, request.workspace, pk=pk)
-    endpoints.endpoint_test(actor=request.membership, endpoint=endpoint)
-    messages.success(request, _("A test event is on its way; its answer appears in the log."))
+    try:
+        endpoints.endpoint_test(actor=request.membership, endpoint=endpoint)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("A test event is on its way; its answer appears in the log."))
     return redirect("webhook_detail", pk=endpoint.pk)
 
 

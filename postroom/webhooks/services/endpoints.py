@@ -118,8 +118,10 @@ def endpoint_enable(*, actor: Membership, endpoint: WebhookEndpoint) -> WebhookE
 
 @transaction.atomic
 def endpoint_test(*, actor: Membership, endpoint: WebhookEndpoint) -> WebhookMessage:
-    """A `test` event to this endpoint alone, sent by a job at once (also when disabled)."""
+    """A `test` event to this endpoint alone, sent by a job at once; refused while disabled."""
     _require(actor, endpoint)
+    if not endpoint.is_active:
+        raise ValidationError(_("The endpoint is disabled; enable it first."))
     now = timezone.now()
     event = event_test_make(endpoint_id=endpoint.pk, at=now)
     message = WebhookMessage.objects.create(

@@ -117,7 +117,7 @@ def _post(client: httpx.Client, url: str, secret: str, message: WebhookMessage) 
         response = client.post(target.url, content=body, headers=headers, extensions=extensions)
     except UrlRefused as exc:
         return Answer(None, "", took(), str(exc))
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         return Answer(None, "", took(), f"{type(exc).__name__}: {exc}"[:300])
     error = "redirect not followed" if response.is_redirect else ""
     return Answer(response.status_code, response.text[:RESPONSE_KEEP], took(), error)

@@ -111,3 +111,12 @@ def test_an_admin_manages_endpoints(owner, member, api, endpoint_for):
     endpoint = endpoint_for(owner, "http://127.0.0.1:9/hooks")
     admin = member(Role.ADMIN, workspace=owner.workspace)
     assert api(admin.user, owner.workspace).get(f"{URL}{endpoint.pk}/secret/").status_code == 200
+
+
+def test_a_disabled_endpoint_takes_no_test_event(owner, api, endpoint_for):
+    endpoint = endpoint_for(owner, "http://127.0.0.1:9/hooks")
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=False)
+
+    answer = api(owner.user, owner.workspace).post(f"{URL}{endpoint.pk}/test/")
+
+    assert answer.status_code == 400 and not endpoint.messages.exists()

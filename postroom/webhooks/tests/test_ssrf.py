@@ -81,3 +81,12 @@ def test_a_host_name_is_sent_with_its_own_host_header(owner, receiver, endpoint_
 
     [request] = receiver.received
     assert request.headers["host"].startswith("localhost:")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1", "http://example.com:99999/", "http://exa mple.com/", "http:///x"]
+)
+def test_malformed_urls_are_refused_not_crashed_on(owner, url):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        endpoint_save(actor=owner, url=url, event_types=["delivered"])
+    assert "http or https" in str(refused.value.message_dict["url"])
