@@ -315,6 +315,8 @@ WEBHOOKS_DISABLE_AFTER_MESSAGES = E.WEBHOOKS_DISABLE_AFTER_MESSAGES
 WEBHOOKS_DISABLE_AFTER_DAYS = E.WEBHOOKS_DISABLE_AFTER_DAYS
 # Messages one job sends to one endpoint before it hands over to the next job.
 WEBHOOKS_BATCH = 100
+# Days the delivery log keeps messages that are done (sent, failed): a daily job forgets older ones.
+WEBHOOKS_LOG_DAYS = 30
 
 # --- Tracking (see postroom/tracking and the README's "Tracking and reports") -----
 # Hits are buffered in Redis when REDIS_URL is set, else in each web process, and

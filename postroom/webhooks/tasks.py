@@ -4,7 +4,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
 
-from postroom.webhooks.services.send import endpoint_send, endpoints_due
+from postroom.webhooks.services.send import endpoint_send, endpoints_due, messages_prune
 
 # A retry due sooner than this is given its own delayed job, not left to the minute tick.
 _SOON_SECONDS = 60
@@ -29,3 +29,10 @@ def webhooks_tick() -> None:
     """Every minute, a job for each endpoint with a message due (retries, lost jobs)."""
     for endpoint_id in endpoints_due(timezone.now()):
         endpoint_send_job(endpoint_id)
+
+
+@db_periodic_task(crontab(minute="41", hour="3"))
+@lock_task("webhooks-prune")
+def webhooks_prune() -> None:
+    """Daily: the delivery log keeps WEBHOOKS_LOG_DAYS days."""
+    messages_prune(timezone.now())

@@ -79,7 +79,7 @@ def endpoint_send(endpoint_id: int) -> SendReport:
     finally:
         WebhookEndpoint.objects.filter(pk=endpoint_id).update(lease_until=None)
     report.next_due = (
-        endpoint.messages.filter(status=MessageStatus.PENDING)
+        WebhookMessage.objects.filter(endpoint_id=endpoint_id, status=MessageStatus.PENDING)
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)
         .first()
@@ -173,6 +173,14 @@ def _health(endpoint: WebhookEndpoint, *, ok: bool, gave_up: bool, now: dt.datet
     if outcome.disable_reason:
         subscriptions_forget(endpoint.workspace_id)
         endpoint_disabled_notify(endpoint)
+
+
+def messages_prune(now: dt.datetime) -> int:
+    """Forget messages (and their attempts) older than WEBHOOKS_LOG_DAYS that are done."""
+    old = WebhookMessage.objects.filter(
+        created_at__lt=now - dt.timedelta(days=settings.WEBHOOKS_LOG_DAYS)
+    ).exclude(status=MessageStatus.PENDING)
+    return old.delete()[0]
 
 
 def endpoints_due(now: dt.datetime) -> list[int]:

@@ -93,3 +93,23 @@ def test_an_unreachable_receiver_is_an_error_not_an_answer(owner, endpoint_for, 
 
     attempt = WebhookAttempt.objects.get()
     assert attempt.status_code is None and "ConnectError" in attempt.error
+
+
+def test_the_log_forgets_finished_messages_after_thirty_days(owner, receiver, endpoint_for):
+    from postroom.webhooks.tasks import webhooks_prune
+
+    endpoint = endpoint_for(owner, receiver.url)
+    with time_machine.travel(timezone.now() - dt.timedelta(days=31)):
+        endpoint_test(actor=owner, endpoint=endpoint)
+        endpoint_send(endpoint.pk)
+        waiting = endpoint_test(actor=owner, endpoint=endpoint)  # still to be sent: kept
+    WebhookMessage.objects.filter(pk=waiting.pk).update(
+        next_attempt_at=timezone.now() + dt.timedelta(days=1)
+    )
+    recent = endpoint_test(actor=owner, endpoint=endpoint)
+    endpoint_send(endpoint.pk)
+
+    webhooks_prune.call_local()
+
+    assert set(WebhookMessage.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
+    assert WebhookAttempt.objects.count() == 1  # the pruned one's attempt went with it
