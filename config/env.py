@@ -116,6 +116,13 @@ DELIVERY_RETRY_HOURS: int = env.int("DELIVERY_RETRY_HOURS", default=48)
 # Let workspaces point relays at private, loopback or link-local addresses (their
 # answers are shown to the workspace): on for single-tenant installations only.
 RELAY_ALLOW_PRIVATE: bool = env.bool("RELAY_ALLOW_PRIVATE", default=False)
+# Event webhooks (postroom/webhooks): let endpoints be at private, loopback or
+# link-local addresses (single-team installations only), the seconds a receiver
+# has to answer, and when a failing endpoint is disabled.
+WEBHOOKS_ALLOW_PRIVATE: bool = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+WEBHOOKS_TIMEOUT: float = env.float("WEBHOOKS_TIMEOUT", default=5.0)
+WEBHOOKS_DISABLE_AFTER_MESSAGES: int = env.int("WEBHOOKS_DISABLE_AFTER_MESSAGES", default=5)
+WEBHOOKS_DISABLE_AFTER_DAYS: float = env.float("WEBHOOKS_DISABLE_AFTER_DAYS", default=5.0)
 
 
 def _cost(name: str, text: str) -> Decimal | None:

@@ -308,6 +308,16 @@ DELIVERY_DEFAULT_RELAY_CONNECTIONS = 2
 # Its cost per 1,000 messages (None: nothing), for the CRM's spend (postroom/crm/services/relay_spend.py).
 DELIVERY_DEFAULT_RELAY_COST_PER_1000 = E.DELIVERY_DEFAULT_RELAY_COST_PER_1000
 
+# --- Event webhooks (see postroom/webhooks and the README's "Event webhooks") ------
+WEBHOOKS_ALLOW_PRIVATE = E.WEBHOOKS_ALLOW_PRIVATE
+WEBHOOKS_TIMEOUT = E.WEBHOOKS_TIMEOUT
+WEBHOOKS_DISABLE_AFTER_MESSAGES = E.WEBHOOKS_DISABLE_AFTER_MESSAGES
+WEBHOOKS_DISABLE_AFTER_DAYS = E.WEBHOOKS_DISABLE_AFTER_DAYS
+# Messages one job sends to one endpoint before it hands over to the next job.
+WEBHOOKS_BATCH = 100
+# Days the delivery log keeps messages that are done (sent, failed): a daily job forgets older ones.
+WEBHOOKS_LOG_DAYS = 30
+
 # --- Tracking (see postroom/tracking and the README's "Tracking and reports") -----
 # Hits are buffered in Redis when REDIS_URL is set, else in each web process, and
 # written in batches: after this many hits or this many seconds, whichever first.

@@ -21,5 +21,6 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         "can_manage_members": bool(membership and membership.has(Perm.MEMBERS_MANAGE)),
         "can_change_workspace": bool(membership and membership.has(Perm.WORKSPACE_CHANGE)),
         "can_manage_relays": bool(membership and membership.has(Perm.RELAY_MANAGE)),
+        "can_manage_webhooks": bool(membership and membership.has(Perm.WEBHOOK_MANAGE)),
         "can_view_audience": bool(membership and membership.has(Perm.AUDIENCE_VIEW)),
     }

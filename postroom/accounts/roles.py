@@ -31,6 +31,7 @@ class Perm(models.TextChoices):
     CAMPAIGN_APPROVE = "campaign.approve", _("Approve or reject campaigns")
     CAMPAIGN_SEND = "campaign.send", _("Send, pause and cancel campaigns")
     RELAY_MANAGE = "relay.manage", _("Configure sending relays")
+    WEBHOOK_MANAGE = "webhook.manage", _("Configure event webhooks and see their secrets")
     REPORTS_VIEW = "reports.view", _("See reports")
     CRM_VIEW = "crm.view", _("See the CRM: services, advertising campaigns, leads, customers, ROI")
     CRM_MARKETING = "crm.marketing", _("Manage services and advertising campaigns with their spend")

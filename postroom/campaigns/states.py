@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus, RunStatus
+from postroom.campaigns.signals import CampaignStatusChanged, campaign_status_changed
 
 C = CampaignStatus
 R = RunStatus
@@ -92,7 +93,25 @@ def campaign_move(campaign: Campaign, action: str, target: CampaignStatus) -> No
         raise TransitionRefused(
             _("Not possible while the campaign is %(s)s.") % {"s": campaign.get_status_display()}
         )
+    previous = campaign.status
     campaign.status = target
+    if previous != target and campaign.pk is not None:  # an unsaved one has no news
+        _announce(
+            CampaignStatusChanged(
+                campaign_id=campaign.pk,
+                status=target,
+                previous=previous,
+                action=action,
+                at=timezone.now(),
+                workspace_id=campaign.workspace_id,
+                name=campaign.name,
+                reason=campaign.paused_reason or "",
+            )
+        )
+
+
+def _announce(change: CampaignStatusChanged) -> None:
+    campaign_status_changed.send(sender=Campaign, change=change)
 
 
 def campaigns_move_where(
@@ -104,9 +123,22 @@ def campaigns_move_where(
     names are the model's, checked by Django.
     """
     sources = [s for s, targets in CAMPAIGN_MOVES[action].items() if target in targets]
-    moved = Campaign.objects.filter(pk=campaign_id, status__in=sources).update(
-        status=target, updated_at=timezone.now(), **fields
+    now = timezone.now()
+    # Moves that change the status first, so that a change can be announced;
+    # staying in `target` (a running campaign dispatched again) is no news.
+    changing = [s for s in sources if s != target]
+    moved = Campaign.objects.filter(pk=campaign_id, status__in=changing).update(
+        status=target, updated_at=now, **fields
     )
+    if moved:
+        previous = changing[0] if len(changing) == 1 else None
+        reason = str(fields.get("paused_reason", ""))
+        _announce(CampaignStatusChanged(campaign_id, target, previous, action, now, reason=reason))
+        return True
+    if target in sources:
+        moved = Campaign.objects.filter(pk=campaign_id, status=target).update(
+            updated_at=now, **fields
+        )
     return bool(moved)
 
 

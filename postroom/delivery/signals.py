@@ -5,10 +5,15 @@ receiver's writes commit or roll back with it.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.dispatch import Signal
+
+if TYPE_CHECKING:
+    from postroom.delivery.sending.policy import Transition
 
 # A new BounceEvent was stored (never for a replay): sender=BounceEvent, event=<the row>.
 # A replayed intake, which stores nothing, sends nothing.
@@ -31,6 +36,10 @@ class DeliveriesRecorded:
     relay: str = ""
     # The relay's cost per 1,000 messages (None: no cost, and always for the sandbox).
     cost_per_1000: Decimal | None = None
+    # The engine's writes only: the workspace, and each recipient's decided new state
+    # (the engine's own list, not a copy, so that nobody pays for what nobody reads).
+    workspace_id: int | None = None
+    transitions: "Sequence[Transition]" = ()
 
 
 # Results of a run were written (or failed ones queued again): sender=Delivery, record=<DeliveriesRecorded>.

@@ -33,7 +33,7 @@ from postroom.tracking.engagement import (
     human_link_clicks,
 )
 from postroom.tracking.models import Engagement, Event, EventKind, Link, LinkClick
-from postroom.tracking.signals import events_counted
+from postroom.tracking.signals import RecordedEvent, events_counted, events_recorded
 
 _LOCK_ID = 0x70726F6F6D  # any constant shared by all ingesting processes
 
@@ -195,6 +195,30 @@ def _record(
     report.recorded = len(events)
     report.machine = sum(e.machine for e in events)
     _aggregate(events, targets, report)
+    if events and events_recorded.has_listeners(Event):
+        events_recorded.send(sender=Event, events=_recorded(events, targets))
+
+
+def _recorded(events: list[_EventRow], targets: dict[int, _Target]) -> tuple[RecordedEvent, ...]:
+    return tuple(
+        RecordedEvent(
+            uid=e.uid,
+            kind=e.kind,
+            at=e.at,
+            workspace_id=e.workspace_id,
+            campaign_id=e.campaign_id,
+            run_id=e.run_id,
+            delivery_id=e.delivery_id,
+            subscriber_id=e.subscriber_id,
+            email=targets[e.delivery_id].email,
+            link_id=e.link_id,
+            machine=e.machine,
+            goal=e.goal,
+            revenue=e.revenue,
+            url=e.url,
+        )
+        for e in events
+    )
 
 
 def _recent_clicks(events: list[_EventRow]) -> list[tuple[int, int, dt.datetime]]:

@@ -49,6 +49,31 @@ events_counted = Signal()
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """One stored event as the apps above see it: who, which message, what (event webhooks)."""
+
+    uid: str
+    kind: str  # an EventKind value
+    at: dt.datetime
+    workspace_id: int
+    campaign_id: int
+    run_id: int
+    delivery_id: int
+    subscriber_id: int | None
+    email: str
+    link_id: int | None
+    machine: bool
+    goal: str
+    revenue: Decimal | None
+    url: str
+
+
+# The rows of a batch of new events were stored: sender=Event, events=<tuple[RecordedEvent, ...]>.
+# Sent in the ingest's transaction, after `events_counted`; built only when someone listens.
+events_recorded = Signal()
+
+
+@dataclass(frozen=True, slots=True)
 class ReportedLead:
     """Contact details a visitor left on the customer's site, reported by the snippet.
 

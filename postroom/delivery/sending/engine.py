@@ -361,4 +361,6 @@ def _tally(job: _Job, transitions: list[Transition], now: dt.datetime) -> Delive
         failed_emails=failed,
         relay=job.relay.name,
         cost_per_1000=job.relay.cost_per_1000,
+        workspace_id=job.run.campaign.workspace_id,
+        transitions=transitions,
     )
