@@ -14,6 +14,7 @@ import os
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import django
@@ -81,26 +82,24 @@ def allocation(rows: int, repeats: int = 3) -> dict[str, float]:
 
         _experiment(campaign, mode=Mode.AB, test_percent=20, holdout_percent=10)
         run = _fresh_run(campaign)
-        figures["ab"].append(_timed(lambda: run_launch(run.pk))[0])
+        figures["ab"].append(_timed(partial(run_launch, run.pk))[0])
         rest = Release("winner", BUCKETS * 3 // 10, BUCKETS, {2: 1.0})
-        figures["winner"].append(
-            _timed(lambda: OutboxWaves().release(run=run, release=rest, now=timezone.now()))[0]
-        )
+        release = partial(OutboxWaves().release, run=run, release=rest, now=timezone.now())
+        figures["winner"].append(_timed(release)[0])
 
         Experiment.objects.filter(campaign=campaign).delete()
         _experiment(campaign, mode=Mode.BANDIT, wave_percent=5)
         run = _fresh_run(campaign)
-        figures["bandit"].append(_timed(lambda: run_launch(run.pk))[0])
+        figures["bandit"].append(_timed(partial(run_launch, run.pk))[0])
         wave = Release("bandit", BUCKETS // 20, BUCKETS // 10, {1: 0.2, 2: 0.3, 3: 0.5})
-        figures["wave"].append(
-            _timed(lambda: OutboxWaves().release(run=run, release=wave, now=timezone.now()))[0]
-        )
+        release = partial(OutboxWaves().release, run=run, release=wave, now=timezone.now())
+        figures["wave"].append(_timed(release)[0])
     medians = {name: statistics.median(values) for name, values in figures.items()}
     plain = medians["plain"]
     print(f"  launch without an experiment (baseline): {plain:.2f} s")
     print(
         f"  launch with an A/B test (draw of every recipient inside the INSERT): "
-        f"{medians['ab']:.2f} s = {medians['ab'] / plain:.2f}× the baseline; "
+        f"{medians['ab']:.2f} s = {medians['ab'] / plain:.2f} x the baseline; "
         f"the draw itself {max(0.0, medians['ab'] - plain):.2f} s"
     )
     print(f"  the winner to the remaining 70 % (one UPDATE): {medians['winner']:.2f} s")

