@@ -67,7 +67,9 @@ _SUBSCRIBER_FILTERS = [
     OpenApiParameter("list", int, description="on this list (any subscription status)"),
     OpenApiParameter("status", str, description="active or blocklisted"),
     OpenApiParameter("segment", int, description="matching this segment"),
-    OpenApiParameter("search", str, description="part of the email or name"),
+    OpenApiParameter("search", str, description="part of the email, name or external id"),
+    OpenApiParameter("email", str, description="exactly this address"),
+    OpenApiParameter("external_id", str, description="exactly this external id"),
 ]
 
 
@@ -90,6 +92,8 @@ class SubscriberApi(_AudienceModelViewSet):
             status=params.get("status", ""),
             list_id=int(list_id) if list_id and list_id.isdigit() else None,
             segment=segment,
+            email=params.get("email"),
+            external_id=params.get("external_id"),
         ).prefetch_related("subscriptions")
 
     def perform_create(self, serializer: Any) -> None:

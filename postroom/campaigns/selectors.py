@@ -42,7 +42,7 @@ def campaign_audience_q(campaign: Campaign) -> Q:
             segment_q(campaign.exclude_segment.definition, workspace_id=campaign.workspace_id)
         )
         include &= Q(~Exists(in_segment))
-    return include & Q(status=SubscriberStatus.ACTIVE) & unsuppressed_q()
+    return include & Q(status=SubscriberStatus.ACTIVE) & Q(email__isnull=False) & unsuppressed_q()
 
 
 def campaign_audience(campaign: Campaign) -> QuerySet[Subscriber]:
