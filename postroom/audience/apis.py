@@ -115,6 +115,36 @@ class SubscriberApi(_AudienceModelViewSet):
         subscriber_services.subscriber_delete(subscriber=instance)
 
     @extend_schema(
+        request=SubscriberSerializer,
+        responses={200: SubscriberSerializer, 201: SubscriberSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def upsert(self, request: Request) -> Response:
+        """Change the subscriber with this external id (else this email), or create one.
+
+        200 with the subscriber changed, 201 with one created. Fields left out
+        keep their value; `lists` are added where the subscriber is not on
+        them yet (an unsubscribed person stays unsubscribed).
+        """
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        lists = [get_scoped_or_404(MailingList, self.workspace, pk=i) for i in data.pop("lists")]
+        data.pop("source", None)
+        subscriber, created = subscriber_services.subscriber_upsert(
+            workspace=self.workspace, lists=lists, source="api", **data
+        )
+        subscriber = (
+            scoped(Subscriber, self.workspace)
+            .prefetch_related("subscriptions")
+            .get(pk=subscriber.pk)
+        )
+        return Response(
+            self.get_serializer(subscriber).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
         parameters=[
             *_SUBSCRIBER_FILTERS,
             OpenApiParameter("columns", str, description="comma-separated; attr:<name> for fields"),

@@ -168,6 +168,91 @@ def subscriber_update(
     return subscriber
 
 
+def subscriber_find(
+    *, workspace: Workspace, email: str | None, external_id: str | None
+) -> Subscriber | None:
+    """The workspace's subscriber with this external id, else with this email (both normalized)."""
+    workspace_subscribers = Subscriber.objects.filter(workspace=workspace)
+    if external_id is not None:
+        found = workspace_subscribers.filter(external_id=external_id).first()
+        if found is not None:
+            return found
+    if email is not None:
+        return workspace_subscribers.filter(email=email).first()
+    return None
+
+
+@transaction.atomic
+def subscriber_upsert(
+    *,
+    workspace: Workspace,
+    email: str | None = None,
+    external_id: str | None = None,
+    attributes: dict[str, Any] | None = None,
+    lists: Iterable[MailingList] = (),
+    source: str = SubscriptionSource.API,
+    full_name: str | Unset = UNSET,
+    comment: str | Unset = UNSET,
+    time_zone: str | Unset = UNSET,
+    language: str | Unset = UNSET,
+    status: str | Unset = UNSET,
+) -> tuple[Subscriber, bool]:
+    """Change the subscriber found by external id (else by email), or create one; `(it, created)`.
+
+    A found subscriber gets the fields given, the identifier they lack, and the
+    `lists` they are not on yet (an unsubscribed person stays unsubscribed);
+    an identifier they hold is never replaced: a different one is a
+    ValidationError on that field.
+    """
+    normalized, cleaned_id = _email(email), external_id_clean(external_id)
+    _identified(normalized, cleaned_id)
+    found = subscriber_find(workspace=workspace, email=normalized, external_id=cleaned_id)
+    if found is None:
+        subscriber = subscriber_create(
+            workspace=workspace,
+            email=normalized,
+            external_id=cleaned_id,
+            attributes=attributes,
+            lists=lists,
+            source=source,
+            full_name=full_name,
+            comment=comment,
+            time_zone=time_zone,
+            language=language,
+            status=status,
+        )
+        return subscriber, True
+    for field, given, held in (
+        ("email", normalized, found.email),
+        ("external_id", cleaned_id, found.external_id),
+    ):
+        if given is not None and held is not None and given != held:
+            raise ValidationError(
+                {field: _("The subscriber found has another value; change it with PATCH.")}
+            )
+    subscriber_update(
+        subscriber=found,
+        email=normalized or found.email,
+        external_id=cleaned_id or found.external_id,
+        attributes=attributes if attributes else UNSET,
+        full_name=full_name,
+        comment=comment,
+        time_zone=time_zone,
+        language=language,
+        status=status,
+    )
+    on_lists = set(found.subscriptions.values_list("mailing_list_id", flat=True))
+    for mailing_list in lists:
+        if mailing_list.pk not in on_lists:
+            subscription_set(
+                subscriber=found,
+                mailing_list=mailing_list,
+                status=SubscriptionStatus.SUBSCRIBED,
+                source=source,
+            )
+    return found, False
+
+
 def subscriber_delete(*, subscriber: Subscriber) -> None:
     subscriber.delete()
 
