@@ -92,28 +92,17 @@ class OrmLoader:
                     old.updated_at = now
                     changed.append(old)
                     changed_ids.add(old.pk)
-            Subscriber.objects.bulk_update(
-                changed,
-                [
-                    "email",
-                    "external_id",
-                    "full_name",
-                    "comment",
-                    "time_zone",
-                    "language",
-                    "attributes",
-                    "updated_at",
-                ],
-            )
-        touched = self._subscribe(found.ids_of(records), now)
+            _update(changed, now)
+        touched = self._subscribe(found, records, now)
         result.updated = len(changed_ids | (touched & set(existing)))
         result.unchanged = len(existing) - result.updated
         return result
 
-    def _subscribe(self, ids: list[int], now: datetime) -> set[int]:
+    def _subscribe(self, found: "_Existing", records: Sequence[Record], now: datetime) -> set[int]:
         t = self.target
         if not t.list_ids:
             return set()
+        ids = found.ids_of(records)
         have = set(
             Subscription.objects.filter(
                 subscriber_id__in=ids, mailing_list_id__in=t.list_ids
@@ -141,6 +130,62 @@ class OrmLoader:
             for s in created
         )
         return {s.subscriber_id for s in new}
+
+
+# Every merged subscriber of a batch in one statement, the values as arrays.
+_UPDATE_MERGED = """
+UPDATE audience_subscriber AS s SET
+    email = v.email, external_id = v.external_id, full_name = v.full_name,
+    comment = v.comment, time_zone = v.time_zone, language = v.language,
+    attributes = v.attributes::jsonb, updated_at = %s
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
+            %s::text[], %s::text[])
+    AS v(id, email, external_id, full_name, comment, time_zone, language, attributes)
+WHERE s.id = v.id
+"""
+
+
+def _update(changed: list[Subscriber], now: datetime) -> None:
+    """Write the merged subscribers: one statement on PostgreSQL, one UPDATE each elsewhere.
+
+    Not `bulk_update`: its CASE with a branch per row and field took Django
+    about a millisecond a row to build, minutes for a file of 50,000 changes.
+    """
+    if not changed:
+        return
+    if connection.vendor == "postgresql":
+        columns = list(
+            zip(
+                *(
+                    (
+                        s.pk,
+                        s.email,
+                        s.external_id,
+                        s.full_name,
+                        s.comment,
+                        s.time_zone,
+                        s.language,
+                        orjson.dumps(s.attributes).decode(),
+                    )
+                    for s in changed
+                ),
+                strict=True,
+            )
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(_UPDATE_MERGED, [now, *map(list, columns)])
+        return
+    for s in changed:
+        Subscriber.objects.filter(pk=s.pk).update(
+            email=s.email,
+            external_id=s.external_id,
+            full_name=s.full_name,
+            comment=s.comment,
+            time_zone=s.time_zone,
+            language=s.language,
+            attributes=s.attributes,
+            updated_at=now,
+        )
 
 
 class _Existing:

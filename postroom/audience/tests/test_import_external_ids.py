@@ -120,3 +120,39 @@ def test_importing_the_same_file_twice_changes_nothing(owner):
 
     assert (second.created, second.updated, second.unchanged) == (0, 0, 2)
     assert Subscriber.objects.filter(workspace=owner.workspace).count() == 2
+
+
+def test_the_import_pages_map_an_external_id_column_and_import_it(
+    login, owner, django_capture_on_commit_callbacks
+):
+    # given an upload through the page
+    from django.urls import reverse
+
+    from postroom.audience.models import Import
+
+    client = login(owner.user)
+    client.post(
+        reverse("import_upload"),
+        {"file": SimpleUploadedFile("p.csv", b"User ID,Name\nu1,Ann\nu2,Bob\n")},
+    )
+    job = Import.objects.get(workspace=owner.workspace)
+    with translation.override("en"):
+        page = client.get(reverse("import_detail", args=[job.pk])).content.decode()
+    assert 'value="external_id"' in page and "External id" in page
+
+    # when the user maps the column and starts
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("import_detail", args=[job.pk]),
+            {
+                "map_0": "external_id",
+                "map_1": "full_name",
+                "mode": "add",
+                "subscription_status": "subscribed",
+            },
+        )
+    import_run(import_id=job.pk)
+
+    # then
+    assert response.status_code == 302
+    assert people(owner.workspace) == [(None, "u1", "Ann"), (None, "u2", "Bob")]
