@@ -67,7 +67,9 @@ _SUBSCRIBER_FILTERS = [
     OpenApiParameter("list", int, description="on this list (any subscription status)"),
     OpenApiParameter("status", str, description="active or blocklisted"),
     OpenApiParameter("segment", int, description="matching this segment"),
-    OpenApiParameter("search", str, description="part of the email or name"),
+    OpenApiParameter("search", str, description="part of the email, name or external id"),
+    OpenApiParameter("email", str, description="exactly this address"),
+    OpenApiParameter("external_id", str, description="exactly this external id"),
 ]
 
 
@@ -90,6 +92,8 @@ class SubscriberApi(_AudienceModelViewSet):
             status=params.get("status", ""),
             list_id=int(list_id) if list_id and list_id.isdigit() else None,
             segment=segment,
+            email=params.get("email"),
+            external_id=params.get("external_id"),
         ).prefetch_related("subscriptions")
 
     def perform_create(self, serializer: Any) -> None:
@@ -109,6 +113,36 @@ class SubscriberApi(_AudienceModelViewSet):
 
     def perform_destroy(self, instance: Subscriber) -> None:
         subscriber_services.subscriber_delete(subscriber=instance)
+
+    @extend_schema(
+        request=SubscriberSerializer,
+        responses={200: SubscriberSerializer, 201: SubscriberSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def upsert(self, request: Request) -> Response:
+        """Change the subscriber with this external id (else this email), or create one.
+
+        200 with the subscriber changed, 201 with one created. Fields left out
+        keep their value; `lists` are added where the subscriber is not on
+        them yet (an unsubscribed person stays unsubscribed).
+        """
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        lists = [get_scoped_or_404(MailingList, self.workspace, pk=i) for i in data.pop("lists")]
+        data.pop("source", None)
+        subscriber, created = subscriber_services.subscriber_upsert(
+            workspace=self.workspace, lists=lists, source="api", **data
+        )
+        subscriber = (
+            scoped(Subscriber, self.workspace)
+            .prefetch_related("subscriptions")
+            .get(pk=subscriber.pk)
+        )
+        return Response(
+            self.get_serializer(subscriber).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     @extend_schema(
         parameters=[

@@ -10,6 +10,7 @@ from postroom.audience.models import Subscriber
 
 PLAIN_COLUMNS = (
     "email",
+    "external_id",
     "full_name",
     "comment",
     "status",
@@ -38,7 +39,7 @@ class EchoBuffer:
 def export_columns_clean(columns: Iterable[str], attribute_names: Iterable[str]) -> list[str]:
     allowed = set(PLAIN_COLUMNS) | {ATTRIBUTE_PREFIX + n for n in attribute_names}
     chosen = [c for c in columns if c in allowed]
-    return chosen or ["email", "full_name"]
+    return chosen or ["email", "external_id", "full_name"]
 
 
 def subscribers_csv(queryset: QuerySet[Subscriber], columns: list[str]) -> Iterator[str]:

@@ -15,7 +15,18 @@ from postroom.audience.models import (
 
 
 class SubscriberForm(forms.Form):
-    email = forms.CharField(label=_("Email"), max_length=254)
+    email = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        help_text=_("Empty for a contact reached only by push: give an external id then."),
+    )
+    external_id = forms.CharField(
+        label=_("External id"),
+        max_length=255,
+        required=False,
+        help_text=_("Your app's id for this contact; unique in the workspace."),
+    )
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False

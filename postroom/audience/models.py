@@ -61,7 +61,20 @@ class Subscriber(TimeStampedModel):
     workspace = models.ForeignKey(
         "accounts.Workspace", on_delete=models.CASCADE, db_index=False, db_constraint=False
     )
-    email = models.EmailField(_("email"), max_length=254)
+    # NULL, not "", when there is none: the (workspace, email) unique constraint
+    # then holds among real addresses only (NULLs are distinct in both databases)
+    # and stays the one the import's ON CONFLICT (workspace_id, email) infers; and
+    # no comparison with a suppression entry (whose empty email means "a domain")
+    # can match a contact without an address.
+    email = models.EmailField(_("email"), max_length=254, null=True, blank=True)
+    # The customer's own id for a contact (push-only contacts have nothing else).
+    external_id = models.CharField(
+        _("external id"),
+        max_length=255,
+        null=True,
+        blank=True,
+        help_text=_("Your app's id for this contact; unique in the workspace"),
+    )
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
@@ -77,7 +90,17 @@ class Subscriber(TimeStampedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "email"], name="subscriber_unique_email")
+            models.UniqueConstraint(fields=["workspace", "email"], name="subscriber_unique_email"),
+            # Partial: most subscribers have no external id, and the index holds only those who do.
+            models.UniqueConstraint(
+                fields=["workspace", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="subscriber_unique_external_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(email__isnull=False) | Q(external_id__isnull=False),
+                name="subscriber_email_or_external_id",
+            ),
         ]
         indexes = [
             # Newest first is a backward scan. Ascending, new ids go to the
@@ -95,7 +118,7 @@ class Subscriber(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.email
+        return self.email or self.external_id or ""
 
 
 class OptIn(models.TextChoices):

@@ -5,6 +5,7 @@ A definition is a tree of groups and conditions:
     {"match": "all" | "any",
      "conditions": [
         {"type": "field", "field": "email", "op": "ends_with", "value": "@example.com"},
+        {"type": "field", "field": "external_id", "op": "is_not_empty"},
         {"type": "attribute", "name": "age", "op": "gte", "value": 30},
         {"type": "list", "list": 7, "op": "in", "status": "subscribed"},
         {"type": "created", "op": "in_last_days", "value": 30},
@@ -166,7 +167,21 @@ _ORDER_OPS: dict[str, type[Lookup]] = {
     "lt": LessThan,
     "lte": LessThanOrEqual,
 }
-SUBSCRIBER_FIELDS = ("email", "full_name", "comment", "language", "time_zone", "source", "status")
+SUBSCRIBER_FIELDS = (
+    "email",
+    "external_id",
+    "full_name",
+    "comment",
+    "language",
+    "time_zone",
+    "source",
+    "status",
+)
+# Compared exactly: an app's key, where "A1" and "a1" are two contacts.
+_EXACT_OPS: dict[str, Callable[[str, Any], Q]] = {
+    "eq": lambda f, v: Q(**{f: v}),
+    "neq": lambda f, v: ~Q(**{f: v}),
+}
 
 
 def _op(node: dict[str, Any], path: str, allowed: set[str]) -> str:
@@ -260,7 +275,11 @@ def _field_condition(node: dict[str, Any], context: Context, path: str) -> Q:
     if not isinstance(name, str) or name not in SUBSCRIBER_FIELDS:
         raise _fail(f"{path}.field", _("Unknown field “%(name)s”.") % {"name": name})
     op = _op(node, path, set(_TEXT_OPS))
-    return _TEXT_OPS[op](name, _text_value(node, path, op))
+    ops = _EXACT_OPS if name == "external_id" and op in _EXACT_OPS else _TEXT_OPS
+    # "Is empty" holds for a contact without email or external id (NULL), and a
+    # negation ("is not", "does not contain") holds for them too: Django's NOT
+    # over a nullable column keeps the NULL rows.
+    return ops[op](name, _text_value(node, path, op))
 
 
 @condition_type("attribute")

@@ -53,13 +53,24 @@ def subscriber_list(
     status: str = "",
     segment: Segment | None = None,
     subscription_status: str = "",
+    email: str | None = None,
+    external_id: str | None = None,
 ) -> QuerySet[Subscriber]:
-    """The workspace's subscribers matching the filters, newest first; one query."""
+    """The workspace's subscribers matching the filters, newest first; one query.
+
+    `email` and `external_id` are exact look-ups (each unique in the workspace).
+    """
     subscribers = scoped(Subscriber, workspace).order_by("-id")
     if search:
         subscribers = subscribers.filter(
-            Q(email__icontains=search.strip()) | Q(full_name__icontains=search.strip())
+            Q(email__icontains=search.strip())
+            | Q(full_name__icontains=search.strip())
+            | Q(external_id=search.strip())
         )
+    if email is not None:
+        subscribers = subscribers.filter(email=email.strip().lower())
+    if external_id is not None:
+        subscribers = subscribers.filter(external_id=external_id.strip())
     if status:
         subscribers = subscribers.filter(status=status)
     if list_id is not None:

@@ -41,6 +41,7 @@ class SubscriberSerializer(serializers.ModelSerializer):
         fields = (
             "id",
             "email",
+            "external_id",
             "full_name",
             "comment",
             "attributes",
@@ -54,7 +55,15 @@ class SubscriberSerializer(serializers.ModelSerializer):
             "updated_at",
         )
         read_only_fields = ("id", "created_at", "updated_at")
-        extra_kwargs: dict[str, dict[str, Any]] = {"email": {"validators": []}}
+        # The service checks both identifiers (format, one at least, unique in the workspace).
+        extra_kwargs: dict[str, dict[str, Any]] = {
+            "email": {"validators": [], "help_text": "null for a contact without email"},
+            "external_id": {
+                "validators": [],
+                "help_text": "your app's id for the contact, unique in the workspace;"
+                " a subscriber has an email, an external id or both",
+            },
+        }
 
 
 class MailingListSerializer(serializers.ModelSerializer):
@@ -83,13 +92,17 @@ class MailingListSerializer(serializers.ModelSerializer):
 
 class ListSubscriptionSerializer(serializers.ModelSerializer):
     subscriber = serializers.IntegerField(source="subscriber_id", read_only=True)
-    email = serializers.EmailField(source="subscriber.email", read_only=True)
+    email = serializers.EmailField(source="subscriber.email", read_only=True, allow_null=True)
+    external_id = serializers.CharField(
+        source="subscriber.external_id", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Subscription
         fields = (
             "subscriber",
             "email",
+            "external_id",
             "status",
             "source",
             "subscribed_at",

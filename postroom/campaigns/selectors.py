@@ -23,7 +23,8 @@ def campaign_audience_q(campaign: Campaign) -> Q:
 
     Subscribed to any of its lists (narrowed by its segment when it has both, or
     the segment alone), minus its exclusion lists and segment; never anyone
-    blocklisted or suppressed.
+    blocklisted or suppressed, nor a contact without an email address (every
+    campaign is an email campaign today; a push channel asks for devices instead).
     """
     list_ids = list(campaign.lists.values_list("id", flat=True))
     include = _on_lists(list_ids) if list_ids else Q()
@@ -42,7 +43,7 @@ def campaign_audience_q(campaign: Campaign) -> Q:
             segment_q(campaign.exclude_segment.definition, workspace_id=campaign.workspace_id)
         )
         include &= Q(~Exists(in_segment))
-    return include & Q(status=SubscriberStatus.ACTIVE) & unsuppressed_q()
+    return include & Q(status=SubscriberStatus.ACTIVE) & Q(email__isnull=False) & unsuppressed_q()
 
 
 def campaign_audience(campaign: Campaign) -> QuerySet[Subscriber]:

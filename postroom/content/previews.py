@@ -17,7 +17,7 @@ def preview_context(*, subscriber: Subscriber | None, base_url: str) -> dict[str
         "public_preferences", args=[preferences_token_make(subscriber_id=subscriber.pk)]
     )
     return recipient_context(
-        email=subscriber.email,
+        email=subscriber.email or "",
         full_name=subscriber.full_name,
         attributes=subscriber.attributes,
         language=subscriber.language,

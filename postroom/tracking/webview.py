@@ -35,7 +35,7 @@ def web_view_page(delivery_id: int) -> Page | None:
             delivery_id,
             RecipientData(
                 subscriber_id=subscriber.pk,
-                email=subscriber.email,
+                email=subscriber.email or "",
                 full_name=subscriber.full_name,
                 attributes=subscriber.attributes or {},
                 language=subscriber.language,

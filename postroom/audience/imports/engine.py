@@ -73,6 +73,7 @@ def _run(job: Import, on_progress: Progress | None) -> None:
         list_ids=tuple(job.lists.values_list("id", flat=True)),
         subscription_status=job.subscription_status,
         defaults=parser.defaults,
+        by_external_id="external_id" in job.mapping.values(),
     )
     loader = loader_for(target)
     seen: set[str] = set()
@@ -94,10 +95,12 @@ def _run(job: Import, on_progress: Progress | None) -> None:
                     )
                 )
                 continue
-            if record.email in seen:
+            # A row naming an address or an external id seen earlier is a duplicate.
+            keys = _keys(record)
+            if not seen.isdisjoint(keys):
                 job.duplicates += 1
                 continue
-            seen.add(record.email)
+            seen.update(keys)
             batch.append(record)
             if len(batch) >= loader.batch_size:
                 done = writer.submit(batch)
@@ -112,6 +115,14 @@ def _run(job: Import, on_progress: Progress | None) -> None:
             )
         done = writer.submit(batch) if batch else BatchResult()
         _flush(job, _merge(done, writer.drain()), issues, rows.position, on_progress)
+
+
+def _keys(record: Record) -> tuple[str, ...]:
+    if not record.external_id:
+        return (record.email,)
+    # No address holds a NUL, so the two kinds of key never meet.
+    external = "\x00" + record.external_id
+    return (record.email, external) if record.email else (external,)
 
 
 class _Writer:

@@ -6,6 +6,11 @@ Both loaders keep the same rules: "add" never touches an existing subscriber;
 "update" fills in non-empty values and merges attributes; existing
 subscriptions are never changed (an unsubscribed person stays unsubscribed),
 missing ones are created with the import's status and a history event.
+
+A file with an external id column goes through the ORM loader on either
+database: a row is matched by its external id first, then by its email, and
+"update" gives a matched subscriber the identifier they lack (never one another
+subscriber holds, never over one they have).
 """
 
 from collections.abc import Sequence
@@ -15,6 +20,7 @@ from typing import Any
 
 import orjson
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from postroom.audience.imports.rows import Record
@@ -43,6 +49,8 @@ class Target:
     subscription_status: str
     # Field defaults: for new subscribers only, never written over stored values.
     defaults: dict[str, Any] = field(default_factory=dict)
+    # Rows carry external ids (some may have no email): matched in the ORM loader.
+    by_external_id: bool = False
 
 
 class OrmLoader:
@@ -55,16 +63,15 @@ class OrmLoader:
     def load(self, records: Sequence[Record]) -> BatchResult:
         t = self.target
         now = timezone.now()
-        emails = [r.email for r in records]
-        existing = {
-            s.email: s
-            for s in Subscriber.objects.filter(workspace_id=t.workspace_id, email__in=emails)
-        }
+        found = _Existing(t.workspace_id, records)
+        matched = [(r, found.match(r)) for r in records]
+        existing = {s.pk: s for _r, s in matched if s is not None}
         result = BatchResult()
         new = [
             Subscriber(
                 workspace_id=t.workspace_id,
-                email=r.email,
+                email=r.email or None,
+                external_id=r.external_id or None,
                 full_name=r.full_name,
                 comment=r.comment,
                 time_zone=r.time_zone,
@@ -72,38 +79,30 @@ class OrmLoader:
                 attributes={**t.defaults, **r.attributes},
                 source=SubscriptionSource.IMPORT,
             )
-            for r in records
-            if r.email not in existing
+            for r, old in matched
+            if old is None
         ]
         Subscriber.objects.bulk_create(new)
         result.created = len(new)
         changed_ids: set[int] = set()
         if t.mode == ImportMode.UPDATE:
             changed = []
-            for r in records:
-                old = existing.get(r.email)
-                if old is not None and _merge(old, r):
+            for r, old in matched:
+                if old is not None and _merge(old, r, found):
                     old.updated_at = now
                     changed.append(old)
                     changed_ids.add(old.pk)
-            Subscriber.objects.bulk_update(
-                changed,
-                ["full_name", "comment", "time_zone", "language", "attributes", "updated_at"],
-            )
-        touched = self._subscribe(emails, now)
-        result.updated = len(changed_ids | (touched & {s.pk for s in existing.values()}))
+            _update(changed, now)
+        touched = self._subscribe(found, records, now)
+        result.updated = len(changed_ids | (touched & set(existing)))
         result.unchanged = len(existing) - result.updated
         return result
 
-    def _subscribe(self, emails: list[str], now: datetime) -> set[int]:
+    def _subscribe(self, found: "_Existing", records: Sequence[Record], now: datetime) -> set[int]:
         t = self.target
         if not t.list_ids:
             return set()
-        ids = list(
-            Subscriber.objects.filter(workspace_id=t.workspace_id, email__in=emails).values_list(
-                "id", flat=True
-            )
-        )
+        ids = found.ids_of(records)
         have = set(
             Subscription.objects.filter(
                 subscriber_id__in=ids, mailing_list_id__in=t.list_ids
@@ -133,15 +132,131 @@ class OrmLoader:
         return {s.subscriber_id for s in new}
 
 
-def _merge(old: Subscriber, r: Record) -> bool:
-    """Fill `old` from the record (non-empty values win, attributes merge); True if it changed."""
-    before = (old.full_name, old.comment, old.time_zone, old.language, old.attributes)
+# Every merged subscriber of a batch in one statement, the values as arrays.
+_UPDATE_MERGED = """
+UPDATE audience_subscriber AS s SET
+    email = v.email, external_id = v.external_id, full_name = v.full_name,
+    comment = v.comment, time_zone = v.time_zone, language = v.language,
+    attributes = v.attributes::jsonb, updated_at = %s
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
+            %s::text[], %s::text[])
+    AS v(id, email, external_id, full_name, comment, time_zone, language, attributes)
+WHERE s.id = v.id
+"""
+
+
+def _update(changed: list[Subscriber], now: datetime) -> None:
+    """Write the merged subscribers: one statement on PostgreSQL, one UPDATE each elsewhere.
+
+    Not `bulk_update`: its CASE with a branch per row and field took Django
+    about a millisecond a row to build, minutes for a file of 50,000 changes.
+    """
+    if not changed:
+        return
+    if connection.vendor == "postgresql":
+        columns = list(
+            zip(
+                *(
+                    (
+                        s.pk,
+                        s.email,
+                        s.external_id,
+                        s.full_name,
+                        s.comment,
+                        s.time_zone,
+                        s.language,
+                        orjson.dumps(s.attributes).decode(),
+                    )
+                    for s in changed
+                ),
+                strict=True,
+            )
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(_UPDATE_MERGED, [now, *map(list, columns)])
+        return
+    for s in changed:
+        Subscriber.objects.filter(pk=s.pk).update(
+            email=s.email,
+            external_id=s.external_id,
+            full_name=s.full_name,
+            comment=s.comment,
+            time_zone=s.time_zone,
+            language=s.language,
+            attributes=s.attributes,
+            updated_at=now,
+        )
+
+
+class _Existing:
+    """The workspace's subscribers a batch names, by email and by external id."""
+
+    def __init__(self, workspace_id: int, records: Sequence[Record]) -> None:
+        self.workspace_id = workspace_id
+        emails = [r.email for r in records if r.email]
+        externals = [r.external_id for r in records if r.external_id]
+        stored = Subscriber.objects.filter(workspace_id=workspace_id).filter(
+            Q(email__in=emails) | Q(external_id__in=externals)
+        )
+        self.by_email: dict[str, Subscriber] = {}
+        self.by_external: dict[str, Subscriber] = {}
+        for s in stored:
+            if s.email:
+                self.by_email[s.email] = s
+            if s.external_id:
+                self.by_external[s.external_id] = s
+
+    def match(self, r: Record) -> Subscriber | None:
+        """The stored subscriber a record names: by its external id, else by its email."""
+        return (r.external_id and self.by_external.get(r.external_id)) or (
+            (r.email and self.by_email.get(r.email)) or None
+        )
+
+    def ids_of(self, records: Sequence[Record]) -> list[int]:
+        """The ids of the records' subscribers, those just created included."""
+        emails = [r.email for r in records if r.email]
+        externals = [r.external_id for r in records if r.external_id]
+        return list(
+            Subscriber.objects.filter(workspace_id=self.workspace_id)
+            .filter(Q(email__in=emails) | Q(external_id__in=externals))
+            .values_list("id", flat=True)
+        )
+
+
+def _merge(old: Subscriber, r: Record, found: _Existing | None = None) -> bool:
+    """Fill `old` from the record (non-empty values win, attributes merge); True if it changed.
+
+    An identifier `old` lacks is taken from the record unless another stored
+    subscriber holds it; one `old` has is never replaced.
+    """
+    before = (
+        old.email,
+        old.external_id,
+        old.full_name,
+        old.comment,
+        old.time_zone,
+        old.language,
+        old.attributes,
+    )
+    if found is not None:
+        if old.email is None and r.email and r.email not in found.by_email:
+            old.email = r.email
+        if old.external_id is None and r.external_id and r.external_id not in found.by_external:
+            old.external_id = r.external_id
     old.full_name = r.full_name or old.full_name
     old.comment = r.comment or old.comment
     old.time_zone = r.time_zone or old.time_zone
     old.language = r.language or old.language
     old.attributes = {**old.attributes, **r.attributes}
-    return before != (old.full_name, old.comment, old.time_zone, old.language, old.attributes)
+    return before != (
+        old.email,
+        old.external_id,
+        old.full_name,
+        old.comment,
+        old.time_zone,
+        old.language,
+        old.attributes,
+    )
 
 
 _STAGE = """
@@ -355,4 +470,6 @@ class PostgresLoader:
 
 
 def loader_for(target: Target) -> OrmLoader | PostgresLoader:
-    return PostgresLoader(target) if connection.vendor == "postgresql" else OrmLoader(target)
+    if connection.vendor == "postgresql" and not target.by_external_id:
+        return PostgresLoader(target)
+    return OrmLoader(target)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 PLAIN_TARGETS = (
     "email",
+    "external_id",
     "full_name",
     "first_name",
     "last_name",
@@ -27,6 +28,14 @@ _GUESSES = {
         "эл. почта",
         "e-mail адрес",
         "емейл",
+    },
+    "external_id": {
+        "external_id",
+        "external id",
+        "externalid",
+        "external user id",
+        "внешний id",
+        "внешний идентификатор",
     },
     "full_name": {"name", "full name", "full_name", "fullname", "имя", "фио", "полное имя"},
     "first_name": {"first name", "firstname", "first_name", "given name", "forename"},
@@ -66,7 +75,8 @@ def mapping_guess(header: list[str], attribute_names: list[str]) -> dict[str, st
 def mapping_validate(
     mapping: dict[str, str], header: list[str], attribute_names: list[str]
 ) -> dict[str, str]:
-    """The mapping of real columns; ValidationError if email is unmapped or a target repeats."""
+    """The mapping of real columns; ValidationError if neither email nor external id is mapped,
+    or a target repeats."""
     allowed = set(PLAIN_TARGETS) | {ATTRIBUTE_PREFIX + n for n in attribute_names}
     columns = set(header)
     cleaned: dict[str, str] = {}
@@ -82,8 +92,10 @@ def mapping_validate(
             raise ValidationError({"mapping": _("Two columns fill “%(t)s”.") % {"t": target}})
         seen.add(target)
         cleaned[column] = target
-    if "email" not in seen:
-        raise ValidationError({"mapping": _("Choose the column that holds the email address.")})
+    if "email" not in seen and "external_id" not in seen:
+        raise ValidationError(
+            {"mapping": _("Choose the column that holds the email address (or the external id).")}
+        )
     if "full_name" in seen and seen.intersection(NAME_PARTS):
         raise ValidationError(
             {"mapping": _("Choose either a full name or first and last names, not both.")}

@@ -65,13 +65,17 @@ def public_subscribe(
 
 
 def optin_confirmation_mail(*, subscription_id: int, base_url: str) -> bool:
-    """Mail the confirmation link of a subscription still unconfirmed; False when there is none to send."""
+    """Mail the confirmation link of a subscription still unconfirmed; False when there is none to send.
+
+    None to send: confirmed or gone meanwhile, or its subscriber has no email address.
+    """
     subscription = (
         Subscription.objects.select_related("subscriber", "mailing_list")
         .filter(pk=subscription_id, status=SubscriptionStatus.UNCONFIRMED)
         .first()
     )
-    if subscription is None:
+    address = subscription.subscriber.email if subscription is not None else None
+    if subscription is None or not address:  # a contact without email gets no mail
         return False
     link = base_url + reverse(
         "public_confirm", args=[confirm_token_make(subscription_id=subscription.pk)]
@@ -85,7 +89,7 @@ def optin_confirmation_mail(*, subscription_id: int, base_url: str) -> bool:
         render_to_string("audience/email/confirm_subject.txt", context).strip(),
         render_to_string("audience/email/confirm_message.txt", context),
         None,
-        [subscription.subscriber.email],
+        [address],
     )
     return True
 

@@ -98,3 +98,25 @@ def test_a_foreign_segment_cannot_filter_my_subscribers(api, owner, theirs):
     response = api(owner.user).get(f"/api/v1/subscribers/?segment={theirs['segments'].pk}")
 
     assert response.status_code == 404
+
+
+def test_another_workspaces_external_id_is_not_found_nor_changed(api, owner, other_owner):
+    # given their push-only contact
+    theirs = SubscriberFactory(workspace=other_owner.workspace, email=None, external_id="u1")
+    client = api(owner.user)
+
+    # when we look it up, and create ours with the same id
+    found = client.get("/api/v1/subscribers/?external_id=u1").json()
+    ours = client.post("/api/v1/subscribers/", {"external_id": "u1"}, format="json")
+
+    # then theirs stays theirs and invisible; ours is a new contact
+    assert found["count"] == 0
+    assert ours.status_code == 201 and ours.json()["id"] != theirs.pk
+    assert (
+        client.patch(
+            f"/api/v1/subscribers/{theirs.pk}/", {"external_id": "u2"}, format="json"
+        ).status_code
+        == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.external_id == "u1"

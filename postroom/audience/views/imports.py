@@ -69,6 +69,7 @@ def import_upload(request: WorkspaceRequest) -> HttpResponse:
 def _targets(workspace: object) -> list[tuple[str, str]]:
     labels = {
         "email": _("Email"),
+        "external_id": _("External id"),
         "full_name": _("Full name"),
         "first_name": _("First name"),
         "last_name": _("Last name"),

@@ -76,6 +76,7 @@ DATE_OP_LABELS = {
 }
 FIELD_LABELS = {
     "email": gettext_lazy("Email"),
+    "external_id": gettext_lazy("External id"),
     "full_name": gettext_lazy("Full name"),
     "comment": gettext_lazy("Comment"),
     "language": gettext_lazy("Language"),

@@ -137,7 +137,8 @@ def subscriber_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     fields = list(scoped(CustomField, request.workspace))
     can_change = request.membership.has(Perm.AUDIENCE_CHANGE)
     initial = {
-        "email": subscriber.email,
+        "email": subscriber.email or "",
+        "external_id": subscriber.external_id or "",
         "full_name": subscriber.full_name,
         "comment": subscriber.comment,
         "time_zone": subscriber.time_zone,

@@ -80,7 +80,7 @@ def _target(report: BounceReport) -> _Target | None:
         )
         if subscriber is None:
             return None
-        return _Target(subscriber.workspace, subscriber.email, report.delivery_id, subscriber)
+        return _Target(subscriber.workspace, subscriber.email or "", report.delivery_id, subscriber)
     delivery = (
         Delivery.objects.select_related("run__campaign__workspace")
         .filter(pk=report.delivery_id)

@@ -218,7 +218,7 @@ def recipients_load(prepared: PreparedRun, subscriber_ids: list[int]) -> dict[in
         pk, email, full_name, attributes, language, time_zone = row
         result[pk] = RecipientData(
             subscriber_id=pk,
-            email=email,
+            email=email or "",  # campaign audiences hold only subscribers with an address
             full_name=full_name,
             attributes=attributes or {},
             language=language,
