@@ -98,7 +98,9 @@ class Arm:
         self.sent += count
         self.clicks += int(clicked.sum())
         arrived = at_hours + audience.delay_hours[start : start + count][clicked]
-        self.arrivals = arrived if self.arrivals is None else np.concatenate([self.arrivals, arrived])
+        self.arrivals = (
+            arrived if self.arrivals is None else np.concatenate([self.arrivals, arrived])
+        )
 
     def counts(self, at_hours: float | None) -> ArmCounts:
         """What the engine knows at `at_hours` (None: every click, immediate feedback)."""
@@ -190,7 +192,7 @@ def summary(name: str, outcomes: list[Outcome], seconds: float) -> str:
     notes: dict[str, int] = {}
     for o in outcomes:
         notes[o.note] = notes.get(o.note, 0) + 1
-    note = ", ".join(f"{k} ×{v}" for k, v in sorted(notes.items()))
+    note = ", ".join(f"{k} x{v}" for k, v in sorted(notes.items()))
     return (
         f"{name:<31} {best_share:>7.1%} {worst:>7.1%} {clicks:>9.1f} {oracle:>9.1f}"
         f" {clicks / oracle:>8.2%} {oracle - clicks:>8.1f} {seconds:>6.1f}s  {note}"

@@ -21,7 +21,7 @@ joint draws from the arms' posteriors; ties go to the lower index, so the
 probabilities always sum to 1):
 
 - rates: Beta(1 + s, 1 + n - s), the uniform prior updated by s successes in n trials;
-- revenue per recipient: conversion rate × mean order value, independent a posteriori.
+- revenue per recipient: conversion rate times mean order value, independent a posteriori.
   The conversion rate is Beta(1 + c, 1 + n - c). Order values are modelled as
   exponential (only the arm's total revenue is known, not each order), whose mean has
   the conjugate inverse-gamma posterior InvGamma(2 + c, m0 + R): a prior worth one
@@ -30,7 +30,7 @@ probabilities always sum to 1):
   the pooled prior and its revenue per recipient is driven by its small conversion
   rate, so an arm without sales is neither a sure loser nor a lucky winner. With no
   conversion anywhere m0 is 1: every arm's value is scaled alike, which leaves the
-  comparison unchanged. (This is the Beta × Gamma model A/B tools such as VWO use for
+  comparison unchanged. (This is the Beta-Gamma model A/B tools such as VWO use for
   revenue.)
 """
 
