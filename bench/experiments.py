@@ -32,11 +32,14 @@ at least 96 % of the oracle's clicks, averaged over the seeds.
 """
 
 import math
+import multiprocessing
 import os
 import random
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from postroom.experiments.allocation import (  # noqa: E402
     bandit_shares,
+    matured_recipients,
     wave_counts,
     winner_decide,
 )
@@ -70,6 +74,7 @@ class Config:
     test_percent: float = float(os.environ.get("BENCH_TEST_PERCENT", "20"))
     confidence: float = float(os.environ.get("BENCH_CONFIDENCE", "0.95"))
     wait_hours: float = float(os.environ.get("BENCH_WAIT_HOURS", "4"))
+    jobs: int = int(os.environ.get("BENCH_JOBS", "2"))
 
 
 @dataclass(frozen=True)
@@ -92,21 +97,33 @@ class Arm:
     sent: int = 0
     clicks: int = 0
     arrivals: np.ndarray | None = None  # hours at which each click arrives
+    waves: list[tuple[float, int]] = field(default_factory=list)  # (hour sent, recipients)
 
     def send(self, audience: Audience, start: int, count: int, at_hours: float) -> None:
         clicked = audience.u[start : start + count] < self.rate
         self.sent += count
+        self.waves.append((at_hours, count))
         self.clicks += int(clicked.sum())
         arrived = at_hours + audience.delay_hours[start : start + count][clicked]
         self.arrivals = (
             arrived if self.arrivals is None else np.concatenate([self.arrivals, arrived])
         )
 
-    def counts(self, at_hours: float | None) -> ArmCounts:
-        """What the engine knows at `at_hours` (None: every click, immediate feedback)."""
+    def counts(self, at_hours: float | None, *, matured: bool = False) -> ArmCounts:
+        """What the engine knows at `at_hours` (None: every click, immediate feedback).
+
+        `matured`: the recipients weighted by the share of their clicks due by then.
+        """
         if at_hours is None or self.arrivals is None:
             return ArmCounts(recipients=self.sent, clicks=self.clicks)
-        return ArmCounts(recipients=self.sent, clicks=int((self.arrivals <= at_hours).sum()))
+        clicks = int((self.arrivals <= at_hours).sum())
+        if not matured:
+            return ArmCounts(recipients=self.sent, clicks=clicks)
+        waves = [(at_hours - sent_at, count) for sent_at, count in self.waves]
+        recipients = matured_recipients(
+            waves, successes=clicks, median_hours=DELAY_MEDIAN_HOURS, sigma=DELAY_SIGMA
+        )
+        return ArmCounts(recipients=recipients, clicks=clicks)
 
 
 @dataclass(frozen=True)
@@ -115,6 +132,7 @@ class Outcome:
     clicks: int
     oracle: int
     note: str = ""
+    cpu_seconds: float = 0.0
 
 
 def send_all(arms: list[Arm], audience: Audience, counts: list[int], start: int, at: float) -> int:
@@ -124,14 +142,14 @@ def send_all(arms: list[Arm], audience: Audience, counts: list[int], start: int,
     return start
 
 
-def run_bandit(config: Config, seed: int, *, delayed: bool) -> Outcome:
+def run_bandit(config: Config, seed: int, *, delayed: bool, matured: bool = False) -> Outcome:
     audience = Audience.draw(seed, config.recipients)
     arms = [Arm(rate) for rate in config.rates]
     wave_size = max(1, round(config.recipients * config.wave_percent / 100))
     start, wave = 0, 0
     while start < config.recipients:
         at = wave * config.wave_minutes / 60
-        known = [arm.counts(at if delayed else None) for arm in arms]
+        known = [arm.counts(at if delayed else None, matured=matured) for arm in arms]
         shares = bandit_shares(
             known,
             METRIC,
@@ -176,12 +194,20 @@ def outcome(config: Config, audience: Audience, arms: list[Arm], *, note: str) -
     )
 
 
-MODES = {
-    "a. bandit, immediate feedback": lambda c, s: run_bandit(c, s, delayed=False),
-    "b. bandit, clicks over hours": lambda c, s: run_bandit(c, s, delayed=True),
-    "c. A/B 20 % then winner": lambda c, s: run_ab(c, s, delayed=False),
-    "d. A/B, clicks over hours": lambda c, s: run_ab(c, s, delayed=True),
+MODES: dict[str, tuple[Callable[..., Outcome], dict[str, bool]]] = {
+    "a. bandit, immediate feedback": (run_bandit, {"delayed": False}),
+    "b. bandit, clicks over hours": (run_bandit, {"delayed": True}),
+    "b2. the same, matured trials": (run_bandit, {"delayed": True, "matured": True}),
+    "c. A/B 20 % then winner": (run_ab, {"delayed": False}),
+    "d. A/B, clicks over hours": (run_ab, {"delayed": True}),
 }
+
+
+def run_seed(name: str, config: Config, seed: int) -> Outcome:
+    run, options = MODES[name]
+    started = time.process_time()
+    result = run(config, seed, **options)
+    return replace(result, cpu_seconds=time.process_time() - started)
 
 
 def summary(name: str, outcomes: list[Outcome], seconds: float) -> str:
@@ -189,13 +215,14 @@ def summary(name: str, outcomes: list[Outcome], seconds: float) -> str:
     clicks = sum(o.clicks for o in outcomes) / len(outcomes)
     oracle = sum(o.oracle for o in outcomes) / len(outcomes)
     worst = min(o.best_share for o in outcomes)
+    cpu = sum(o.cpu_seconds for o in outcomes)
     notes: dict[str, int] = {}
     for o in outcomes:
         notes[o.note] = notes.get(o.note, 0) + 1
     note = ", ".join(f"{k} x{v}" for k, v in sorted(notes.items()))
     return (
         f"{name:<31} {best_share:>7.1%} {worst:>7.1%} {clicks:>9.1f} {oracle:>9.1f}"
-        f" {clicks / oracle:>8.2%} {oracle - clicks:>8.1f} {seconds:>6.1f}s  {note}"
+        f" {clicks / oracle:>8.2%} {oracle - clicks:>8.1f} {seconds:>6.1f}s {cpu:>6.1f}s  {note}"
     )
 
 
@@ -220,21 +247,26 @@ def main() -> None:
     )
     print(
         f"{'mode':<31} {'to best':>7} {'worst':>7} {'clicks':>9} {'oracle':>9}"
-        f" {'% oracle':>8} {'regret':>8} {'time':>7}  notes"
+        f" {'% oracle':>8} {'regret':>8} {'time':>7} {'cpu':>7}  notes"
     )
     started = time.perf_counter()
-    for name, run in MODES.items():
-        t0 = time.perf_counter()
-        outcomes = [run(config, seed) for seed in range(config.seeds)]
-        print(summary(name, outcomes, time.perf_counter() - t0), flush=True)
+    with multiprocessing.get_context("fork").Pool(config.jobs) as pool:
+        for name in MODES:
+            t0 = time.perf_counter()
+            outcomes = pool.map(partial(run_seed, name, config), range(config.seeds))
+            print(summary(name, outcomes, time.perf_counter() - t0), flush=True)
     print(
         "(to best: mean share sent to the best variant, worst: its lowest seed; clicks and"
-        " oracle: means per campaign; regret = oracle - clicks)"
+        " oracle: means per campaign; regret = oracle - clicks; time: wall clock, cpu: the"
+        " seeds' CPU time)"
     )
     line = allocation_timing_postgres()
     if line:
         print(line)
-    print(f"total {time.perf_counter() - started:.1f}s")
+    print(
+        f"total {time.perf_counter() - started:.1f}s over {config.jobs} processes"
+        f" (BENCH_JOBS), {os.cpu_count()} CPUs"
+    )
 
 
 if __name__ == "__main__":

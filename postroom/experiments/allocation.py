@@ -15,6 +15,14 @@ default): from then on the probabilities alone decide, and the campaign stops pa
 exploring variants that are clearly worse. If later outcomes pull the leader back below
 `settle`, the floor applies again.
 
+Late clicks. Clicks (and opens) arrive hours after the send, so the latest wave's
+recipients have had little time to click: counted as trials in full they make the arm
+that got the most of them look worse, and the bandit hesitates to follow the leader.
+`matured_recipients` counts each wave's recipients in proportion to the share of their
+clicks expected by now, under an assumed lognormal delay (median 1 hour, sigma 1 by
+default); the engine may pass that as the arm's recipients for the allocation (never
+for the report).
+
 Winner (A/B then winner). After the wait, `winner_decide` names the variant most
 probably best and declares it the winner only when that probability is at least the
 experiment's confidence; otherwise the configured fallback applies: "first" sends the
@@ -28,6 +36,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 from postroom.experiments.stats import ArmCounts, probability_best, successes_trials
 
@@ -79,6 +88,31 @@ def bandit_shares(
     if probabilities and max(probabilities) < settle:
         return floor_shares(probabilities, min_share)
     return probabilities
+
+
+def delay_share(hours: float, *, median_hours: float = 1.0, sigma: float = 1.0) -> float:
+    """The share of clicks arrived `hours` after the send: the lognormal delay's CDF."""
+    if hours <= 0.0:
+        return 0.0
+    return NormalDist().cdf(math.log(hours / median_hours) / sigma)
+
+
+def matured_recipients(
+    waves: Sequence[tuple[float, int]],
+    *,
+    successes: int = 0,
+    median_hours: float = 1.0,
+    sigma: float = 1.0,
+) -> int:
+    """An arm's recipients weighted by how much of their clicks can have arrived.
+
+    `waves` holds, per wave the arm was sent in, (hours since that wave, recipients).
+    Never fewer than the `successes` already counted, so the rate stays a rate.
+    """
+    matured = sum(
+        sent * delay_share(age, median_hours=median_hours, sigma=sigma) for age, sent in waves
+    )
+    return max(successes, round(matured))
 
 
 def wave_counts(total: int, shares: Sequence[float]) -> list[int]:
