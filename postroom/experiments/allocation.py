@@ -23,6 +23,11 @@ clicks expected by now, under an assumed lognormal delay (median 1 hour, sigma 1
 default); the engine may pass that as the arm's recipients for the allocation (never
 for the report).
 
+Periodic campaigns. The bandit carries over from run to run: `counts_carried` adds the
+earlier runs' counts, at `weight` (0.5 by default), to this run's. Applied run after
+run, evidence fades geometrically, so a variant that stopped working is not followed
+for ever on the strength of old runs.
+
 Winner (A/B then winner). After the wait, `winner_decide` names the variant most
 probably best and declares it the winner only when that probability is at least the
 experiment's confidence; otherwise the configured fallback applies: "first" sends the
@@ -88,6 +93,23 @@ def bandit_shares(
     if probabilities and max(probabilities) < settle:
         return floor_shares(probabilities, min_share)
     return probabilities
+
+
+def counts_carried(previous: ArmCounts, current: ArmCounts, *, weight: float = 0.5) -> ArmCounts:
+    """An arm's counts for a periodic campaign's run: this run's plus the earlier ones at `weight`.
+
+    `previous` is what the last run carried (its own `counts_carried`); weight 1 pools
+    every run as one, 0 forgets them.
+    """
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError("weight must be between 0 and 1")
+    return ArmCounts(
+        recipients=current.recipients + round(previous.recipients * weight),
+        opens=current.opens + round(previous.opens * weight),
+        clicks=current.clicks + round(previous.clicks * weight),
+        conversions=current.conversions + round(previous.conversions * weight),
+        revenue=current.revenue + previous.revenue * weight,
+    )
 
 
 def delay_share(hours: float, *, median_hours: float = 1.0, sigma: float = 1.0) -> float:
