@@ -32,6 +32,9 @@ probabilities always sum to 1):
   conversion anywhere m0 is 1: every arm's value is scaled alike, which leaves the
   comparison unchanged. (This is the Beta-Gamma model A/B tools such as VWO use for
   revenue.)
+
+The lift of a variant over the holdout (`lift`) is drawn from the same posteriors: the
+relative lift's credible interval and the probability that the variant beats it.
 """
 
 import math
