@@ -177,16 +177,16 @@ def probability_best(
     """Each arm's posterior probability of having the highest `metric`; sums to 1.
 
     Monte Carlo: `draws` joint draws from the arms' posteriors (module docstring), each
-    won by the arm with the highest value (ties to the lower index). Reproducible given
-    the state of `rng`.
+    won by the arm with the highest value (ties to the lower index). Arms with identical
+    counts (a first wave) share exactly evenly. Reproducible given the state of `rng`.
     """
     _check_metric(metric)
     if not arms:
         return []
     if draws <= 0:
         raise ValueError("draws must be positive")
-    if len(arms) == 1:
-        return [1.0]
+    if all(arm == arms[0] for arm in arms):  # identical posteriors: exactly even, no draws
+        return [1.0 / len(arms)] * len(arms)
     prior = pooled_order_value(arms) if metric == REVENUE else 0.0
     samples = []
     for arm in arms:

@@ -31,12 +31,12 @@ def test_it_favours_the_clearly_better_arm():
     assert probabilities[1] > 0.999
 
 
-def test_equal_arms_are_about_equally_likely_best():
-    arms = [ArmCounts(1000, opens=200)] * 4
+def test_arms_with_the_same_rate_are_about_equally_likely_best():
+    arms = [ArmCounts(1000, opens=200), ArmCounts(2000, opens=400)]
 
     probabilities = probability_best(arms, "open_rate", rng=random.Random(4))
 
-    assert all(p == pytest.approx(0.25, abs=0.03) for p in probabilities)
+    assert all(p == pytest.approx(0.5, abs=0.03) for p in probabilities)
 
 
 def test_it_is_reproducible_given_the_seed():
@@ -97,3 +97,9 @@ def test_revenue_favours_the_arm_that_earns_more_per_recipient():
 def test_a_single_arm_is_surely_best_and_no_arm_gives_nothing():
     assert probability_best([ArmCounts(10)], "click_rate", rng=random.Random(0)) == [1.0]
     assert probability_best([], "click_rate", rng=random.Random(0)) == []
+
+
+def test_identical_arms_share_exactly_evenly():
+    arms = [ArmCounts(0)] * 3
+
+    assert probability_best(arms, "click_rate", rng=random.Random(10)) == [1 / 3] * 3
