@@ -6,7 +6,7 @@ export PORT
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy schema-check bench bench-import bench-send bench-reports bench-tracking bench-crm
+.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy schema-check bench bench-import bench-send bench-reports bench-tracking bench-crm bench-experiments
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -87,7 +87,7 @@ BENCH_REPORTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_
 BENCH_TRACKING_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_tracking
 BENCH_TRACKING_REDIS_URL ?= redis://127.0.0.1:6379/11
 BENCH_CRM_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_crm
-bench: bench-import bench-send bench-tracking bench-reports bench-crm
+bench: bench-import bench-send bench-tracking bench-reports bench-crm bench-experiments
 
 bench-import: install
 	@psql "$(BENCH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
@@ -113,6 +113,12 @@ bench-crm: install
 	@psql "$(BENCH_CRM_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_CRM_DATABASE_URL))
 	DEBUG=true DATABASE_URL=$(BENCH_CRM_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
 	DEBUG=true LOG_LEVEL=WARNING DATABASE_URL=$(BENCH_CRM_DATABASE_URL) $(RUN) python bench/crm_bench.py
+
+# Experiments: bandit and A/B modes replayed against known click rates, 50 seeds, against an oracle.
+# LEAD: the timing of allocating 1,000,000 recipients on PostgreSQL goes in
+# bench/experiments.py's allocation_timing_postgres (it needs a database URL here then).
+bench-experiments: install
+	$(RUN) python bench/experiments.py
 
 # Tracking: wrk against the open pixel, the click redirect and a bare Django view, on the Procfile's web server.
 bench-tracking: install

@@ -153,7 +153,7 @@ def round_step(
         extended=extended,
         rng=rng,
     )
-    if decision.reason == "extended":
+    if decision.winner is None:  # not clear yet, and the fallback is to wait once more
         later = now + dt.timedelta(hours=settings.wait_hours)
         return Step(None, "testing", later, decision, extended=True)
     index = decision.winner if decision.winner is not None else 0

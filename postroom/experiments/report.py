@@ -164,7 +164,16 @@ def decision_text(experiment: Experiment, round_: Round | None, variants: list[V
             "needed": experiment.confidence,
             "variant": winner,
         }
-    if round_.reason == "extended":
+    if round_.reason == "no_data" and round_.winner is not None:
+        return _(
+            "Nothing to compare after %(hours)s h (no %(metric)s yet): sent %(variant)s, "
+            "the configured fallback."
+        ) % {
+            "hours": experiment.wait_hours * (2 if round_.extended else 1),
+            "metric": metric,
+            "variant": winner,
+        }
+    if round_.reason in ("extended", "no_data"):
         return _("No clear winner after %(hours)s h: waiting %(hours)s h more.") % {
             "hours": experiment.wait_hours
         }

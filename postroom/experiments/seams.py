@@ -22,6 +22,12 @@ class Outcomes(Protocol):
         """Per variant number (and HOLDOUT for the control group): recipients and what they did."""
         ...
 
+    def sent_ages(
+        self, *, run_ids: Sequence[int], now: dt.datetime
+    ) -> dict[int, list[tuple[float, int]]]:
+        """Per variant number: (hours since sent, recipients) by the minute they were sent in."""
+        ...
+
     def assigned(self, *, run_ids: Sequence[int]) -> dict[int, int]:
         """Per variant number (and HOLDOUT): recipients drawn for it, sent or not yet."""
         ...

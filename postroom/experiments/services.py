@@ -20,6 +20,7 @@ from postroom.campaigns.services.approval import EDITABLE
 from postroom.content.models import Message
 from postroom.experiments import plans
 from postroom.experiments.draw import BUCKETS
+from postroom.experiments.evidence import bandit_arms, carried_prior
 from postroom.experiments.models import (
     MAX_VARIANTS,
     Experiment,
@@ -140,8 +141,9 @@ def round_open(
     settings = experiment_settings(experiment)
     prior = {}
     if settings.mode == "bandit":  # a periodic campaign's bandit goes on from its earlier runs
-        earlier = CampaignRun.objects.filter(campaign_id=run.campaign_id).exclude(pk=run.pk)
-        prior = outcomes().arms(run_ids=list(earlier.values_list("pk", flat=True)))
+        prior = carried_prior(
+            campaign_id=run.campaign_id, before_run=run.pk, variants=settings.variants
+        )
     rng = random.Random(f"{experiment.seed}:{run.pk}:0")
     releases = plans.launch_releases(settings, audience=audience, prior=prior, rng=rng)
     phase = {"bandit": Phase.WAVES, "manual": Phase.WAITING_PICK}.get(settings.mode, Phase.TESTING)
@@ -193,18 +195,17 @@ def round_step_apply(*, round_id: int, now: dt.datetime) -> int:
             return 0  # another worker took it
         experiment = round_.experiment
         settings = experiment_settings(experiment)
-        run_ids = [round_.run_id]
         if settings.mode == "bandit":
-            run_ids = list(
-                CampaignRun.objects.filter(campaign_id=round_.run.campaign_id).values_list(
-                    "pk", flat=True
-                )
+            arms = bandit_arms(
+                run=round_.run, variants=settings.variants, metric=settings.metric, now=now
             )
+        else:
+            arms = outcomes().arms(run_ids=[round_.run_id])
         step = plans.round_step(
             settings,
             released_to=round_.released_to,
             extended=round_.extended,
-            arms=outcomes().arms(run_ids=run_ids),
+            arms=arms,
             now=now,
             rng=random.Random(f"{experiment.seed}:{round_.run_id}:{round_.waves.count()}"),
         )

@@ -6,10 +6,12 @@ neither decides a winner. The holdout's recipients received nothing: they
 count as recipients and by their conversions only (the lift).
 """
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMinute
 
 from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.experiments.seams import HOLDOUT
@@ -60,6 +62,25 @@ class TrackedOutcomes:
                 revenue=float(revenue.get(variant) or 0),
             )
         return arms
+
+    def sent_ages(
+        self, *, run_ids: Sequence[int], now: dt.datetime
+    ) -> dict[int, list[tuple[float, int]]]:
+        rows = (
+            Delivery.objects.filter(
+                run_id__in=run_ids, status=DeliveryStatus.SENT, variant__isnull=False
+            )
+            .annotate(minute=TruncMinute("sent_at"))
+            .values("variant", "minute")
+            .annotate(n=Count("id"))
+            .values_list("variant", "minute", "n")
+        )
+        ages: dict[int, list[tuple[float, int]]] = {}
+        for variant, minute, n in rows:
+            # The middle of the minute: what a recipient sent in it has had, on average.
+            age = ((now - minute).total_seconds() - 30) / 3600
+            ages.setdefault(variant, []).append((max(age, 0.0), n))
+        return ages
 
     def assigned(self, *, run_ids: Sequence[int]) -> dict[int, int]:
         rows = (

@@ -82,12 +82,15 @@ def test_without_a_clear_winner_the_first_variant_is_sent(owner, smtp_server):
     run = run_of(campaign)
     run_launch(run.pk)
     run_send(run.pk)
+    sent = Delivery.objects.filter(run=run, status=DeliveryStatus.SENT)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=30)):
+        hits("click", [*sent.filter(variant=1)[:2], *sent.filter(variant=2)[:2]])
 
     with time_machine.travel(timezone.now() + dt.timedelta(hours=1, minutes=1)):
         rounds_step_due()
 
     round_ = Round.objects.get(run=run)
-    assert (round_.winner, round_.reason) == (1, "fallback_first")
+    assert (round_.winner, round_.reason) == (1, "fallback_first")  # as good as each other
     assert not Delivery.objects.filter(run=run, status=DeliveryStatus.WAITING).exists()
     assert set(
         Delivery.objects.filter(run=run, status=DeliveryStatus.QUEUED).values_list(
@@ -107,13 +110,13 @@ def test_the_fallback_may_wait_once_more(owner, smtp_server):
     start = timezone.now()
 
     with time_machine.travel(start + dt.timedelta(hours=1, minutes=1)):
-        assert rounds_step_due() == 0
+        assert rounds_step_due() == 0  # waits once more: nothing released
     round_ = Round.objects.get(run=run)
-    assert (round_.phase, round_.extended, round_.reason) == (Phase.TESTING, True, "extended")
+    assert (round_.phase, round_.extended, round_.reason) == (Phase.TESTING, True, "no_data")
     with time_machine.travel(start + dt.timedelta(hours=2, minutes=2)):
         assert rounds_step_due() > 0
     round_.refresh_from_db()
-    assert (round_.winner, round_.reason) == (1, "fallback_first")
+    assert (round_.winner, round_.reason) == (1, "no_data")
 
 
 def test_a_test_of_everyone_still_names_a_winner(owner, smtp_server):

@@ -45,11 +45,10 @@ def test_the_allocation_moves_toward_the_best_variant(owner, smtp_server):
     # when the next wave is due
     with time_machine.travel(start + dt.timedelta(minutes=31)):
         released = rounds_step_due()
-    # then it goes mostly to the third, and every variant keeps its minimum share
+    # then it goes mostly to the third (so sure that no floor is kept for the others)
     second = Wave.objects.order_by("-id").first()
     assert released > 0 and second.kind == "bandit"
     assert shares(second)[3] > 0.8
-    assert min(shares(second).values()) > 0.02  # the floor while unsure
     assert second.bucket_from == first.bucket_to
     round_ = Round.objects.get(run=run)
     assert round_.phase == Phase.WAVES
