@@ -161,3 +161,21 @@ class RegistrationKey(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ProviderMessage(models.Model):
+    """A notification a provider took, by its id there: what the delivery-status intake polls."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=12, choices=ProviderKind.choices)
+    delivery_id = models.BigIntegerField(null=True, blank=True)
+    recipient = models.TextField()  # the token or subscription id it went to
+    message_id = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+    done = models.BooleanField(default=False)  # the provider's figures are final
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "kind", "done"], name="push_provider_message_due")
+        ]

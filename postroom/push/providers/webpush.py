@@ -1,0 +1,81 @@
+"""Web Push (RFC 8030): the payload encrypted for the subscription (RFC 8291, aes128gcm), VAPID (RFC 8292).
+
+pywebpush encrypts (through http-ece) and py-vapid signs; the request goes
+out on the pooled client. The workspace's VAPID key pair is generated when
+its Web Push settings are created (`postroom.push.services.providers`).
+"""
+
+import json
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from py_vapid import Vapid02
+from pywebpush import WebPusher
+
+from postroom.delivery.transports.base import Outgoing, TransportContext, transport_register
+from postroom.delivery.transports.relays import RelayConfig
+from postroom.push.payloads import Notification
+from postroom.push.providers.base import (
+    HttpPushTransport,
+    HttpRequest,
+    ProviderConfig,
+    PushRefused,
+    provider_config,
+    url_refused,
+)
+
+VAPID_HOURS = 12  # a JWT's lifetime; push services refuse more than 24 hours
+_TOPIC_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def vapid_subject(config: ProviderConfig) -> str:
+    return config.vapid_subject or f"mailto:{settings.DEFAULT_FROM_EMAIL.rpartition('<')[2].rstrip('>')}"
+
+
+class WebPushTransport(HttpPushTransport):
+    kind = "webpush"
+    # 401: our VAPID JWT refused (every device would be); 403: this subscription belongs to another key.
+    credentials_status = (401,)
+
+    def __init__(self, config: ProviderConfig | None) -> None:
+        super().__init__(config)
+        self._vapid = Vapid02.from_raw(config.secret.encode()) if config and config.secret else None
+        self._refused: dict[str, str] = {}
+
+    def build(self, config: ProviderConfig, message: Outgoing) -> HttpRequest:
+        device = message.device
+        assert device is not None and self._vapid is not None
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(device.token))
+        if origin not in self._refused:
+            self._refused[origin] = url_refused(device.token)
+        if self._refused[origin]:
+            raise PushRefused(f"endpoint refused: {self._refused[origin]}")
+        if not device.p256dh or not device.auth:
+            raise PushRefused("the subscription has no keys")
+        notification = Notification.decode(message.data)
+        payload = json.dumps(notification.display(), separators=(",", ":")).encode()
+        subscription = {"endpoint": device.token, "keys": {"p256dh": device.p256dh, "auth": device.auth}}
+        try:
+            body = WebPusher(subscription).encode(payload, "aes128gcm")["body"]
+        except Exception as exc:  # a malformed key: pywebpush and cryptography raise many kinds
+            raise PushRefused(f"the subscription's keys are not usable: {exc}") from exc
+        claims = {"aud": origin, "exp": int(time.time()) + VAPID_HOURS * 3600, "sub": vapid_subject(config)}
+        headers = {
+            **self._vapid.sign(claims),
+            "TTL": str(notification.ttl),
+            "Urgency": notification.urgency,
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
+        }
+        topic = "".join(c for c in notification.collapse_key if c in _TOPIC_CHARS)[:32]
+        if topic:
+            headers["Topic"] = topic
+        return HttpRequest(device.token, headers, body)
+
+
+def webpush_transport_open(relay: RelayConfig, context: TransportContext) -> WebPushTransport:
+    return WebPushTransport(provider_config(context.workspace_id, "webpush"))
+
+
+transport_register("webpush", webpush_transport_open)

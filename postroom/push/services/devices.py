@@ -1,0 +1,96 @@
+"""Devices: registered (again: updated), deleted, and made invalid in bulk from providers' answers."""
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from postroom.audience.models import Subscriber
+from postroom.delivery.transports.base import Outgoing, ResultKind, SendResult
+from postroom.push.models import Device
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DeviceFields:
+    """What a registration says about a device besides its subscriber, kind and token."""
+
+    p256dh: str = ""
+    auth: str = ""
+    app_id: str = ""
+    platform: str = ""
+    locale: str = ""
+    time_zone: str = ""
+
+
+@transaction.atomic
+def device_register(
+    *, subscriber: Subscriber, kind: str, token: str, fields: DeviceFields, now: dt.datetime | None = None
+) -> tuple[Device, bool]:
+    """Register a device, or update the one the workspace has with that token (valid again, seen now).
+
+    Returns the device and whether it is new. A token registered again moves
+    to the subscriber named now: the app knows who holds the phone today.
+    """
+    now = now or timezone.now()
+    values = {
+        "subscriber": subscriber,
+        "token": token,
+        **fields.__dict__,
+        "last_seen_at": now,
+        "is_valid": True,
+        "invalid_reason": "",
+        "invalidated_at": None,
+    }
+    device, created = Device.objects.select_for_update().update_or_create(
+        workspace_id=subscriber.workspace_id, kind=kind, token_hash=token_hash(token), defaults=values
+    )
+    return device, created
+
+
+def device_delete(*, device: Device) -> None:
+    device.delete()
+
+
+@dataclass(frozen=True)
+class GoneToken:
+    kind: str
+    token: str
+    reason: str
+
+
+def devices_invalidate(*, workspace_id: int, gone: Iterable[GoneToken], now: dt.datetime) -> int:
+    """Mark the devices of RECIPIENT_GONE answers invalid (never sent to again); one UPDATE per reason.
+
+    Returns how many valid devices became invalid.
+    """
+    by_reason: dict[tuple[str, str], list[str]] = {}
+    # (kind, reason) -> hashes; sent in chunks of 500 (SQLite's parameter limit)
+    for item in gone:
+        by_reason.setdefault((item.kind, item.reason[:255]), []).append(token_hash(item.token))
+    changed = 0
+    with transaction.atomic():
+        for (kind, reason), hashes in by_reason.items():
+            for start in range(0, len(hashes), 500):
+                changed += Device.objects.filter(
+                    workspace_id=workspace_id,
+                    kind=kind,
+                    token_hash__in=hashes[start : start + 500],
+                    is_valid=True,
+                ).update(is_valid=False, invalid_reason=reason, invalidated_at=now, updated_at=now)
+    return changed
+
+
+def gone_tokens(*, kind: str, sent: Iterable[tuple[Outgoing, SendResult]]) -> list[GoneToken]:
+    """The devices a batch of answers said are gone, with the provider's words as the reason."""
+    return [
+        GoneToken(kind, message.device.token, result.response)
+        for message, result in sent
+        if result.kind == ResultKind.RECIPIENT_GONE and message.device is not None
+    ]
