@@ -1,7 +1,7 @@
 """FCM HTTP v1 as Google answers: the OAuth token exchange and messages:send with its real error bodies.
 
 The token endpoint checks the service account's signed JWT assertion
-(RS256 with the account's key, aud = the token URL, the messaging scope)
+(RS256 with the account's key, Google's token audience, the messaging scope)
 before it hands out a bearer token; messages:send takes only bearer tokens
 it issued. `answer[token]` picks UNREGISTERED, INVALID_ARGUMENT or
 QUOTA_EXCEEDED (with a Retry-After) for a device token.
@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from postroom.push.tests.peers.server import Answer, LocalServer, Received
 
 SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
+GOOGLE_AUDIENCE = "https://oauth2.googleapis.com/token"
 
 
 def _error(code: int, status: str, message: str, fcm_code: str, headers: dict | None = None) -> Answer:
@@ -95,7 +96,7 @@ class FakeFcm:
                 form.get("assertion", ""),
                 self.key.public_key(),
                 algorithms=["RS256"],
-                audience=self.token_url,
+                audience=GOOGLE_AUDIENCE,  # what google-auth signs for, whichever URL it posts to
             )
         except jwt.PyJWTError as exc:
             return Answer(400, json.dumps({"error": "invalid_grant", "error_description": str(exc)}).encode())
