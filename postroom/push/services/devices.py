@@ -2,15 +2,22 @@
 
 import datetime as dt
 import hashlib
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from postroom.audience.models import Subscriber
+from postroom.accounts.models import Workspace
+from postroom.audience.emails import email_normalize
+from postroom.audience.models import Subscriber, SubscriptionSource
+from postroom.audience.services.subscribers import subscriber_create
 from postroom.delivery.transports.base import Outgoing, ResultKind, SendResult
-from postroom.push.models import Device
+from postroom.push.models import Device, DeviceKind
+from postroom.push.providers.base import url_refused
 
 
 def token_hash(token: str) -> str:
@@ -94,3 +101,53 @@ def gone_tokens(*, kind: str, sent: Iterable[tuple[Outgoing, SendResult]]) -> li
         for message, result in sent
         if result.kind == ResultKind.RECIPIENT_GONE and message.device is not None
     ]
+
+
+def registration_subscriber(*, workspace: Workspace, email: str) -> Subscriber:
+    """The subscriber a registration names by email, created (source: API) when new.
+
+    Push-only contacts without an email come with the contacts issue's
+    external ids; until then an app registers its users by email.
+    """
+    try:
+        normalized = email_normalize(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.messages}) from exc
+    existing = Subscriber.objects.filter(workspace=workspace, email=normalized).first()
+    if existing is not None:
+        return existing
+    try:
+        return subscriber_create(workspace=workspace, email=normalized, source=SubscriptionSource.API)
+    except ValidationError:
+        # Registered by a concurrent request a moment ago.
+        return Subscriber.objects.get(workspace=workspace, email=normalized)
+
+
+def device_address_problems(*, kind: str, token: str, p256dh: str, auth: str, time_zone: str) -> dict[str, str]:
+    """What is wrong with a registration's address (empty when nothing)."""
+    problems: dict[str, str] = {}
+    if kind == DeviceKind.WEBPUSH:
+        refused = url_refused(token)
+        if refused:
+            problems["token"] = _("This endpoint cannot be used: %(why)s.") % {"why": refused}
+        if not p256dh or not auth:
+            problems["keys"] = _("A Web Push subscription needs its p256dh and auth keys.")
+    if time_zone:
+        try:
+            zoneinfo.ZoneInfo(time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            problems["time_zone"] = _("Unknown time zone.")
+    return problems
+
+
+def device_update(*, device: Device, fields: dict[str, object]) -> Device:
+    """Change a device's details (a new token is allowed if no other device of the workspace has it)."""
+    for name, value in fields.items():
+        setattr(device, name, value)
+    device.token_hash = token_hash(device.token)
+    try:
+        with transaction.atomic():
+            device.save()
+    except IntegrityError as exc:
+        raise ValidationError({"token": _("Another device of this workspace has this token.")}) from exc
+    return device
