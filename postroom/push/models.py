@@ -136,6 +136,7 @@ class PushProvider(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "kind"], name="push_provider_unique_kind")
         ]
+        ordering = ["kind"]
 
     def __str__(self) -> str:
         return self.kind
@@ -158,6 +159,9 @@ class RegistrationKey(TimeStampedModel):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
