@@ -86,6 +86,26 @@ class DeviceApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
     def perform_destroy(self, instance: Device) -> None:
         device_services.device_delete(device=instance)
 
+    def _registering(self) -> bool:
+        match = self.request.resolver_match
+        return match is not None and match.url_name == "push-device-register"
+
+    def check_permissions(self, request: Request) -> None:
+        # A browser's CORS preflight for the snippet's registration carries no credentials.
+        if request.method == "OPTIONS" and self._registering():
+            return
+        super().check_permissions(request)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self._registering():
+            # Customers' pages register from their own origins, with a key and no cookies.
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+            response["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+            response["Access-Control-Max-Age"] = "86400"
+        return response
+
     def get_throttles(self) -> list[Any]:
         return [RegistrationThrottle()] if self.action == "register" else super().get_throttles()
 
@@ -143,14 +163,22 @@ class CreativeApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
                 "click_url": serializers.CharField(),
                 "icon": serializers.CharField(),
                 "image": serializers.CharField(),
-                "sizes": serializers.DictField(child=serializers.IntegerField()),
-                "limits": serializers.DictField(child=serializers.IntegerField()),
+                "platforms": inline_serializer(
+                    "CreativePlatformSize",
+                    {
+                        "kind": serializers.CharField(),
+                        "label": serializers.CharField(),
+                        "size": serializers.IntegerField(),
+                        "limit": serializers.IntegerField(),
+                    },
+                    many=True,
+                ),
             },
         )
     )
     @action(detail=True, methods=["get"])
     def preview(self, request: Request, pk: str) -> Response:
-        """The creative rendered for a sample recipient, with its payload size per platform."""
+        """The creative rendered for a sample recipient, with its payload size against each platform's limit."""
         return Response(selectors.creative_preview(self.get_object()))
 
 

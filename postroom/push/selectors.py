@@ -36,6 +36,8 @@ def creative_preview(creative: Creative) -> dict[str, Any]:
         "click_url": note.click_url,
         "icon": note.icon,
         "image": note.image,
-        "sizes": {kind: payload_size(kind, note) for kind in PLATFORM_LIMITS},
-        "limits": {kind: limit.payload_bytes for kind, limit in PLATFORM_LIMITS.items()},
+        "platforms": [
+            {"kind": kind, "label": limit.label, "size": payload_size(kind, note), "limit": limit.payload_bytes}
+            for kind, limit in PLATFORM_LIMITS.items()
+        ],
     }

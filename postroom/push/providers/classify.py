@@ -52,8 +52,10 @@ def http_classify(
         return result(ResultKind.DELIVERED)
     if status in (404, 410) or any(reason in body for reason in GONE_REASONS):
         return result(ResultKind.RECIPIENT_GONE)
-    if status in (429, 503) or (status >= 500 and wait is not None):
-        return result(ResultKind.TEMPORARY if status < 500 or wait is not None else ResultKind.RELAY_DOWN, wait)
+    if wait is not None and (status == 429 or status >= 500):
+        return result(ResultKind.TEMPORARY, wait)  # the provider said when: deferred that long
+    if status == 429:
+        return result(ResultKind.TEMPORARY)
     if status in credentials_status:
         # The workspace's credentials are refused: every device would be, so it is the provider's trouble.
         return result(ResultKind.RELAY_DOWN)

@@ -35,7 +35,8 @@ def test_it_saves_a_creative_and_previews_it_for_a_sample_recipient(client):
     preview = client.get(f"{URL}{created.json()['id']}/preview/").json()
     assert preview["title"] == "Hi Jane"
     assert preview["click_url"] == "myapp://sale?u=jane@example.com"
-    assert set(preview["sizes"]) == {"webpush", "fcm", "apns", "onesignal"}
+    assert [p["kind"] for p in preview["platforms"]] == ["webpush", "fcm", "apns", "onesignal"]
+    assert all(0 < p["size"] <= p["limit"] for p in preview["platforms"])
 
 
 def test_it_renders_for_each_recipient_in_the_sandbox(workspace):
