@@ -142,7 +142,9 @@ DELIVERY_DEFAULT_RELAY_COST_PER_1000: Decimal | None = _cost(
 # servers), the HTTP timeout, and whether Web Push endpoints and push webhooks may lead
 # into private networks (both come from outside: browsers, workspaces).
 PUSH_FCM_URL: str = env.str("PUSH_FCM_URL", default="https://fcm.googleapis.com")
-PUSH_FCM_TOKEN_URL: str = env.str("PUSH_FCM_TOKEN_URL", default="https://oauth2.googleapis.com/token")
+PUSH_FCM_TOKEN_URL: str = env.str(
+    "PUSH_FCM_TOKEN_URL", default="https://oauth2.googleapis.com/token"
+)
 PUSH_APNS_URL: str = env.str("PUSH_APNS_URL", default="https://api.push.apple.com")
 PUSH_APNS_SANDBOX_URL: str = env.str(
     "PUSH_APNS_SANDBOX_URL", default="https://api.sandbox.push.apple.com"

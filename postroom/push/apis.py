@@ -5,13 +5,14 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, throttling
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from postroom.accounts.rest import WorkspacePermission, WorkspaceViewSet
 from postroom.accounts.roles import Perm
+from postroom.core.rest.authentication import TokenAuthentication
 from postroom.push import selectors
 from postroom.push.authentication import RegistrationCaller, RegistrationKeyAuthentication
 from postroom.push.models import Creative, Device, PushProvider, RegistrationKey
@@ -37,13 +38,13 @@ _CRUD = (
 )
 
 
-class RegistrationOrWorkspacePermission(permissions.BasePermission):
+class RegistrationOrWorkspacePermission(WorkspacePermission):
     """A registration key may call `register` and nothing else; users need their role as usual."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if isinstance(request.user, RegistrationCaller):
             return getattr(view, "action", None) == "register"
-        return WorkspacePermission().has_permission(request, view)
+        return super().has_permission(request, view)
 
 
 class RegistrationThrottle(throttling.SimpleRateThrottle):
@@ -65,7 +66,11 @@ class DeviceApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
     serializer_class = DeviceSerializer
     read_perm = Perm.AUDIENCE_VIEW
     write_perm = Perm.AUDIENCE_CHANGE
-    authentication_classes = [*api_settings.DEFAULT_AUTHENTICATION_CLASSES, RegistrationKeyAuthentication]
+    authentication_classes = [
+        TokenAuthentication,
+        SessionAuthentication,
+        RegistrationKeyAuthentication,
+    ]
     permission_classes = (permissions.IsAuthenticated, RegistrationOrWorkspacePermission)
 
     def base_queryset(self) -> QuerySet[Device]:
@@ -75,7 +80,10 @@ class DeviceApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
         data = dict(serializer.validated_data)
         subscriber, kind, token = data.pop("subscriber"), data.pop("kind"), data.pop("token")
         serializer.instance, _ = device_services.device_register(
-            subscriber=subscriber, kind=kind, token=token, fields=device_services.DeviceFields(**data)
+            subscriber=subscriber,
+            kind=kind,
+            token=token,
+            fields=device_services.DeviceFields(**data),
         )
 
     def perform_update(self, serializer: Any) -> None:
@@ -112,7 +120,6 @@ class DeviceApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
     @extend_schema(
         request=DeviceRegisterSerializer,
         responses={200: RegisteredSerializer, 201: RegisteredSerializer},
-        auth=[{"registrationKey": []}, {"tokenAuth": []}],
     )
     @action(detail=False, methods=["post"])
     def register(self, request: Request) -> Response:
@@ -122,7 +129,9 @@ class DeviceApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
         form = DeviceRegisterSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
-        subscriber = device_services.registration_subscriber(workspace=workspace, email=data.pop("email"))
+        subscriber = device_services.registration_subscriber(
+            workspace=workspace, email=data.pop("email")
+        )
         device, created = device_services.device_register(
             subscriber=subscriber,
             kind=data.pop("kind"),
@@ -194,7 +203,11 @@ class ProviderApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
         data = dict(serializer.validated_data)
         kind = data.pop("kind", provider.kind if provider else "")
         serializer.instance = provider_services.provider_save(
-            workspace=self.workspace, provider=provider, kind=kind, secret=data.pop("secret", None), fields=data
+            workspace=self.workspace,
+            provider=provider,
+            kind=kind,
+            secret=data.pop("secret", None),
+            fields=data,
         )
 
     def perform_create(self, serializer: Any) -> None:
@@ -208,7 +221,11 @@ class ProviderApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
 
 
 class RegistrationKeyApi(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, WorkspaceViewSet
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    WorkspaceViewSet,
 ):
     """Keys that register devices and nothing else; the key is shown once. DELETE revokes it."""
 

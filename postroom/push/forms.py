@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from postroom.push.models import Creative, ProviderKind, PushProvider
@@ -25,8 +26,17 @@ SECRET_LABELS = {
 }
 
 
+def _https_urls(field: Any, **kwargs: Any) -> Any:
+    """Model URL fields as form fields that take a bare host as https (Django 6's default)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class CreativeForm(forms.ModelForm):
-    data = forms.CharField(
+    # The model's field is named `data`; the metaclass takes declared fields off the class,
+    # so the bound form's own `data` is untouched.
+    data = forms.CharField(  # type: ignore[assignment]
         label=_("data payload (JSON object)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control font-monospace"}),
@@ -34,7 +44,19 @@ class CreativeForm(forms.ModelForm):
 
     class Meta:
         model = Creative
-        fields = ["name", "title", "body", "icon_url", "image_url", "click_url", "data", "ttl", "urgency", "collapse_key"]
+        formfield_callback = _https_urls
+        fields = [
+            "name",
+            "title",
+            "body",
+            "icon_url",
+            "image_url",
+            "click_url",
+            "data",
+            "ttl",
+            "urgency",
+            "collapse_key",
+        ]
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -42,7 +64,9 @@ class CreativeForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["data"] = json.dumps(self.instance.data or {}, ensure_ascii=False)
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
 
     def clean_data(self) -> dict[str, Any]:
         text = self.cleaned_data.get("data") or "{}"
@@ -56,11 +80,27 @@ class CreativeForm(forms.ModelForm):
 
 
 class ProviderForm(forms.ModelForm):
-    secret = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control font-monospace", "autocomplete": "off"}))
+    secret = forms.CharField(
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "class": "form-control font-monospace", "autocomplete": "off"}
+        ),
+    )
 
     class Meta:
         model = PushProvider
-        fields = ["is_active", "vapid_subject", "fcm_project_id", "apns_key_id", "apns_team_id", "apns_bundle_id", "apns_sandbox", "onesignal_app_id", "webhook_url"]
+        formfield_callback = _https_urls
+        fields = [
+            "is_active",
+            "vapid_subject",
+            "fcm_project_id",
+            "apns_key_id",
+            "apns_team_id",
+            "apns_bundle_id",
+            "apns_sandbox",
+            "onesignal_app_id",
+            "webhook_url",
+        ]
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,7 +109,7 @@ class ProviderForm(forms.ModelForm):
             if name not in shown:
                 del self.fields[name]
         self.fields["secret"].label = SECRET_LABELS[ProviderKind(kind)]
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
             else:
@@ -80,4 +120,6 @@ class ProviderForm(forms.ModelForm):
 
 
 class RegistrationKeyForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=120, widget=forms.TextInput(attrs={"class": "form-control"}))
+    name = forms.CharField(
+        label=_("name"), max_length=120, widget=forms.TextInput(attrs={"class": "form-control"})
+    )

@@ -183,3 +183,6 @@ class ProviderMessage(models.Model):
         indexes = [
             models.Index(fields=["workspace", "kind", "done"], name="push_provider_message_due")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.message_id}"

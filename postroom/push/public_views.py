@@ -27,12 +27,16 @@ JS = "application/javascript; charset=utf-8"
 def push_snippet(request: HttpRequest) -> HttpResponse:
     key = registration_key_find(request.GET.get("key", ""))
     provider = (
-        PushProvider.objects.filter(workspace=key.workspace, kind=ProviderKind.WEBPUSH, is_active=True).first()
+        PushProvider.objects.filter(
+            workspace=key.workspace, kind=ProviderKind.WEBPUSH, is_active=True
+        ).first()
         if key is not None
         else None
     )
     if key is None or provider is None:
-        body = "/* Postroom: unknown registration key, or no Web Push settings in its workspace. */\n"
+        body = (
+            "/* Postroom: unknown registration key, or no Web Push settings in its workspace. */\n"
+        )
         return HttpResponse(body, status=404, content_type=JS)
     config = {
         "key": request.GET["key"],
@@ -40,7 +44,9 @@ def push_snippet(request: HttpRequest) -> HttpResponse:
         "registerUrl": settings.SITE_URL + reverse("push-device-register"),
     }
     # JSON is a JS literal; json.dumps escapes every non-ASCII character (U+2028 too).
-    response = render(request, "push/snippet.js", {"config_json": json.dumps(config)}, content_type=JS)
+    response = render(
+        request, "push/snippet.js", {"config_json": json.dumps(config)}, content_type=JS
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

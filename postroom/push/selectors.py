@@ -37,7 +37,12 @@ def creative_preview(creative: Creative) -> dict[str, Any]:
         "icon": note.icon,
         "image": note.image,
         "platforms": [
-            {"kind": kind, "label": limit.label, "size": payload_size(kind, note), "limit": limit.payload_bytes}
+            {
+                "kind": kind,
+                "label": limit.label,
+                "size": payload_size(kind, note),
+                "limit": limit.payload_bytes,
+            }
             for kind, limit in PLATFORM_LIMITS.items()
         ],
     }

@@ -7,7 +7,13 @@ from rest_framework import serializers
 
 from postroom.audience.models import Subscriber
 from postroom.core.serializers import WorkspaceRelatedField
-from postroom.push.models import Creative, Device, DeviceKind, ProviderKind, PushProvider, RegistrationKey
+from postroom.push.models import (
+    Creative,
+    Device,
+    DeviceKind,
+    PushProvider,
+    RegistrationKey,
+)
 from postroom.push.services.devices import device_address_problems
 
 TOKEN_MAX = 2000
@@ -36,7 +42,14 @@ class DeviceSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["last_seen_at", "is_valid", "invalid_reason", "invalidated_at", "created_at", "updated_at"]
+        read_only_fields = [
+            "last_seen_at",
+            "is_valid",
+            "invalid_reason",
+            "invalidated_at",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {"auth": {"write_only": True}, "token": {"max_length": TOKEN_MAX}}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -76,11 +89,17 @@ class DeviceRegisterSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         token = attrs.pop("endpoint", None) or attrs.get("token")
         if not token:
-            raise serializers.ValidationError({"token": [_("A token (or a Web Push endpoint) is required.")]})
+            raise serializers.ValidationError(
+                {"token": [_("A token (or a Web Push endpoint) is required.")]}
+            )
         keys = attrs.pop("keys", None) or {}
         attrs.update(token=token, p256dh=keys.get("p256dh", ""), auth=keys.get("auth", ""))
         problems = device_address_problems(
-            kind=attrs["kind"], token=token, p256dh=attrs["p256dh"], auth=attrs["auth"], time_zone=attrs["time_zone"]
+            kind=attrs["kind"],
+            token=token,
+            p256dh=attrs["p256dh"],
+            auth=attrs["auth"],
+            time_zone=attrs["time_zone"],
         )
         if problems:
             raise serializers.ValidationError(problems)
@@ -167,7 +186,9 @@ class ProviderSerializer(serializers.ModelSerializer):
 
 
 class RegistrationKeySerializer(serializers.ModelSerializer):
-    key = serializers.SerializerMethodField(help_text=_("The key itself, in the answer that created it only."))
+    key = serializers.SerializerMethodField(
+        help_text=_("The key itself, in the answer that created it only.")
+    )
 
     class Meta:
         model = RegistrationKey
@@ -176,5 +197,3 @@ class RegistrationKeySerializer(serializers.ModelSerializer):
 
     def get_key(self, key: RegistrationKey) -> str | None:
         return getattr(key, "raw", None)
-
-

@@ -16,5 +16,7 @@ urlpatterns = [
     path("app/push/providers/keys/", views.key_create, name="push_key_create"),
     path("app/push/providers/keys/<int:pk>/revoke/", views.key_revoke, name="push_key_revoke"),
     path("app/push/providers/<str:kind>/", views.provider_edit, name="push_provider_edit"),
-    path("app/push/providers/<str:kind>/delete/", views.provider_delete, name="push_provider_delete"),
+    path(
+        "app/push/providers/<str:kind>/delete/", views.provider_delete, name="push_provider_delete"
+    ),
 ]

@@ -14,7 +14,14 @@ from postroom.core.forms import form_add_service_error
 from postroom.core.tenancy import get_scoped_or_404, scoped
 from postroom.push import selectors
 from postroom.push.forms import CreativeForm, ProviderForm, RegistrationKeyForm
-from postroom.push.models import Creative, Device, DeviceKind, ProviderKind, PushProvider, RegistrationKey
+from postroom.push.models import (
+    Creative,
+    Device,
+    DeviceKind,
+    ProviderKind,
+    PushProvider,
+    RegistrationKey,
+)
 from postroom.push.services import creatives as creative_services
 from postroom.push.services import devices as device_services
 from postroom.push.services import keys as key_services
@@ -23,12 +30,18 @@ from postroom.push.services import providers as provider_services
 
 @workspace_view(Perm.AUDIENCE_VIEW)
 def device_index(request: WorkspaceRequest) -> HttpResponse:
-    devices = scoped(selectors.device_list(params=request.GET), request.workspace).select_related("subscriber")
+    devices = scoped(selectors.device_list(params=request.GET), request.workspace).select_related(
+        "subscriber"
+    )
     page = Paginator(devices, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "push/device_index.html",
-        {"page": page, "kinds": DeviceKind.choices, "can_change": request.membership.has(Perm.AUDIENCE_CHANGE)},
+        {
+            "page": page,
+            "kinds": DeviceKind.choices,
+            "can_change": request.membership.has(Perm.AUDIENCE_CHANGE),
+        },
     )
 
 
@@ -67,7 +80,9 @@ def creative_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpRespo
             messages.success(request, _("Creative saved."))
             return redirect("push_creative_index")
     preview = selectors.creative_preview(creative) if creative else None
-    return render(request, "push/creative_edit.html", {"form": form, "creative": creative, "preview": preview})
+    return render(
+        request, "push/creative_edit.html", {"form": form, "creative": creative, "preview": preview}
+    )
 
 
 @workspace_view(Perm.CONTENT_CHANGE)
@@ -76,14 +91,18 @@ def creative_preview(request: WorkspaceRequest) -> HttpResponse:
     """The phone and desktop cards for the form as typed (htmx), without saving anything."""
     form = CreativeForm(request.POST)
     form.is_valid()
-    draft = Creative(workspace=request.workspace, **{k: v for k, v in form.cleaned_data.items() if k != "name"})
+    draft = Creative(
+        workspace=request.workspace, **{k: v for k, v in form.cleaned_data.items() if k != "name"}
+    )
     return render(request, "push/_preview.html", {"preview": selectors.creative_preview(draft)})
 
 
 @workspace_view(Perm.CONTENT_CHANGE)
 @require_POST
 def creative_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    creative_services.creative_delete(creative=get_scoped_or_404(Creative, request.workspace, pk=pk))
+    creative_services.creative_delete(
+        creative=get_scoped_or_404(Creative, request.workspace, pk=pk)
+    )
     messages.success(request, _("Creative deleted."))
     return redirect("push_creative_index")
 
@@ -96,7 +115,9 @@ def provider_index(request: WorkspaceRequest) -> HttpResponse:
         request,
         "push/provider_index.html",
         {
-            "providers": [(kind, label, configured.get(kind)) for kind, label in ProviderKind.choices],
+            "providers": [
+                (kind, label, configured.get(kind)) for kind, label in ProviderKind.choices
+            ],
             "keys": keys,
             "key_form": RegistrationKeyForm(),
             "active_key": keys.filter(is_active=True).first(),
@@ -128,7 +149,9 @@ def provider_edit(request: WorkspaceRequest, kind: str) -> HttpResponse:
             messages.success(request, _("Provider settings saved."))
             return redirect("push_provider_index")
     label = ProviderKind(kind).label
-    return render(request, "push/provider_edit.html", {"form": form, "provider": provider, "label": label})
+    return render(
+        request, "push/provider_edit.html", {"form": form, "provider": provider, "label": label}
+    )
 
 
 @workspace_view(Perm.RELAY_MANAGE)
@@ -145,7 +168,9 @@ def provider_delete(request: WorkspaceRequest, kind: str) -> HttpResponse:
 def key_create(request: WorkspaceRequest) -> HttpResponse:
     form = RegistrationKeyForm(request.POST)
     if form.is_valid():
-        _key, raw = key_services.registration_key_create(workspace=request.workspace, name=form.cleaned_data["name"])
+        _key, raw = key_services.registration_key_create(
+            workspace=request.workspace, name=form.cleaned_data["name"]
+        )
         messages.info(request, _("Registration key (shown once): %(k)s") % {"k": raw})
     return redirect("push_provider_index")
 
@@ -153,6 +178,8 @@ def key_create(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(Perm.RELAY_MANAGE)
 @require_POST
 def key_revoke(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    key_services.registration_key_revoke(key=get_scoped_or_404(RegistrationKey, request.workspace, pk=pk))
+    key_services.registration_key_revoke(
+        key=get_scoped_or_404(RegistrationKey, request.workspace, pk=pk)
+    )
     messages.success(request, _("Key revoked."))
     return redirect("push_provider_index")

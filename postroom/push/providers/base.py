@@ -10,8 +10,8 @@ its secret decrypted there.
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -73,7 +73,13 @@ def push_relay(kind: str, workspace_id: int) -> RelayConfig:
     )
 
 
-_NAMES = {"webpush": "webpush", "fcm": "fcm", "apns": "apns", "onesignal": "onesignal", "webhook": "push-webhook"}
+_NAMES = {
+    "webpush": "webpush",
+    "fcm": "fcm",
+    "apns": "apns",
+    "onesignal": "onesignal",
+    "webhook": "push-webhook",
+}
 _CLIENTS: dict[tuple[str, bool], httpx.Client] = {}
 _LOCK = threading.Lock()
 
@@ -112,7 +118,9 @@ def not_configured(kind: str) -> SendResult:
 
 
 def no_device() -> SendResult:
-    return SendResult(ResultKind.PERMANENT, None, "not a push message (no device address)", "config")
+    return SendResult(
+        ResultKind.PERMANENT, None, "not a push message (no device address)", "config"
+    )
 
 
 class PushRefused(Exception):

@@ -67,5 +67,9 @@ def http_classify(
 def transport_error(exc: Exception, *, duration_ms: int = 0) -> SendResult:
     """A timeout or a connection that failed: try again later."""
     return SendResult(
-        ResultKind.TEMPORARY, None, f"{type(exc).__name__}: {exc}"[:RESPONSE_CHARS], "connect", duration_ms
+        ResultKind.TEMPORARY,
+        None,
+        f"{type(exc).__name__}: {exc}"[:RESPONSE_CHARS],
+        "connect",
+        duration_ms,
     )

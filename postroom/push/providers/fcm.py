@@ -63,7 +63,12 @@ def fcm_message(token: str, notification: Notification) -> dict[str, object]:
     shown = {"title": notification.title, "body": notification.body}
     if notification.image:
         shown["image"] = notification.image
-    return {"token": token, "notification": shown, "data": fcm_data(notification), "android": android}
+    return {
+        "token": token,
+        "notification": shown,
+        "data": fcm_data(notification),
+        "android": android,
+    }
 
 
 class FcmTransport(HttpPushTransport):

@@ -32,7 +32,9 @@ def onesignal_headers(config: ProviderConfig) -> dict[str, str]:
     return {"Authorization": f"Key {config.secret}", "Content-Type": "application/json"}
 
 
-def onesignal_body(app_id: str, subscription_id: str, notification: Notification) -> dict[str, object]:
+def onesignal_body(
+    app_id: str, subscription_id: str, notification: Notification
+) -> dict[str, object]:
     body: dict[str, object] = {
         "app_id": app_id,
         "include_subscription_ids": [subscription_id],

@@ -56,15 +56,18 @@ def onesignal_outcomes_poll(*, workspace_id: int, now: dt.datetime) -> list[Push
     if config is None:
         return []
     rows = list(
-        ProviderMessage.objects.filter(workspace_id=workspace_id, kind="onesignal", done=False)
-        .order_by("pk")[:POLL_BATCH]
+        ProviderMessage.objects.filter(
+            workspace_id=workspace_id, kind="onesignal", done=False
+        ).order_by("pk")[:POLL_BATCH]
     )
     client = http_client("onesignal")
     outcomes: list[PushOutcome] = []
     for row in rows:
         url = f"{settings.PUSH_ONESIGNAL_URL}/notifications/{row.message_id}"
         try:
-            response = client.get(url, params={"app_id": config.onesignal_app_id}, headers=onesignal_headers(config))
+            response = client.get(
+                url, params={"app_id": config.onesignal_app_id}, headers=onesignal_headers(config)
+            )
             answer = response.json() if response.status_code == 200 else None
         except (httpx.HTTPError, ValueError):
             answer = None
@@ -75,5 +78,7 @@ def onesignal_outcomes_poll(*, workspace_id: int, now: dt.datetime) -> list[Push
             outcomes.append(outcome)
     with transaction.atomic():
         ProviderMessage.objects.bulk_update(rows, ["polled_at", "done"])
-        push_outcomes_polled.send(sender=ProviderMessage, workspace_id=workspace_id, outcomes=outcomes)
+        push_outcomes_polled.send(
+            sender=ProviderMessage, workspace_id=workspace_id, outcomes=outcomes
+        )
     return outcomes

@@ -25,7 +25,7 @@ from postroom.push.providers.base import (
     url_refused,
 )
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the Standard Webhooks prefix, not a secret)
 
 
 def webhook_secret_new() -> str:
@@ -47,13 +47,17 @@ class WebhookTransport(HttpPushTransport):
         refused = url_refused(config.webhook_url)
         if refused:
             raise ProviderUnavailable(f"webhook URL refused: {refused}")
-        message_id = f"msg_{message.delivery_id}" if message.delivery_id else f"msg_{secrets.token_hex(8)}"
+        message_id = (
+            f"msg_{message.delivery_id}" if message.delivery_id else f"msg_{secrets.token_hex(8)}"
+        )
         device = message.device
         body = json.dumps(
             {
                 "id": message_id,
                 "recipient": message.recipient,
-                "device": None if device is None else {"token": device.token, "app_id": device.app_id},
+                "device": None
+                if device is None
+                else {"token": device.token, "app_id": device.app_id},
                 "notification": Notification.decode(message.data).display(),
             },
             separators=(",", ":"),

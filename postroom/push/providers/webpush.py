@@ -30,7 +30,10 @@ _TOPIC_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 
 
 def vapid_subject(config: ProviderConfig) -> str:
-    return config.vapid_subject or f"mailto:{settings.DEFAULT_FROM_EMAIL.rpartition('<')[2].rstrip('>')}"
+    return (
+        config.vapid_subject
+        or f"mailto:{settings.DEFAULT_FROM_EMAIL.rpartition('<')[2].rstrip('>')}"
+    )
 
 
 class WebPushTransport(HttpPushTransport):
@@ -55,12 +58,19 @@ class WebPushTransport(HttpPushTransport):
             raise PushRefused("the subscription has no keys")
         notification = Notification.decode(message.data)
         payload = json.dumps(notification.display(), separators=(",", ":")).encode()
-        subscription = {"endpoint": device.token, "keys": {"p256dh": device.p256dh, "auth": device.auth}}
+        subscription = {
+            "endpoint": device.token,
+            "keys": {"p256dh": device.p256dh, "auth": device.auth},
+        }
         try:
             body = WebPusher(subscription).encode(payload, "aes128gcm")["body"]
         except Exception as exc:  # a malformed key: pywebpush and cryptography raise many kinds
             raise PushRefused(f"the subscription's keys are not usable: {exc}") from exc
-        claims = {"aud": origin, "exp": int(time.time()) + VAPID_HOURS * 3600, "sub": vapid_subject(config)}
+        claims = {
+            "aud": origin,
+            "exp": int(time.time()) + VAPID_HOURS * 3600,
+            "sub": vapid_subject(config),
+        }
         headers = {
             **self._vapid.sign(claims),
             "TTL": str(notification.ttl),

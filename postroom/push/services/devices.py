@@ -38,7 +38,12 @@ class DeviceFields:
 
 @transaction.atomic
 def device_register(
-    *, subscriber: Subscriber, kind: str, token: str, fields: DeviceFields, now: dt.datetime | None = None
+    *,
+    subscriber: Subscriber,
+    kind: str,
+    token: str,
+    fields: DeviceFields,
+    now: dt.datetime | None = None,
 ) -> tuple[Device, bool]:
     """Register a device, or update the one the workspace has with that token (valid again, seen now).
 
@@ -56,7 +61,10 @@ def device_register(
         "invalidated_at": None,
     }
     device, created = Device.objects.select_for_update().update_or_create(
-        workspace_id=subscriber.workspace_id, kind=kind, token_hash=token_hash(token), defaults=values
+        workspace_id=subscriber.workspace_id,
+        kind=kind,
+        token_hash=token_hash(token),
+        defaults=values,
     )
     return device, created
 
@@ -117,13 +125,17 @@ def registration_subscriber(*, workspace: Workspace, email: str) -> Subscriber:
     if existing is not None:
         return existing
     try:
-        return subscriber_create(workspace=workspace, email=normalized, source=SubscriptionSource.API)
+        return subscriber_create(
+            workspace=workspace, email=normalized, source=SubscriptionSource.API
+        )
     except ValidationError:
         # Registered by a concurrent request a moment ago.
         return Subscriber.objects.get(workspace=workspace, email=normalized)
 
 
-def device_address_problems(*, kind: str, token: str, p256dh: str, auth: str, time_zone: str) -> dict[str, str]:
+def device_address_problems(
+    *, kind: str, token: str, p256dh: str, auth: str, time_zone: str
+) -> dict[str, str]:
     """What is wrong with a registration's address (empty when nothing)."""
     problems: dict[str, str] = {}
     if kind == DeviceKind.WEBPUSH:
@@ -149,5 +161,7 @@ def device_update(*, device: Device, fields: dict[str, object]) -> Device:
         with transaction.atomic():
             device.save()
     except IntegrityError as exc:
-        raise ValidationError({"token": _("Another device of this workspace has this token.")}) from exc
+        raise ValidationError(
+            {"token": _("Another device of this workspace has this token.")}
+        ) from exc
     return device

@@ -115,7 +115,12 @@ def _check(provider: PushProvider, secret: str | None) -> None:
 
 @transaction.atomic
 def provider_save(
-    *, workspace: Workspace, provider: PushProvider | None, kind: str, secret: str | None, fields: dict[str, object]
+    *,
+    workspace: Workspace,
+    provider: PushProvider | None,
+    kind: str,
+    secret: str | None,
+    fields: dict[str, object],
 ) -> PushProvider:
     """Create or change the workspace's settings for `kind`; `secret` None keeps the stored one.
 
@@ -124,7 +129,9 @@ def provider_save(
     """
     if provider is None:
         if PushProvider.objects.filter(workspace=workspace, kind=kind).exists():
-            raise ValidationError({"kind": _("This workspace has settings for this provider already.")})
+            raise ValidationError(
+                {"kind": _("This workspace has settings for this provider already.")}
+            )
         provider = PushProvider(workspace=workspace, kind=kind)
         if kind == ProviderKind.WEBPUSH and not secret:
             keys = vapid_keys_new()

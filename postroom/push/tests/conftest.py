@@ -38,8 +38,17 @@ def _fresh_http_clients() -> Iterator[None]:
     http_clients_close()
 
 
-def push_send(workspace_id: int, kind: str, device: DeviceAddress | None, note: Notification = NOTE, *, recipient: str = "") -> SendResult:
-    transport = transport_open(push_relay(kind, workspace_id), TransportContext(workspace_id=workspace_id, timeout=5))
+def push_send(
+    workspace_id: int,
+    kind: str,
+    device: DeviceAddress | None,
+    note: Notification = NOTE,
+    *,
+    recipient: str = "",
+) -> SendResult:
+    transport = transport_open(
+        push_relay(kind, workspace_id), TransportContext(workspace_id=workspace_id, timeout=5)
+    )
     try:
         message = Outgoing(
             delivery_id=42,
@@ -63,7 +72,11 @@ def workspace(db: None):
 @pytest.fixture
 def webpush(workspace) -> Iterator[FakeWebPush]:
     provider = provider_save(
-        workspace=workspace, provider=None, kind="webpush", secret=None, fields={"vapid_subject": "mailto:ops@example.com"}
+        workspace=workspace,
+        provider=None,
+        kind="webpush",
+        secret=None,
+        fields={"vapid_subject": "mailto:ops@example.com"},
     )
     fake = FakeWebPush(provider.vapid_public_key)
     yield fake
@@ -97,7 +110,11 @@ def apns(workspace, settings) -> Iterator[FakeApns]:
         provider=None,
         kind="apns",
         secret=fake.p8(),
-        fields={"apns_key_id": fake.key_id, "apns_team_id": fake.team_id, "apns_bundle_id": fake.topic},
+        fields={
+            "apns_key_id": fake.key_id,
+            "apns_team_id": fake.team_id,
+            "apns_bundle_id": fake.topic,
+        },
     )
     yield fake
     http_clients_close()

@@ -11,7 +11,9 @@ class DeviceFactory(factory.django.DjangoModelFactory):
         model = Device
 
     workspace = factory.SubFactory(WorkspaceFactory)
-    subscriber = factory.SubFactory(SubscriberFactory, workspace=factory.SelfAttribute("..workspace"))
+    subscriber = factory.SubFactory(
+        SubscriberFactory, workspace=factory.SelfAttribute("..workspace")
+    )
     kind = DeviceKind.FCM
     token = factory.Sequence(lambda n: f"fcm-token-{n}")
     token_hash = factory.LazyAttribute(lambda d: token_hash(d.token))

@@ -19,7 +19,10 @@ def test_it_sends_an_alert_with_a_provider_token(workspace, apns):
     ((device, payload, headers),) = apns.sent
     assert device == TOKEN
     assert payload == {
-        "aps": {"alert": {"title": "Spring sale", "body": "Everything 20% off until Sunday"}, "mutable-content": 1},
+        "aps": {
+            "alert": {"title": "Spring sale", "body": "Everything 20% off until Sunday"},
+            "mutable-content": 1,
+        },
         "url": "https://shop.example.com/sale",
         "campaign": "spring",
         "n": 3,

@@ -52,7 +52,11 @@ def test_it_renders_for_each_recipient_in_the_sandbox(workspace):
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ({"body": "x" * 1990, "data": {"b": "y" * 2000}}, "__all__", "for Web Push, which takes at most 3993"),
+        (
+            {"body": "x" * 1990, "data": {"b": "y" * 2000}},
+            "__all__",
+            "for Web Push, which takes at most 3993",
+        ),
         ({"data": {"blob": "y" * 4100}}, "__all__", "bytes for APNs, which takes at most 4096"),
         ({"title": "{% for %}"}, "title", "Line 1"),
         ({"data": ["not", "an", "object"]}, "data", "JSON object"),

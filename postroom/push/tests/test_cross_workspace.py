@@ -15,7 +15,9 @@ def theirs(other_owner):
     return {
         "devices": DeviceFactory(workspace=workspace),
         "creatives": CreativeFactory(workspace=workspace),
-        "providers": provider_save(workspace=workspace, provider=None, kind="webpush", secret=None, fields={}),
+        "providers": provider_save(
+            workspace=workspace, provider=None, kind="webpush", secret=None, fields={}
+        ),
         "registration-keys": registration_key_create(workspace=workspace, name="theirs")[0],
     }
 
@@ -32,7 +34,10 @@ def test_other_workspaces_rows_are_not_listed_read_changed_or_deleted(client, th
 
     assert client.get(url).json()["count"] == 0
     assert client.get(f"{url}{row.pk}/").status_code == 404
-    assert client.patch(f"{url}{row.pk}/", {"name": "mine"}, format="json").status_code in (404, 405)
+    assert client.patch(f"{url}{row.pk}/", {"name": "mine"}, format="json").status_code in (
+        404,
+        405,
+    )
     assert client.delete(f"{url}{row.pk}/").status_code == 404
     assert type(row).objects.filter(pk=row.pk).exists()
 
@@ -48,7 +53,9 @@ def test_a_device_cannot_be_given_another_workspaces_subscriber(client, other_ow
     stranger = SubscriberFactory(workspace=other_owner.workspace)
 
     answer = client.post(
-        "/api/v1/push/devices/", {"subscriber": stranger.pk, "kind": "fcm", "token": "t"}, format="json"
+        "/api/v1/push/devices/",
+        {"subscriber": stranger.pk, "kind": "fcm", "token": "t"},
+        format="json",
     )
 
     assert answer.status_code == 400
@@ -59,7 +66,11 @@ def test_the_same_token_in_two_workspaces_is_two_devices(client, owner, theirs):
     mine = SubscriberFactory(workspace=owner.workspace)
     token = theirs["devices"].token
 
-    answer = client.post("/api/v1/push/devices/", {"subscriber": mine.pk, "kind": "fcm", "token": token}, format="json")
+    answer = client.post(
+        "/api/v1/push/devices/",
+        {"subscriber": mine.pk, "kind": "fcm", "token": token},
+        format="json",
+    )
 
     assert answer.status_code == 201
     assert Device.objects.filter(token=token).count() == 2
@@ -68,4 +79,9 @@ def test_the_same_token_in_two_workspaces_is_two_devices(client, owner, theirs):
 
 
 def test_nothing_of_theirs_changed(theirs):
-    assert Creative.objects.count() == PushProvider.objects.count() == RegistrationKey.objects.count() == 1
+    assert (
+        Creative.objects.count()
+        == PushProvider.objects.count()
+        == RegistrationKey.objects.count()
+        == 1
+    )

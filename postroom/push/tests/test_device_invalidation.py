@@ -41,22 +41,35 @@ def test_it_invalidates_the_workspaces_devices_only(workspace, other_owner):
 
     assert changed == 1
     mine.refresh_from_db(), theirs.refresh_from_db(), already.refresh_from_db()
-    assert (mine.is_valid, mine.invalid_reason, mine.invalidated_at) == (False, "404 UNREGISTERED", NOW)
+    assert (mine.is_valid, mine.invalid_reason, mine.invalidated_at) == (
+        False,
+        "404 UNREGISTERED",
+        NOW,
+    )
     assert theirs.is_valid is True
     assert already.invalid_reason == "old"
 
 
-def test_an_fcm_unregistered_answer_ends_in_an_invalid_device(workspace, fcm, django_assert_max_num_queries):
+def test_an_fcm_unregistered_answer_ends_in_an_invalid_device(
+    workspace, fcm, django_assert_max_num_queries
+):
     devices = [DeviceFactory(workspace=workspace, token=f"tok-{n}") for n in range(5)]
     for device in devices[:3]:
         fcm.answer[device.token] = ERRORS["unregistered"]
     answers = []
     for device in devices:
         address = DeviceAddress(device.token)
-        answers.append((Outgoing(1, "", device.token, b"", device=address), push_send(workspace.pk, "fcm", address)))
+        answers.append(
+            (
+                Outgoing(1, "", device.token, b"", device=address),
+                push_send(workspace.pk, "fcm", address),
+            )
+        )
 
     with django_assert_max_num_queries(3):
-        devices_invalidate(workspace_id=workspace.pk, gone=gone_tokens(kind="fcm", sent=answers), now=NOW)
+        devices_invalidate(
+            workspace_id=workspace.pk, gone=gone_tokens(kind="fcm", sent=answers), now=NOW
+        )
 
     assert sorted(Device.objects.filter(is_valid=False).values_list("token", flat=True)) == [
         "tok-0",

@@ -17,8 +17,15 @@ def test_it_sends_with_an_oauth_token_from_the_service_account_over_http2(worksp
     assert "projects/demo-project/messages/1" in result.response
     (message,) = fcm.sent
     assert message["token"] == "token-a"
-    assert message["notification"] == {"title": "Spring sale", "body": "Everything 20% off until Sunday"}
-    assert message["data"] == {"campaign": "spring", "n": "3", "url": "https://shop.example.com/sale"}
+    assert message["notification"] == {
+        "title": "Spring sale",
+        "body": "Everything 20% off until Sunday",
+    }
+    assert message["data"] == {
+        "campaign": "spring",
+        "n": "3",
+        "url": "https://shop.example.com/sale",
+    }
     assert message["android"] == {"ttl": "3600s", "priority": "HIGH", "collapse_key": "sale"}
     assert message["http_version"] == "2"
 

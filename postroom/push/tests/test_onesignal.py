@@ -25,7 +25,9 @@ def test_it_creates_a_notification_for_the_subscription_and_keeps_its_id(workspa
 
 
 def test_a_subscription_onesignal_does_not_know_is_gone(workspace, onesignal):
-    result = push_send(workspace.pk, "onesignal", DeviceAddress("5a7e0000-dead-4000-8000-000000000000"))
+    result = push_send(
+        workspace.pk, "onesignal", DeviceAddress("5a7e0000-dead-4000-8000-000000000000")
+    )
 
     assert result.kind == ResultKind.RECIPIENT_GONE
     assert "invalid_player_ids" in result.response
@@ -34,7 +36,9 @@ def test_a_subscription_onesignal_does_not_know_is_gone(workspace, onesignal):
 
 def test_a_rate_limited_create_waits_for_the_retry_after(workspace, onesignal):
     sub = onesignal.subscribe()
-    onesignal.answer[sub] = Answer(429, b'{"errors": ["API rate limit exceeded"]}', {"retry-after": "15"})
+    onesignal.answer[sub] = Answer(
+        429, b'{"errors": ["API rate limit exceeded"]}', {"retry-after": "15"}
+    )
 
     result = push_send(workspace.pk, "onesignal", DeviceAddress(sub))
 
@@ -67,7 +71,11 @@ def test_it_polls_outcomes_until_they_are_final(workspace, onesignal):
     # then
     assert [o.final for o in first] == [False, False]
     by_id = {o.message_id: o for o in second}
-    assert (by_id[clicked].delivered, by_id[clicked].clicked, by_id[clicked].failed) == (True, True, False)
+    assert (by_id[clicked].delivered, by_id[clicked].clicked, by_id[clicked].failed) == (
+        True,
+        True,
+        False,
+    )
     assert (by_id[failed].delivered, by_id[failed].failed) == (False, True)
     assert third == []  # final ones are not asked again
     assert received == first + second

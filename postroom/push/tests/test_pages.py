@@ -29,11 +29,20 @@ def test_it_lists_devices_with_their_state(page, owner):
 
 
 def test_it_saves_a_creative_and_refuses_one_too_large(page, owner):
-    form = {"name": "Sale", "title": "Hi {{ subscriber.first_name }}", "body": "Off", "data": "{}", "ttl": 60, "urgency": "normal"}
+    form = {
+        "name": "Sale",
+        "title": "Hi {{ subscriber.first_name }}",
+        "body": "Off",
+        "data": "{}",
+        "ttl": 60,
+        "urgency": "normal",
+    }
 
     saved = page.post("/app/push/creatives/new/", form)
     with translation.override("en"):
-        refused = page.post("/app/push/creatives/new/", form | {"data": '{"x": "%s"}' % ("y" * 4100)})
+        refused = page.post(
+            "/app/push/creatives/new/", form | {"data": '{"x": "%s"}' % ("y" * 4100)}
+        )
 
     assert saved.status_code == 302
     assert "which takes at most" in refused.content.decode()
@@ -41,14 +50,26 @@ def test_it_saves_a_creative_and_refuses_one_too_large(page, owner):
 
 
 def test_the_preview_shows_phone_and_desktop_cards_as_typed(page):
-    html = page.post("/app/push/creatives/preview/", {"title": "Hi {{ subscriber.first_name }}", "body": "B", "data": "{}", "ttl": 60, "urgency": "normal"}).content.decode()
+    html = page.post(
+        "/app/push/creatives/preview/",
+        {
+            "title": "Hi {{ subscriber.first_name }}",
+            "body": "B",
+            "data": "{}",
+            "ttl": 60,
+            "urgency": "normal",
+        },
+    ).content.decode()
 
     assert 'id="preview-phone"' in html and 'id="preview-desktop"' in html
     assert "Hi Jane" in html
 
 
 def test_it_sets_up_web_push_and_makes_a_key_shown_once(page, owner):
-    page.post("/app/push/providers/webpush/", {"is_active": "on", "vapid_subject": "mailto:a@example.com", "secret": ""})
+    page.post(
+        "/app/push/providers/webpush/",
+        {"is_active": "on", "vapid_subject": "mailto:a@example.com", "secret": ""},
+    )
     answer = page.post("/app/push/providers/keys/", {"name": "site"}, follow=True)
 
     provider = PushProvider.objects.get(workspace=owner.workspace)
@@ -61,7 +82,9 @@ def test_an_unknown_provider_kind_is_not_found(page):
     assert page.get("/app/push/providers/pager/").status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/app/push/providers/", "/app/push/providers/fcm/", "/app/push/creatives/new/"])
+@pytest.mark.parametrize(
+    "url", ["/app/push/providers/", "/app/push/providers/fcm/", "/app/push/creatives/new/"]
+)
 def test_viewers_cannot_open_the_settings_or_write(member, login, url):
     viewer = member(Role.VIEWER)
 

@@ -22,7 +22,13 @@ def keyed(raw: str) -> APIClient:
 
 
 def test_an_app_registers_a_device_and_again_updates_it(workspace, key):
-    body = {"email": "Ann@Example.com", "kind": "apns", "token": "ab" * 32, "platform": "ios", "time_zone": "Europe/Berlin"}
+    body = {
+        "email": "Ann@Example.com",
+        "kind": "apns",
+        "token": "ab" * 32,
+        "platform": "ios",
+        "time_zone": "Europe/Berlin",
+    }
 
     first = keyed(key[1]).post(URL, body, format="json")
     again = keyed(key[1]).post(URL, body | {"locale": "de-DE"}, format="json")
@@ -31,7 +37,11 @@ def test_an_app_registers_a_device_and_again_updates_it(workspace, key):
     assert (again.status_code, again.json()["created"]) == (200, False)
     (device,) = Device.objects.all()
     assert device.workspace == workspace
-    assert (device.subscriber.email, device.locale, device.time_zone) == ("ann@example.com", "de-DE", "Europe/Berlin")
+    assert (device.subscriber.email, device.locale, device.time_zone) == (
+        "ann@example.com",
+        "de-DE",
+        "Europe/Berlin",
+    )
     assert Subscriber.objects.get().source == "api"
 
 
@@ -48,10 +58,15 @@ def test_a_registration_makes_an_invalid_device_valid_again(workspace, key):
 def test_a_browser_registers_its_push_subscription_as_it_comes(workspace, key):
     subscription = {
         "endpoint": "https://updates.push.services.mozilla.com/wpush/v2/gAAAA",
-        "keys": {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", "auth": "tBHItJI5svbpez7KI4CCXg"},
+        "keys": {
+            "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+            "auth": "tBHItJI5svbpez7KI4CCXg",
+        },
     }
 
-    answer = keyed(key[1]).post(URL, {"email": "ann@example.com", "kind": "webpush", **subscription}, format="json")
+    answer = keyed(key[1]).post(
+        URL, {"email": "ann@example.com", "kind": "webpush", **subscription}, format="json"
+    )
 
     assert answer.status_code == 201
     device = Device.objects.get()
@@ -62,7 +77,14 @@ def test_a_browser_registers_its_push_subscription_as_it_comes(workspace, key):
     ("body", "field"),
     [
         ({"kind": "webpush", "endpoint": "https://push.example.com/x"}, "keys"),
-        ({"kind": "webpush", "endpoint": "file:///etc/passwd", "keys": {"p256dh": "a", "auth": "b"}}, "token"),
+        (
+            {
+                "kind": "webpush",
+                "endpoint": "file:///etc/passwd",
+                "keys": {"p256dh": "a", "auth": "b"},
+            },
+            "token",
+        ),
         ({"kind": "fcm"}, "token"),
         ({"kind": "fcm", "token": "t", "time_zone": "Mars/Olympus"}, "time_zone"),
         ({"kind": "pager", "token": "t"}, "kind"),
@@ -79,7 +101,12 @@ def test_a_malformed_registration_is_answered_with_the_field(workspace, key, bod
 
 def test_a_private_endpoint_is_refused_at_registration(workspace, key, settings):
     settings.PUSH_ALLOW_PRIVATE = False
-    body = {"email": "a@example.com", "kind": "webpush", "endpoint": "https://127.0.0.1/push", "keys": {"p256dh": "a", "auth": "b"}}
+    body = {
+        "email": "a@example.com",
+        "kind": "webpush",
+        "endpoint": "https://127.0.0.1/push",
+        "keys": {"p256dh": "a", "auth": "b"},
+    }
 
     answer = keyed(key[1]).post(URL, body, format="json")
 
@@ -115,7 +142,9 @@ def test_a_revoked_or_made_up_key_registers_nothing(workspace, key):
     assert not Device.objects.exists()
 
 
-def test_a_device_registered_by_key_goes_to_the_keys_workspace_only(workspace, key, other_owner, api):
+def test_a_device_registered_by_key_goes_to_the_keys_workspace_only(
+    workspace, key, other_owner, api
+):
     other_key = registration_key_create(workspace=other_owner.workspace, name="theirs")
     body = {"email": "ann@example.com", "kind": "fcm", "token": "same-token"}
 

@@ -5,7 +5,9 @@ from postroom.push.services.providers import provider_save
 
 
 def test_the_snippet_carries_the_workspaces_vapid_key_and_asks_on_a_click(client, workspace):
-    provider = provider_save(workspace=workspace, provider=None, kind="webpush", secret=None, fields={})
+    provider = provider_save(
+        workspace=workspace, provider=None, kind="webpush", secret=None, fields={}
+    )
     _key, raw = registration_key_create(workspace=workspace, name="site")
 
     answer = client.get("/push/snippet.js", {"key": raw})

@@ -13,7 +13,11 @@ from postroom.push.tests.peers.webhook import WebhookReceiver
 @pytest.fixture
 def gateway(workspace):
     provider = provider_save(
-        workspace=workspace, provider=None, kind="webhook", secret=None, fields={"webhook_url": "http://127.0.0.1:9/"}
+        workspace=workspace,
+        provider=None,
+        kind="webhook",
+        secret=None,
+        fields={"webhook_url": "http://127.0.0.1:9/"},
     )
     receiver = WebhookReceiver(provider.generated_secret)
     provider.webhook_url = f"{receiver.server.url}/sms"
@@ -36,7 +40,13 @@ def test_it_posts_one_signed_message_per_recipient(workspace, gateway):
 
 def test_a_gateway_that_does_not_know_the_secret_refuses_it(workspace, gateway):
     provider = PushProvider.objects.get(workspace=workspace, kind="webhook")
-    provider_save(workspace=workspace, provider=provider, kind="webhook", secret="whsec_" + "QUJD" * 8, fields={})
+    provider_save(
+        workspace=workspace,
+        provider=provider,
+        kind="webhook",
+        secret="whsec_" + "QUJD" * 8,
+        fields={},
+    )
 
     result = push_send(workspace.pk, "webhook", None, recipient="+15550100")
 

@@ -44,14 +44,20 @@ def test_a_push_signed_with_another_workspaces_key_is_refused(workspace, webpush
     ("answer", "kind", "retry_after"),
     [
         (Answer(404, b"not found"), ResultKind.RECIPIENT_GONE, None),
-        (Answer(410, b"push subscription has unsubscribed or expired"), ResultKind.RECIPIENT_GONE, None),
+        (
+            Answer(410, b"push subscription has unsubscribed or expired"),
+            ResultKind.RECIPIENT_GONE,
+            None,
+        ),
         (Answer(413, b"payload too large"), ResultKind.PERMANENT, None),
         (Answer(429, b"slow down", {"retry-after": "120"}), ResultKind.TEMPORARY, 120.0),
         (Answer(503, b"busy", {"retry-after": "9"}), ResultKind.TEMPORARY, 9.0),
         (Answer(502, b"bad gateway"), ResultKind.RELAY_DOWN, None),
     ],
 )
-def test_it_classifies_each_answer_of_the_push_service(workspace, webpush, answer, kind, retry_after):
+def test_it_classifies_each_answer_of_the_push_service(
+    workspace, webpush, answer, kind, retry_after
+):
     sub = webpush.subscribe()
     webpush.answer[sub.id] = answer
 
@@ -82,7 +88,9 @@ def test_an_endpoint_in_a_private_network_is_refused_unless_allowed(workspace, w
     assert webpush.server.received == []
 
 
-def test_a_service_that_does_not_answer_in_time_is_a_temporary_failure(workspace, webpush, settings):
+def test_a_service_that_does_not_answer_in_time_is_a_temporary_failure(
+    workspace, webpush, settings
+):
     settings.PUSH_TIMEOUT = 0.3
     sub = webpush.subscribe()
     silent = SilentServer()

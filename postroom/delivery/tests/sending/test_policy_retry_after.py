@@ -39,7 +39,9 @@ def attempted(kind: ResultKind, retry_after: float | None, *, attempts: int = 2)
     ],
 )
 def test_it_defers_for_the_retry_after_the_peer_gave(kind, retry_after, attempts, wait):
-    change = delivery_transition(attempted(kind, retry_after, attempts=attempts), now=NOW, policy=policy())
+    change = delivery_transition(
+        attempted(kind, retry_after, attempts=attempts), now=NOW, policy=policy()
+    )
 
     assert change.status == DeliveryStatus.DEFERRED
     assert change.next_attempt_at == NOW + wait

@@ -16,7 +16,9 @@ from postroom.push.tests.peers.server import Answer, LocalServer, Received
 
 
 def reason(status: int, why: str, **extra: object) -> Answer:
-    return Answer(status, json.dumps({"reason": why, **extra}).encode(), {"apns-id": str(uuid.uuid4())})
+    return Answer(
+        status, json.dumps({"reason": why, **extra}).encode(), {"apns-id": str(uuid.uuid4())}
+    )
 
 
 ERRORS = {
@@ -28,7 +30,12 @@ ERRORS = {
 
 
 class FakeApns:
-    def __init__(self, key_id: str = "ABC123DEFG", team_id: str = "TEAM123456", topic: str = "com.example.app") -> None:
+    def __init__(
+        self,
+        key_id: str = "ABC123DEFG",
+        team_id: str = "TEAM123456",
+        topic: str = "com.example.app",
+    ) -> None:
         self.key = ec.generate_private_key(ec.SECP256R1())
         self.key_id, self.team_id, self.topic = key_id, team_id, topic
         self.sent: list[tuple[str, dict, dict[str, str]]] = []
@@ -38,7 +45,9 @@ class FakeApns:
 
     def p8(self) -> str:
         return self.key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
         ).decode()
 
     def _token_problem(self, headers: dict[str, str]) -> str:

@@ -21,18 +21,25 @@ SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
 GOOGLE_AUDIENCE = "https://oauth2.googleapis.com/token"
 
 
-def _error(code: int, status: str, message: str, fcm_code: str, headers: dict | None = None) -> Answer:
+def _error(
+    code: int, status: str, message: str, fcm_code: str, headers: dict | None = None
+) -> Answer:
     body = {
         "error": {
             "code": code,
             "message": message,
             "status": status,
             "details": [
-                {"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": fcm_code}
+                {
+                    "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
+                    "errorCode": fcm_code,
+                }
             ],
         }
     }
-    return Answer(code, json.dumps(body).encode(), {"content-type": "application/json", **(headers or {})})
+    return Answer(
+        code, json.dumps(body).encode(), {"content-type": "application/json", **(headers or {})}
+    )
 
 
 ERRORS = {
@@ -50,7 +57,9 @@ ERRORS = {
         "QUOTA_EXCEEDED",
         {"retry-after": "37"},
     ),
-    "unavailable": _error(503, "UNAVAILABLE", "The service is currently unavailable.", "UNAVAILABLE"),
+    "unavailable": _error(
+        503, "UNAVAILABLE", "The service is currently unavailable.", "UNAVAILABLE"
+    ),
 }
 
 
@@ -99,7 +108,9 @@ class FakeFcm:
                 audience=GOOGLE_AUDIENCE,  # what google-auth signs for, whichever URL it posts to
             )
         except jwt.PyJWTError as exc:
-            return Answer(400, json.dumps({"error": "invalid_grant", "error_description": str(exc)}).encode())
+            return Answer(
+                400, json.dumps({"error": "invalid_grant", "error_description": str(exc)}).encode()
+            )
         if claims.get("iss") != self.client_email or SCOPE not in str(claims.get("scope")):
             return Answer(400, b'{"error": "invalid_scope"}')
         token = f"ya29.fake-{len(self.tokens_issued)}-{int(time.time())}"
@@ -110,13 +121,20 @@ class FakeFcm:
     def _send(self, request: Received) -> Answer:
         bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
         if bearer not in self.tokens_issued:
-            return _error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.", "THIRD_PARTY_AUTH_ERROR")
+            return _error(
+                401,
+                "UNAUTHENTICATED",
+                "Request had invalid authentication credentials.",
+                "THIRD_PARTY_AUTH_ERROR",
+            )
         message = json.loads(request.body)["message"]
         if message["token"] in self.answer:
             return self.answer[message["token"]]
         self.sent.append(message | {"http_version": request.http_version})
         name = f"projects/{self.project_id}/messages/{len(self.sent)}"
-        return Answer(200, json.dumps({"name": name}).encode(), {"content-type": "application/json"})
+        return Answer(
+            200, json.dumps({"name": name}).encode(), {"content-type": "application/json"}
+        )
 
     def stop(self) -> None:
         self.server.stop()

@@ -12,7 +12,11 @@ from postroom.push.tests.peers.server import Answer, LocalServer, Received
 
 
 class FakeOneSignal:
-    def __init__(self, app_id: str = "6f8a2c4e-0000-4000-8000-000000000001", rest_key: str = "os_v2_app_secret") -> None:
+    def __init__(
+        self,
+        app_id: str = "6f8a2c4e-0000-4000-8000-000000000001",
+        rest_key: str = "os_v2_app_secret",
+    ) -> None:
         self.app_id, self.rest_key = app_id, rest_key
         self.subscriptions: set[str] = set()
         self.notifications: dict[str, dict] = {}
@@ -34,7 +38,10 @@ class FakeOneSignal:
 
     def handle(self, request: Received) -> Answer:
         if request.headers.get("authorization") != f"Key {self.rest_key}":
-            return Answer(403, b'{"errors": ["Access denied.  Please include an \'Authorization: ...\' header with a valid API key"]}')
+            return Answer(
+                403,
+                b'{"errors": ["Access denied.  Please include an \'Authorization: ...\' header with a valid API key"]}',
+            )
         if request.method == "POST" and request.path == "/notifications":
             return self._create(json.loads(request.body))
         if request.method == "GET" and request.path.startswith("/notifications/"):
@@ -51,7 +58,9 @@ class FakeOneSignal:
         if sub in self.answer:
             return self.answer[sub]
         if sub not in self.subscriptions:
-            return Answer(200, json.dumps({"id": "", "errors": {"invalid_player_ids": [sub]}}).encode())
+            return Answer(
+                200, json.dumps({"id": "", "errors": {"invalid_player_ids": [sub]}}).encode()
+            )
         notification_id = str(uuid.uuid4())
         self.notifications[notification_id] = {
             "id": notification_id,

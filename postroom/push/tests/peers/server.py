@@ -89,7 +89,9 @@ class LocalServer:
         config.errorlog = logging.getLogger("postroom.tests.localserver")
         config.graceful_timeout = 0.5
         asyncio.set_event_loop(self._loop)
-        self._loop.run_until_complete(serve(self._app, config, shutdown_trigger=self._stopping.wait))
+        self._loop.run_until_complete(
+            serve(self._app, config, shutdown_trigger=self._stopping.wait)
+        )
 
     def stop(self) -> None:
         self._loop.call_soon_threadsafe(self._stopping.set)

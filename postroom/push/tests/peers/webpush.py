@@ -101,7 +101,10 @@ class FakeWebPush:
         if len(request.body) > 4096:
             return Answer(413, b"payload too large")
         plain = http_ece.decrypt(
-            request.body, private_key=sub.private_key, auth_secret=sub.auth_secret, version="aes128gcm"
+            request.body,
+            private_key=sub.private_key,
+            auth_secret=sub.auth_secret,
+            version="aes128gcm",
         )
         self.delivered.append((sub_id, json.loads(plain), request.headers))
         return Answer(201, headers={"location": f"{self.server.url}/message/{uuid.uuid4().hex}"})
