@@ -201,6 +201,8 @@ SPECTACULAR_SETTINGS = {
         "SubscriptionStatusEnum": "postroom.audience.models.SubscriptionStatus",
         "ImportStatusEnum": "postroom.audience.models.ImportStatus",
         "TlsModeEnum": "postroom.delivery.models.TlsMode",
+        "PushDeviceKindEnum": "postroom.push.models.DeviceKind",
+        "PushProviderKindEnum": "postroom.push.models.ProviderKind",
     },
 }
 

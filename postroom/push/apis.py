@@ -48,7 +48,7 @@ class RegistrationOrWorkspacePermission(WorkspacePermission):
 
 
 class RegistrationThrottle(throttling.SimpleRateThrottle):
-    """Registrations per key (the web snippet's key is public): 300 a minute."""
+    """Registrations per key (the web snippet's key is public): 300 a minute; users are not counted."""
 
     scope = "push_register"
     rate = "300/min"
@@ -72,6 +72,8 @@ class DeviceApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
         RegistrationKeyAuthentication,
     ]
     permission_classes = (permissions.IsAuthenticated, RegistrationOrWorkspacePermission)
+    # Counts registration keys' calls only (the web snippet's key is public).
+    throttle_classes = [RegistrationThrottle]
 
     def base_queryset(self) -> QuerySet[Device]:
         return selectors.device_list(params=self.request.query_params)
@@ -113,9 +115,6 @@ class DeviceApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
             response["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
             response["Access-Control-Max-Age"] = "86400"
         return response
-
-    def get_throttles(self) -> list[Any]:
-        return [RegistrationThrottle()] if self.action == "register" else super().get_throttles()
 
     @extend_schema(
         request=DeviceRegisterSerializer,

@@ -157,3 +157,15 @@ def test_a_device_registered_by_key_goes_to_the_keys_workspace_only(
     mine, theirs = Device.objects.order_by("pk")
     assert (mine.workspace, mine.platform) == (workspace, "")
     assert (theirs.workspace, theirs.platform) == (other_owner.workspace, "android")
+
+
+def test_a_key_registering_too_fast_is_slowed_down(workspace, key, monkeypatch):
+    from postroom.push.apis import RegistrationThrottle
+
+    monkeypatch.setattr(RegistrationThrottle, "rate", "2/min")
+    client = keyed(key[1])
+    body = {"email": "ann@example.com", "kind": "fcm", "token": "tok"}
+
+    codes = [client.post(URL, body, format="json").status_code for _ in range(3)]
+
+    assert codes == [201, 200, 429]
