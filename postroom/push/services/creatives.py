@@ -1,5 +1,6 @@
 """Creatives: checked at save time (templates, each platform's size), rendered for one recipient."""
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,6 +49,9 @@ def creative_check(creative: Creative) -> None:
             errors[name] = problem.as_error(name).message_dict[name]
     if not isinstance(creative.data, dict):
         errors["data"] = [_("The data payload must be a JSON object.")]
+    elif "\\u0000" in json.dumps(creative.data):
+        # PostgreSQL's jsonb refuses NUL characters.
+        errors["data"] = [_("The data payload cannot contain NUL characters.")]
     if errors:
         raise ValidationError(errors)
     try:

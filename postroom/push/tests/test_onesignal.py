@@ -80,3 +80,15 @@ def test_it_polls_outcomes_until_they_are_final(workspace, onesignal):
     assert third == []  # final ones are not asked again
     assert received == first + second
     assert all(o.delivery_id == 42 for o in second)
+
+
+def test_the_periodic_tick_polls_each_workspace_with_pending_notifications(workspace, onesignal):
+    from postroom.push.tasks import onesignal_outcomes_tick
+
+    sub = onesignal.subscribe()
+    push_send(workspace.pk, "onesignal", DeviceAddress(sub))
+    onesignal.complete(ProviderMessage.objects.get().message_id)
+
+    onesignal_outcomes_tick.call_local()
+
+    assert ProviderMessage.objects.get().done is True
