@@ -11,18 +11,17 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import ClassVar
-from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from postroom.core.network import host_is_private
 from postroom.delivery.crypto import secret_decrypt
 from postroom.delivery.transports.base import Capabilities, Outgoing, ResultKind, SendResult
 from postroom.delivery.transports.relays import RelayConfig
 from postroom.push.models import PushProvider
 from postroom.push.providers.classify import http_classify, transport_error
+from postroom.push.services.devices import GoneToken, devices_invalidate
 
 PUSH = Capabilities(channel="push")
 
@@ -149,6 +148,7 @@ class HttpPushTransport:
 
     def __init__(self, config: ProviderConfig | None) -> None:
         self.config = config
+        self._gone: list[GoneToken] = []
 
     def capabilities(self) -> Capabilities:
         return PUSH
@@ -174,7 +174,10 @@ class HttpPushTransport:
             )
         except httpx.HTTPError as exc:
             return transport_error(exc, duration_ms=_since(start))
-        return self.classify(message, response, _since(start))
+        result = self.classify(message, response, _since(start))
+        if result.kind == ResultKind.RECIPIENT_GONE and message.device is not None:
+            self._gone.append(GoneToken(self.kind, message.device.token, result.response))
+        return result
 
     def classify(self, message: Outgoing, response: httpx.Response, duration_ms: int) -> SendResult:
         return http_classify(
@@ -187,29 +190,17 @@ class HttpPushTransport:
         )
 
     def flush(self) -> None:
-        """Nothing kept per message by default."""
+        """Devices found gone become invalid, in the engine's transaction that records the results."""
+        if self._gone and self.config is not None:
+            devices_invalidate(
+                workspace_id=self.config.workspace_id, gone=self._gone, now=timezone.now()
+            )
+        self._gone = []
 
     def close(self) -> None:
-        """The HTTP client is pooled per worker, not per job."""
+        """Not flushed: the deliveries were not recorded either. The HTTP client stays pooled."""
+        self._gone = []
 
 
 def _since(start: float) -> int:
     return int((time.monotonic() - start) * 1000)
-
-
-def url_refused(url: str) -> str:
-    """Why a URL that came from outside (a subscription, a workspace) may not be posted to; '' if it may.
-
-    Plain http and hosts in private networks only with PUSH_ALLOW_PRIVATE
-    (tests, single-team installations).
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        return "not an http(s) URL"
-    if settings.PUSH_ALLOW_PRIVATE:
-        return ""
-    if parts.scheme != "https":
-        return "not an https URL"
-    if host_is_private(parts.hostname):
-        return "the address is in a private network"
-    return ""

@@ -101,10 +101,12 @@ class OneSignalTransport(HttpPushTransport):
         return result
 
     def flush(self) -> None:
+        super().flush()
         ProviderMessage.objects.bulk_create(self._taken)
         self._taken = []
 
     def close(self) -> None:
+        super().close()
         self._taken = []
 
 

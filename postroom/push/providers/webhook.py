@@ -15,6 +15,7 @@ import time
 
 from postroom.delivery.transports.base import Outgoing, TransportContext, transport_register
 from postroom.delivery.transports.relays import RelayConfig
+from postroom.push.endpoints import url_refused
 from postroom.push.payloads import Notification
 from postroom.push.providers.base import (
     HttpPushTransport,
@@ -22,7 +23,6 @@ from postroom.push.providers.base import (
     ProviderConfig,
     ProviderUnavailable,
     provider_config,
-    url_refused,
 )
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the Standard Webhooks prefix, not a secret)

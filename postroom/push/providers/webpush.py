@@ -15,6 +15,7 @@ from pywebpush import WebPusher
 
 from postroom.delivery.transports.base import Outgoing, TransportContext, transport_register
 from postroom.delivery.transports.relays import RelayConfig
+from postroom.push.endpoints import url_refused
 from postroom.push.payloads import Notification
 from postroom.push.providers.base import (
     HttpPushTransport,
@@ -22,7 +23,6 @@ from postroom.push.providers.base import (
     ProviderConfig,
     PushRefused,
     provider_config,
-    url_refused,
 )
 
 VAPID_HOURS = 12  # a JWT's lifetime; push services refuse more than 24 hours
@@ -45,6 +45,19 @@ class WebPushTransport(HttpPushTransport):
         super().__init__(config)
         self._vapid = Vapid02.from_raw(config.secret.encode()) if config and config.secret else None
         self._refused: dict[str, str] = {}
+        self._signed: dict[str, tuple[dict[str, str], int]] = {}  # origin -> (header, exp)
+
+    def _authorization(self, config: ProviderConfig, origin: str) -> dict[str, str]:
+        """The VAPID header for a push service, signed again when less than an hour is left."""
+        assert self._vapid is not None
+        now = int(time.time())
+        cached = self._signed.get(origin)
+        if cached is None or cached[1] - now < 3600:
+            exp = now + VAPID_HOURS * 3600
+            claims = {"aud": origin, "exp": exp, "sub": vapid_subject(config)}
+            cached = (self._vapid.sign(claims), exp)
+            self._signed[origin] = cached
+        return cached[0]
 
     def build(self, config: ProviderConfig, message: Outgoing) -> HttpRequest:
         device = message.device
@@ -66,13 +79,8 @@ class WebPushTransport(HttpPushTransport):
             body = WebPusher(subscription).encode(payload, "aes128gcm")["body"]
         except Exception as exc:  # a malformed key: pywebpush and cryptography raise many kinds
             raise PushRefused(f"the subscription's keys are not usable: {exc}") from exc
-        claims = {
-            "aud": origin,
-            "exp": int(time.time()) + VAPID_HOURS * 3600,
-            "sub": vapid_subject(config),
-        }
         headers = {
-            **self._vapid.sign(claims),
+            **self._authorization(config, origin),
             "TTL": str(notification.ttl),
             "Urgency": notification.urgency,
             "Content-Encoding": "aes128gcm",

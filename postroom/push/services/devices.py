@@ -16,8 +16,8 @@ from postroom.audience.emails import email_normalize
 from postroom.audience.models import Subscriber, SubscriptionSource
 from postroom.audience.services.subscribers import subscriber_create
 from postroom.delivery.transports.base import Outgoing, ResultKind, SendResult
+from postroom.push.endpoints import url_refused
 from postroom.push.models import Device, DeviceKind
-from postroom.push.providers.base import url_refused
 
 
 def token_hash(token: str) -> str:

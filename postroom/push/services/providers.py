@@ -19,8 +19,8 @@ from py_vapid import Vapid02
 
 from postroom.accounts.models import Workspace
 from postroom.delivery.crypto import secret_encrypt
+from postroom.push.endpoints import url_refused
 from postroom.push.models import ProviderKind, PushProvider
-from postroom.push.providers.base import url_refused
 from postroom.push.providers.webhook import webhook_secret_new
 
 

@@ -76,3 +76,24 @@ def test_an_fcm_unregistered_answer_ends_in_an_invalid_device(
         "tok-1",
         "tok-2",
     ]
+
+
+def test_a_transport_invalidates_the_devices_it_found_gone_when_the_engine_flushes(workspace, apns):
+    from postroom.delivery.transports.base import TransportContext, transport_open
+    from postroom.push.providers.base import push_relay
+    from postroom.push.tests.conftest import NOTE
+    from postroom.push.tests.peers.apns import ERRORS as APNS_ERRORS
+
+    gone, fine = (DeviceFactory(workspace=workspace, kind="apns", token=t * 32) for t in ("ab", "cd"))
+    apns.answer[gone.token] = APNS_ERRORS["gone"]
+    transport = transport_open(push_relay("apns", workspace.pk), TransportContext(workspace.pk, 5))
+    for device in (gone, fine):
+        transport.send(Outgoing(1, "", device.token, NOTE.encode(), device=DeviceAddress(device.token)))
+
+    assert Device.objects.filter(is_valid=False).count() == 0  # nothing written before the flush
+    transport.flush()
+    transport.close()
+
+    gone.refresh_from_db(), fine.refresh_from_db()
+    assert (gone.is_valid, fine.is_valid) == (False, True)
+    assert "Unregistered" in gone.invalid_reason
