@@ -37,7 +37,9 @@ def seed() -> str:
     campaign.lists.add(mailing_list)
     run = CampaignRun.objects.create(campaign=campaign, scheduled_for=timezone.now())
     run_launch(run.pk)
-    DeviceFactory(workspace=workspace, subscriber=Subscriber.objects.filter(workspace=workspace).first())
+    DeviceFactory(
+        workspace=workspace, subscriber=Subscriber.objects.filter(workspace=workspace).first()
+    )
     CreativeFactory(workspace=workspace)
     provider_save(workspace=workspace, provider=None, kind="webpush", secret=None, fields={})
     registration_key_create(workspace=workspace, name="schema check")

@@ -84,11 +84,15 @@ def test_a_transport_invalidates_the_devices_it_found_gone_when_the_engine_flush
     from postroom.push.tests.conftest import NOTE
     from postroom.push.tests.peers.apns import ERRORS as APNS_ERRORS
 
-    gone, fine = (DeviceFactory(workspace=workspace, kind="apns", token=t * 32) for t in ("ab", "cd"))
+    gone, fine = (
+        DeviceFactory(workspace=workspace, kind="apns", token=t * 32) for t in ("ab", "cd")
+    )
     apns.answer[gone.token] = APNS_ERRORS["gone"]
     transport = transport_open(push_relay("apns", workspace.pk), TransportContext(workspace.pk, 5))
     for device in (gone, fine):
-        transport.send(Outgoing(1, "", device.token, NOTE.encode(), device=DeviceAddress(device.token)))
+        transport.send(
+            Outgoing(1, "", device.token, NOTE.encode(), device=DeviceAddress(device.token))
+        )
 
     assert Device.objects.filter(is_valid=False).count() == 0  # nothing written before the flush
     transport.flush()
