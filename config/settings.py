@@ -259,8 +259,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": E.LOG_LEVEL},
     # The Huey consumer installs its own handler; do not print its lines twice.
-    # flufl.bounce names every detector it runs at INFO.
-    "loggers": {"huey": {"propagate": False}, "flufl.bounce": {"level": "WARNING"}},
+    # flufl.bounce names every detector it runs at INFO; httpx and hpack (push providers)
+    # log every request and header at INFO and DEBUG: the attempt log keeps the answers.
+    "loggers": {
+        "huey": {"propagate": False},
+        "flufl.bounce": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "hpack": {"level": "WARNING"},
+    },
 }
 
 # Double opt-in confirmation links are valid for a week.
