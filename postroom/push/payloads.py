@@ -99,3 +99,14 @@ def limit_problems(notification: Notification) -> list[str]:
                 % {"size": size, "platform": limit.label, "limit": limit.payload_bytes}
             )
     return problems
+
+
+# Keys a provider keeps for itself in the data payload: FCM refuses them, APNs would lose its `aps`.
+RESERVED_DATA_KEYS = frozenset({"aps", "from", "notification", "message_type", "url"})
+RESERVED_DATA_PREFIXES = ("google", "gcm")
+
+
+def reserved_data_keys(data: Mapping[str, Any]) -> list[str]:
+    return sorted(
+        k for k in data if k in RESERVED_DATA_KEYS or k.lower().startswith(RESERVED_DATA_PREFIXES)
+    )

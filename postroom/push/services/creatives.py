@@ -13,7 +13,7 @@ from postroom.accounts.models import Workspace
 from postroom.content.rendering import sample_context, subject_render
 from postroom.content.templating import template_problem
 from postroom.push.models import Creative
-from postroom.push.payloads import Notification, limit_problems
+from postroom.push.payloads import Notification, limit_problems, reserved_data_keys
 
 TEMPLATED = ("title", "body", "click_url")
 
@@ -49,6 +49,11 @@ def creative_check(creative: Creative) -> None:
             errors[name] = problem.as_error(name).message_dict[name]
     if not isinstance(creative.data, dict):
         errors["data"] = [_("The data payload must be a JSON object.")]
+    elif reserved_data_keys(creative.data):
+        errors["data"] = [
+            _("These keys are the providers' own: %(keys)s.")
+            % {"keys": ", ".join(reserved_data_keys(creative.data))}
+        ]
     elif "\\u0000" in json.dumps(creative.data):
         # PostgreSQL's jsonb refuses NUL characters.
         errors["data"] = [_("The data payload cannot contain NUL characters.")]

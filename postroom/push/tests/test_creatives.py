@@ -60,6 +60,7 @@ def test_it_renders_for_each_recipient_in_the_sandbox(workspace):
         ({"data": {"blob": "y" * 4100}}, "__all__", "bytes for APNs, which takes at most 4096"),
         ({"title": "{% for %}"}, "title", "Line 1"),
         ({"data": ["not", "an", "object"]}, "data", "JSON object"),
+        ({"data": {"aps": {}, "google.c.a": 1, "ok": 2}}, "data", "aps, google.c.a"),
         ({"data": {"a\u0000": "b\u0000"}}, "data", "NUL"),
         ({"title": "t" * 251}, "title", "250"),
         ({"icon_url": "javascript:alert(1)"}, "icon_url", "valid URL"),
