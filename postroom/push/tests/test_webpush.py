@@ -1,8 +1,11 @@
 """Web Push into a push service that checks the VAPID JWT and decrypts the payload with the subscription's key."""
 
-import pytest
+import datetime as dt
 
-from postroom.delivery.transports.base import DeviceAddress, ResultKind
+import pytest
+import time_machine
+
+from postroom.delivery.transports.base import DeviceAddress, Outgoing, ResultKind
 from postroom.push.tests.conftest import NOTE, push_send
 from postroom.push.tests.peers.server import Answer, SilentServer
 
@@ -102,3 +105,24 @@ def test_a_service_that_does_not_answer_in_time_is_a_temporary_failure(
 
     assert result.kind == ResultKind.TEMPORARY
     assert result.phase == "connect"
+
+
+def test_the_vapid_header_is_signed_again_before_it_expires(workspace, webpush):
+    from postroom.delivery.transports.base import TransportContext, transport_open
+    from postroom.push.providers.base import push_relay
+
+    sub = webpush.subscribe()
+    transport = transport_open(
+        push_relay("webpush", workspace.pk), TransportContext(workspace.pk, 5)
+    )
+    message = Outgoing(1, "", sub.endpoint, NOTE.encode(), device=address(sub))
+    with time_machine.travel(dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC), tick=False) as clock:
+        transport.send(message)
+        transport.send(message)
+        clock.shift(dt.timedelta(hours=11, minutes=30))  # the first JWT has 30 minutes left
+        result = transport.send(message)
+    transport.close()
+
+    assert result.kind == ResultKind.DELIVERED and webpush.refused == []
+    tokens = [r.headers["authorization"] for r in webpush.server.received]
+    assert tokens[0] == tokens[1] != tokens[2]
