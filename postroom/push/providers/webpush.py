@@ -21,6 +21,7 @@ from postroom.push.providers.base import (
     HttpPushTransport,
     HttpRequest,
     ProviderConfig,
+    ProviderUnavailable,
     PushRefused,
     provider_config,
 )
@@ -43,7 +44,12 @@ class WebPushTransport(HttpPushTransport):
 
     def __init__(self, config: ProviderConfig | None) -> None:
         super().__init__(config)
-        self._vapid = Vapid02.from_raw(config.secret.encode()) if config and config.secret else None
+        self._vapid: Vapid02 | None = None
+        if config is not None and config.secret:
+            try:
+                self._vapid = Vapid02.from_raw(config.secret.encode())
+            except Exception:  # a stored key that does not parse: "no key", below
+                self._vapid = None
         self._refused: dict[str, str] = {}
         self._signed: dict[str, tuple[dict[str, str], int]] = {}  # origin -> (header, exp)
 
@@ -61,7 +67,10 @@ class WebPushTransport(HttpPushTransport):
 
     def build(self, config: ProviderConfig, message: Outgoing) -> HttpRequest:
         device = message.device
-        assert device is not None and self._vapid is not None
+        assert device is not None
+        if self._vapid is None:
+            # None stored, or FIELD_ENCRYPTION_KEY changed since: every device would fail.
+            raise ProviderUnavailable("no usable VAPID private key")
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(device.token))
         if origin not in self._refused:
             self._refused[origin] = url_refused(device.token)

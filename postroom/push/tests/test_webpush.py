@@ -126,3 +126,16 @@ def test_the_vapid_header_is_signed_again_before_it_expires(workspace, webpush):
     assert result.kind == ResultKind.DELIVERED and webpush.refused == []
     tokens = [r.headers["authorization"] for r in webpush.server.received]
     assert tokens[0] == tokens[1] != tokens[2]
+
+
+def test_a_vapid_key_that_cannot_be_decrypted_is_the_providers_trouble(
+    workspace, webpush, settings
+):
+    settings.FIELD_ENCRYPTION_KEY = "another key than the one it was stored with"
+    sub = webpush.subscribe()
+
+    result = push_send(workspace.pk, "webpush", address(sub))
+
+    assert result.kind == ResultKind.RELAY_DOWN
+    assert "no usable VAPID private key" in result.response
+    assert webpush.server.received == []
