@@ -66,8 +66,10 @@ class OneSignalTransport(HttpPushTransport):
         assert message.device is not None
         if not config.onesignal_app_id:
             raise ProviderUnavailable("no OneSignal app id")
-        app_id = message.device.app_id or config.onesignal_app_id
-        body = onesignal_body(app_id, message.device.token, Notification.decode(message.data))
+        # The device's own app id names the customer's app, not the OneSignal app.
+        body = onesignal_body(
+            config.onesignal_app_id, message.device.token, Notification.decode(message.data)
+        )
         url = f"{settings.PUSH_ONESIGNAL_URL}/notifications?c=push"
         return HttpRequest(url, onesignal_headers(config), json.dumps(body).encode())
 
