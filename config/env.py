@@ -144,3 +144,18 @@ DELIVERY_DEFAULT_RELAY_COST_PER_1000: Decimal | None = _cost(
     "DELIVERY_DEFAULT_RELAY_COST_PER_1000",
     env.str("DELIVERY_DEFAULT_RELAY_COST_PER_1000", default=""),
 )
+
+# Push providers (postroom/push/providers/): their base URLs (tests point them at local
+# servers), the HTTP timeout, and whether Web Push endpoints and push webhooks may lead
+# into private networks (both come from outside: browsers, workspaces).
+PUSH_FCM_URL: str = env.str("PUSH_FCM_URL", default="https://fcm.googleapis.com")
+PUSH_FCM_TOKEN_URL: str = env.str(
+    "PUSH_FCM_TOKEN_URL", default="https://oauth2.googleapis.com/token"
+)
+PUSH_APNS_URL: str = env.str("PUSH_APNS_URL", default="https://api.push.apple.com")
+PUSH_APNS_SANDBOX_URL: str = env.str(
+    "PUSH_APNS_SANDBOX_URL", default="https://api.sandbox.push.apple.com"
+)
+PUSH_ONESIGNAL_URL: str = env.str("PUSH_ONESIGNAL_URL", default="https://api.onesignal.com")
+PUSH_TIMEOUT: float = env.float("PUSH_TIMEOUT", default=10.0)
+PUSH_ALLOW_PRIVATE: bool = env.bool("PUSH_ALLOW_PRIVATE", default=False)

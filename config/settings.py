@@ -201,6 +201,8 @@ SPECTACULAR_SETTINGS = {
         "SubscriptionStatusEnum": "postroom.audience.models.SubscriptionStatus",
         "ImportStatusEnum": "postroom.audience.models.ImportStatus",
         "TlsModeEnum": "postroom.delivery.models.TlsMode",
+        "PushDeviceKindEnum": "postroom.push.models.DeviceKind",
+        "PushProviderKindEnum": "postroom.push.models.ProviderKind",
     },
 }
 
@@ -257,8 +259,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": E.LOG_LEVEL},
     # The Huey consumer installs its own handler; do not print its lines twice.
-    # flufl.bounce names every detector it runs at INFO.
-    "loggers": {"huey": {"propagate": False}, "flufl.bounce": {"level": "WARNING"}},
+    # flufl.bounce names every detector it runs at INFO; httpx and hpack (push providers)
+    # log every request and header at INFO and DEBUG: the attempt log keeps the answers.
+    "loggers": {
+        "huey": {"propagate": False},
+        "flufl.bounce": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "hpack": {"level": "WARNING"},
+    },
 }
 
 # Double opt-in confirmation links are valid for a week.
@@ -276,6 +285,14 @@ SITE_URL = E.SITE_URL
 FIELD_ENCRYPTION_KEY = E.FIELD_ENCRYPTION_KEY
 BOUNCE_DOMAIN = E.BOUNCE_DOMAIN
 RELAY_ALLOW_PRIVATE = E.RELAY_ALLOW_PRIVATE
+# Push providers (postroom/push/providers/).
+PUSH_FCM_URL = E.PUSH_FCM_URL
+PUSH_FCM_TOKEN_URL = E.PUSH_FCM_TOKEN_URL
+PUSH_APNS_URL = E.PUSH_APNS_URL
+PUSH_APNS_SANDBOX_URL = E.PUSH_APNS_SANDBOX_URL
+PUSH_ONESIGNAL_URL = E.PUSH_ONESIGNAL_URL
+PUSH_TIMEOUT = E.PUSH_TIMEOUT
+PUSH_ALLOW_PRIVATE = E.PUSH_ALLOW_PRIVATE
 # Bounce intake (postroom/delivery/bounces.py): soft bounces before suppression, mailbox polling.
 BOUNCE_SOFT_LIMIT = E.BOUNCE_SOFT_LIMIT
 MAILBOX_TIMEOUT = 30.0

@@ -34,6 +34,8 @@ LINK_CHECK_TIMEOUT = 1.0
 RELAY_ALLOW_PRIVATE = True
 # Test webhook receivers listen on loopback (the refusals turn it off).
 WEBHOOKS_ALLOW_PRIVATE = True
+# Fake push providers and webhook receivers listen on loopback.
+PUSH_ALLOW_PRIVATE = True
 # Tests flush tracking hits themselves; the web process's flush thread would write from
 # a thread pytest-django does not let near the test database.
 TRACKING_FLUSH_SECONDS = 3600.0

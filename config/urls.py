@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("postroom.reports.urls")),
     path("", include("postroom.crm.urls")),
     path("", include("postroom.webhooks.urls")),
+    path("", include("postroom.push.urls")),
     # Last: its app/campaigns/<pk>/<action>/ would take the other apps' campaign pages.
     path("", include("postroom.campaigns.urls")),
 ]

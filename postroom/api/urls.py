@@ -11,6 +11,7 @@ from postroom.core.rest.errors import not_found
 from postroom.crm import apis as crm_apis
 from postroom.delivery import apis as delivery_apis
 from postroom.experiments import apis as experiment_apis
+from postroom.push import apis as push_apis
 from postroom.reports import apis as reports_apis
 from postroom.tracking import apis as tracking_apis
 from postroom.webhooks import apis as webhooks_apis
@@ -45,6 +46,10 @@ router.register("crm/leads", crm_apis.LeadApi, basename="crm-lead")
 router.register("crm/customers", crm_apis.CustomerApi, basename="crm-customer")
 router.register("crm/contracts", crm_apis.ContractApi, basename="crm-contract")
 router.register("webhooks", webhooks_apis.WebhookEndpointApi, basename="webhook")
+router.register("push/devices", push_apis.DeviceApi, basename="push-device")
+router.register("push/creatives", push_apis.CreativeApi, basename="push-creative")
+router.register("push/providers", push_apis.ProviderApi, basename="push-provider")
+router.register("push/registration-keys", push_apis.RegistrationKeyApi, basename="push-key")
 router.register("staff/campaigns", campaign_apis.StaffCampaignApi, basename="staff-campaign")
 
 urlpatterns = [

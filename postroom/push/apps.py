@@ -6,3 +6,7 @@ class PushConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "postroom.push"
     verbose_name = _("Push")
+
+    def ready(self) -> None:
+        # Each module registers its transport (`transport_register`) when imported; they import models.
+        from postroom.push.providers import apns, fcm, onesignal, webhook, webpush  # noqa: F401

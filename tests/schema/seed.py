@@ -10,13 +10,16 @@ from rest_framework.authtoken.models import Token
 from postroom.accounts.models import Membership, Workspace
 from postroom.accounts.roles import Role
 from postroom.accounts.tests.factories import UserFactory
-from postroom.audience.models import Suppression
+from postroom.audience.models import Subscriber, Suppression
 from postroom.audience.tests.factories import CustomFieldFactory, SegmentFactory
 from postroom.campaigns.models import CampaignRun
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.content.tests.factories import ContentBlockFactory, LayoutFactory, MessageFactory
 from postroom.delivery.sending.launch import run_launch
 from postroom.delivery.tests.factories import audience
+from postroom.push.services.keys import registration_key_create
+from postroom.push.services.providers import provider_save
+from postroom.push.tests.factories import CreativeFactory, DeviceFactory
 
 
 def seed() -> str:
@@ -34,4 +37,10 @@ def seed() -> str:
     campaign.lists.add(mailing_list)
     run = CampaignRun.objects.create(campaign=campaign, scheduled_for=timezone.now())
     run_launch(run.pk)
+    DeviceFactory(
+        workspace=workspace, subscriber=Subscriber.objects.filter(workspace=workspace).first()
+    )
+    CreativeFactory(workspace=workspace)
+    provider_save(workspace=workspace, provider=None, kind="webpush", secret=None, fields={})
+    registration_key_create(workspace=workspace, name="schema check")
     return Token.objects.create(user=user).key

@@ -104,7 +104,9 @@ def _deferral(
 ) -> Transition:
     """Retry after a backoff, in the recipient's send window, unless that is past the horizon."""
     attempts = item.claimed.attempts + 1
-    retry_at = now + dt.timedelta(seconds=policy.backoff(attempts))
+    # The peer's own Retry-After, when it gave one, replaces the backoff.
+    wait = policy.backoff(attempts) if result.retry_after is None else result.retry_after
+    retry_at = now + dt.timedelta(seconds=max(0.0, wait))
     if result.kind == ResultKind.RELAY_DOWN and policy.breaker_open_until is not None:
         retry_at = max(retry_at, policy.breaker_open_until)
     retry_at = window_not_before(

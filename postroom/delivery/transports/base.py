@@ -52,6 +52,8 @@ class SendResult:
     duration_ms: int = 0
     # The connection died after the whole message went out: the server may have taken it.
     maybe_taken: bool = False
+    # The peer said when to come back (HTTP Retry-After): a deferral waits that long, not a backoff.
+    retry_after: float | None = None
 
     @property
     def outcome(self) -> str:
@@ -69,18 +71,34 @@ class SendResult:
 
 
 @dataclass(frozen=True)
+class DeviceAddress:
+    """Where a push goes: a provider token or subscription id, or a Web Push subscription."""
+
+    token: str  # the FCM/APNs token, the OneSignal subscription id, or the Web Push endpoint
+    p256dh: str = ""  # Web Push: the subscription's public key (base64url)
+    auth: str = ""  # Web Push: the subscription's auth secret (base64url)
+    app_id: str = ""
+
+
+@dataclass(frozen=True)
 class Outgoing:
-    """A prepared message for one delivery (None for a test send)."""
+    """A prepared message for one delivery (None for a test send).
+
+    Email: `data` is the MIME message. Push: `data` is the notification as
+    UTF-8 JSON (`postroom.push.payloads.Notification`), `recipient` the token
+    or endpoint, and `device` the whole address.
+    """
 
     delivery_id: int | None
     sender: str
     recipient: str
     data: bytes
+    device: DeviceAddress | None = None
 
 
 @dataclass(frozen=True)
 class Capabilities:
-    channel: str  # "email" today; push channels to come
+    channel: str  # "email" or "push"
     eight_bit: bool = False  # 8BITMIME: bodies need no transfer encoding
 
 

@@ -1,0 +1,1 @@
+"""Push providers behind the engine's Transport protocol, registered when the app is ready."""
