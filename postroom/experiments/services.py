@@ -129,8 +129,7 @@ def experiment_remove(*, actor: Membership, campaign: Campaign) -> None:
 def _editable(campaign: Campaign) -> None:
     if campaign.status not in EDITABLE:
         raise ValidationError(
-            _("Not possible while the campaign is %(status)s.")
-            % {"status": campaign.get_status_display()}
+            _("Not possible while the campaign is %(s)s.") % {"s": campaign.get_status_display()}
         )
 
 
