@@ -117,8 +117,12 @@ bench-crm: install
 # Experiments: bandit and A/B modes replayed against known click rates, 50 seeds, against an oracle.
 # LEAD: the timing of allocating 1,000,000 recipients on PostgreSQL goes in
 # bench/experiments.py's allocation_timing_postgres (it needs a database URL here then).
+BENCH_EXPERIMENTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_experiments
 bench-experiments: install
 	$(RUN) python bench/experiments.py
+	@psql "$(BENCH_EXPERIMENTS_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_EXPERIMENTS_DATABASE_URL))
+	DEBUG=true DATABASE_URL=$(BENCH_EXPERIMENTS_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
+	DEBUG=false SECRET_KEY=bench-experiments-not-secret-$$(hostname)-0123456789abcdefghijklmnopqrstuvwxyz LOG_LEVEL=WARNING DATABASE_URL=$(BENCH_EXPERIMENTS_DATABASE_URL) $(RUN) python -u bench/experiments_db.py
 
 # Tracking: wrk against the open pixel, the click redirect and a bare Django view, on the Procfile's web server.
 bench-tracking: install

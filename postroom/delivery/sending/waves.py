@@ -99,13 +99,19 @@ class OutboxWaves:
             bucket__gte=release.bucket_from,
             bucket__lt=release.bucket_to,
         )
-        zones = list(
-            Subscriber.objects.filter(pk__in=waiting.values("subscriber_id"))
-            .values_list("time_zone", flat=True)
-            .distinct()
+        campaign = run.campaign
+        windowed = campaign.window_start is not None and campaign.window_end is not None
+        zones = (  # the zones of the range's recipients, only when a window needs them
+            list(
+                Subscriber.objects.filter(pk__in=waiting.values("subscriber_id"))
+                .values_list("time_zone", flat=True)
+                .distinct()
+            )
+            if windowed
+            else []
         )
         zone_sql = f"(SELECT s.time_zone FROM {_SUBSCRIBERS} s WHERE s.id = {_TABLE}.subscriber_id)"  # noqa: S608
-        start_sql, start_params = not_before_sql(run.campaign, zones, now, zone_sql)
+        start_sql, start_params = not_before_sql(campaign, zones, now, zone_sql)
         sql = (
             f"UPDATE {_TABLE} SET status = %s, variant = {_variant_case([release], 'bucket')}, "  # noqa: S608
             f"next_attempt_at = {start_sql} "
