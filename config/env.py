@@ -116,6 +116,14 @@ DELIVERY_RETRY_HOURS: int = env.int("DELIVERY_RETRY_HOURS", default=48)
 # Let workspaces point relays at private, loopback or link-local addresses (their
 # answers are shown to the workspace): on for single-tenant installations only.
 RELAY_ALLOW_PRIVATE: bool = env.bool("RELAY_ALLOW_PRIVATE", default=False)
+# Transactional messages: the share of each relay's rate limits and connections kept
+# for them (campaigns use the rest), their retry schedule, attachments, API rate.
+TX_RESERVED_SHARE: float = env.float("TX_RESERVED_SHARE", default=0.2)
+if not 0 <= TX_RESERVED_SHARE < 1:
+    raise ImproperlyConfigured("TX_RESERVED_SHARE must be at least 0 and below 1")
+TX_RETRY_HOURS: int = env.int("TX_RETRY_HOURS", default=4)
+TX_ATTACHMENTS_MAX_BYTES: int = env.int("TX_ATTACHMENTS_MAX_BYTES", default=10 * 1024 * 1024)
+TX_RATE_PER_MINUTE: int = env.int("TX_RATE_PER_MINUTE", default=600)
 
 
 def _cost(name: str, text: str) -> Decimal | None:

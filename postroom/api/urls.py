@@ -12,6 +12,7 @@ from postroom.crm import apis as crm_apis
 from postroom.delivery import apis as delivery_apis
 from postroom.reports import apis as reports_apis
 from postroom.tracking import apis as tracking_apis
+from postroom.transactional import apis as tx_apis
 
 router = DefaultRouter(trailing_slash=True)
 router.register("workspaces", accounts_apis.WorkspaceApi, basename="workspace")
@@ -41,6 +42,7 @@ router.register("crm/spend", crm_apis.SpendEntryApi, basename="crm-spend")
 router.register("crm/leads", crm_apis.LeadApi, basename="crm-lead")
 router.register("crm/customers", crm_apis.CustomerApi, basename="crm-customer")
 router.register("crm/contracts", crm_apis.ContractApi, basename="crm-contract")
+router.register("tx", tx_apis.TxApi, basename="tx")
 router.register("staff/campaigns", campaign_apis.StaffCampaignApi, basename="staff-campaign")
 
 urlpatterns = [
