@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("postroom.tracking.urls")),
     path("", include("postroom.reports.urls")),
     path("", include("postroom.crm.urls")),
+    path("", include("postroom.transactional.urls")),
     # Last: its app/campaigns/<pk>/<action>/ would take the other apps' campaign pages.
     path("", include("postroom.campaigns.urls")),
 ]

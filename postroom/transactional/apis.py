@@ -93,7 +93,9 @@ class TxApi(mixins.ListModelMixin, WorkspaceViewSet):
         data.is_valid(raise_exception=True)
         key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
         if len(key) > 255 or any(ord(char) < 32 for char in key):
-            raise exceptions.ValidationError({IDEMPOTENCY_HEADER: ["At most 255 printable characters."]})
+            raise exceptions.ValidationError(
+                {IDEMPOTENCY_HEADER: ["At most 255 printable characters."]}
+            )
         submission = TxSubmission(
             template=data.validated_data["template"],
             to=data.validated_data["to"],

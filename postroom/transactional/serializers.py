@@ -28,7 +28,9 @@ class TxSendSerializer(serializers.Serializer):
     to = serializers.ListField(
         child=serializers.EmailField(max_length=254), min_length=1, max_length=50
     )
-    data = serializers.DictField(required=False, default=dict, help_text="The template's variables")
+    data = serializers.DictField(  # type: ignore[assignment]
+        required=False, default=dict, help_text="The template's variables"
+    )
     headers = serializers.DictField(
         child=serializers.CharField(max_length=998, trim_whitespace=False),
         required=False,

@@ -204,7 +204,9 @@ def lane_run(workspace_id: int, *, seconds: float | None = None) -> LaneReport:
         raise
     sender = LaneSender(workspace_id, relay, owner, transport, breaker, RateLimiter(relay))
     try:
-        return lane_send(sender, deadline=time.monotonic() + (seconds or settings.DELIVERY_JOB_SECONDS))
+        return lane_send(
+            sender, deadline=time.monotonic() + (seconds or settings.DELIVERY_JOB_SECONDS)
+        )
     finally:
         transport.close()
         slots.release()

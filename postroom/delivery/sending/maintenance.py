@@ -41,11 +41,13 @@ def deliveries_maintain(
             for owner in owners:
                 ConnectionSlots(relay, owner=owner, lease=0).free_all_of_owner()
     work: list[tuple[int, int, bool]] = []
-    due_runs = CampaignRun.objects.filter(
-        status=RunStatus.DUE, scheduled_for__lte=now, campaign__status__in=SENDABLE
-    ).order_by("-campaign__priority", "scheduled_for", "pk").values_list(
-        "pk", "campaign__workspace_id"
-    )[:limit]
+    due_runs = (
+        CampaignRun.objects.filter(
+            status=RunStatus.DUE, scheduled_for__lte=now, campaign__status__in=SENDABLE
+        )
+        .order_by("-campaign__priority", "scheduled_for", "pk")
+        .values_list("pk", "campaign__workspace_id")[:limit]
+    )
     work += [(run_id, workspace_id, True) for run_id, workspace_id in due_runs]
     due = Delivery.objects.filter(
         run_id=OuterRef("pk"), status__in=PENDING, next_attempt_at__lte=now

@@ -99,9 +99,11 @@ def tx_mime_build(
     message = EmailMessage(policy=SMTP)
     local, _at, domain = envelope.from_email.rpartition("@")
     message["From"] = Address(display_name=envelope.from_name, username=local, domain=domain)
-    message["To"] = Address(
-        display_name=envelope.to_name, addr_spec=envelope.to
-    ) if envelope.to_name else envelope.to
+    message["To"] = (
+        Address(display_name=envelope.to_name, addr_spec=envelope.to)
+        if envelope.to_name
+        else envelope.to
+    )
     message["Subject"] = rendered.subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id
@@ -116,5 +118,7 @@ def tx_mime_build(
     message.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
     for item in attachments:
         maintype, _slash, subtype = item.content_type.partition("/")
-        message.add_attachment(item.content, maintype=maintype, subtype=subtype, filename=item.filename)
+        message.add_attachment(
+            item.content, maintype=maintype, subtype=subtype, filename=item.filename
+        )
     return message.as_bytes()

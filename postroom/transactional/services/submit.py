@@ -24,7 +24,7 @@ from postroom.accounts.models import Workspace
 from postroom.audience.models import Subscriber
 from postroom.audience.selectors import addresses_suppressed
 from postroom.content.models import Message
-from postroom.content.rendering import Rendered
+from postroom.content.rendering import Rendered, message_render
 from postroom.content.templating import TemplateError
 from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.delivery.tasks import lane_send_job
@@ -44,7 +44,6 @@ from postroom.transactional.services.templates import (
     tx_template_get,
     variables_missing,
 )
-from postroom.content.rendering import message_render
 
 
 class IdempotencyConflict(Exception):

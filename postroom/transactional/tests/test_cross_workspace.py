@@ -44,7 +44,9 @@ def test_a_viewer_may_read_but_not_send(api, member, owner):
     template = TxTemplateFactory(workspace=owner.workspace)
     viewer = member(Role.VIEWER, workspace=owner.workspace)
 
-    assert api(viewer.user).post("/api/v1/tx/", send_body(template), format="json").status_code == 403
+    assert (
+        api(viewer.user).post("/api/v1/tx/", send_body(template), format="json").status_code == 403
+    )
     assert api(viewer.user).get("/api/v1/tx/").status_code == 200
 
 

@@ -18,8 +18,12 @@ def test_a_retry_with_the_same_key_returns_the_first_messages(api, owner):
     template = TxTemplateFactory(workspace=owner.workspace)
     client = api(owner.user)
 
-    first = client.post("/api/v1/tx/", send_body(template), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
-    again = client.post("/api/v1/tx/", send_body(template), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    first = client.post(
+        "/api/v1/tx/", send_body(template), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    again = client.post(
+        "/api/v1/tx/", send_body(template), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
 
     assert first.status_code == again.status_code == 202
     assert again.json()["messages"] == first.json()["messages"]
@@ -34,7 +38,10 @@ def test_the_same_key_for_another_request_is_a_conflict(api, owner):
 
     client.post("/api/v1/tx/", send_body(template), format="json", HTTP_IDEMPOTENCY_KEY="k-2")
     other = client.post(
-        "/api/v1/tx/", send_body(template, to="bob@example.com"), format="json", HTTP_IDEMPOTENCY_KEY="k-2"
+        "/api/v1/tx/",
+        send_body(template, to="bob@example.com"),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k-2",
     )
 
     assert other.status_code == 409
@@ -48,7 +55,9 @@ def test_a_key_is_forgotten_after_24_hours(api, owner):
     client.post("/api/v1/tx/", send_body(template), format="json", HTTP_IDEMPOTENCY_KEY="k-3")
 
     with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
-        later = client.post("/api/v1/tx/", send_body(template), format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+        later = client.post(
+            "/api/v1/tx/", send_body(template), format="json", HTTP_IDEMPOTENCY_KEY="k-3"
+        )
 
     assert later.status_code == 202 and later.json()["replayed"] is False
     assert TxMessage.objects.count() == 2
@@ -59,8 +68,12 @@ def test_keys_are_per_workspace(api, owner, other_owner):
     mine = TxTemplateFactory(workspace=owner.workspace)
     theirs = TxTemplateFactory(workspace=other_owner.workspace)
 
-    a = api(owner.user).post("/api/v1/tx/", send_body(mine), format="json", HTTP_IDEMPOTENCY_KEY="same")
-    b = api(other_owner.user).post("/api/v1/tx/", send_body(theirs), format="json", HTTP_IDEMPOTENCY_KEY="same")
+    a = api(owner.user).post(
+        "/api/v1/tx/", send_body(mine), format="json", HTTP_IDEMPOTENCY_KEY="same"
+    )
+    b = api(other_owner.user).post(
+        "/api/v1/tx/", send_body(theirs), format="json", HTTP_IDEMPOTENCY_KEY="same"
+    )
 
     assert a.json()["messages"] != b.json()["messages"] and b.json()["replayed"] is False
 
@@ -76,7 +89,9 @@ def test_concurrent_retries_with_the_same_key_make_one_message(api, owner):
             client = api(owner.user)
             barrier.wait()
             answers.append(
-                client.post("/api/v1/tx/", send_body(template), format="json", HTTP_IDEMPOTENCY_KEY="race")
+                client.post(
+                    "/api/v1/tx/", send_body(template), format="json", HTTP_IDEMPOTENCY_KEY="race"
+                )
             )
         finally:
             connections.close_all()

@@ -16,11 +16,17 @@ pytestmark = pytest.mark.django_db
 
 def _submission(template, to):
     return TxSubmission(
-        template=template.pk, to=[to], data={"order_id": "B-7", "name": "Tom"}, headers={}, attachments=[]
+        template=template.pk,
+        to=[to],
+        data={"order_id": "B-7", "name": "Tom"},
+        headers={},
+        attachments=[],
     )
 
 
-def test_a_message_submitted_mid_campaign_is_sent_at_the_next_batch_boundary(owner, smtp_server, settings):
+def test_a_message_submitted_mid_campaign_is_sent_at_the_next_batch_boundary(
+    owner, smtp_server, settings
+):
     # given a campaign of 120 being sent in batches of 30
     settings.DELIVERY_BATCH_SIZE = 30
     relay_for(smtp_server, owner.workspace, max_connections=1)
@@ -31,7 +37,9 @@ def test_a_message_submitted_mid_campaign_is_sent_at_the_next_batch_boundary(own
     def submit_after_first_batch(report) -> None:
         batches.append(report.sent)
         if len(batches) == 1:
-            tx_submit(workspace=owner.workspace, submission=_submission(template, "urgent@example.com"))
+            tx_submit(
+                workspace=owner.workspace, submission=_submission(template, "urgent@example.com")
+            )
 
     # when a job is mid-run and a receipt is submitted after its first batch
     report = run_send(run.pk, on_progress=submit_after_first_batch)
@@ -59,7 +67,9 @@ def test_a_paused_campaign_does_not_hold_up_the_lane(owner, smtp_server):
     assert [r.recipient for r in smtp_server.received] == ["x@example.com"]
 
 
-def test_the_lane_of_one_workspace_is_not_sent_by_another_workspaces_jobs(owner, other_owner, smtp_server):
+def test_the_lane_of_one_workspace_is_not_sent_by_another_workspaces_jobs(
+    owner, other_owner, smtp_server
+):
     from postroom.delivery.sending.lane import lane_run
 
     relay_for(smtp_server, owner.workspace)

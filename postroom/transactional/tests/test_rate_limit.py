@@ -13,7 +13,9 @@ def test_a_token_past_its_rate_gets_429_and_another_token_does_not(api, owner, m
     colleague = member(workspace=owner.workspace)
     client = api(owner.user)
 
-    answers = [client.post("/api/v1/tx/", send_body(template), format="json").status_code for _ in range(3)]
+    answers = [
+        client.post("/api/v1/tx/", send_body(template), format="json").status_code for _ in range(3)
+    ]
     other = api(colleague.user).post("/api/v1/tx/", send_body(template), format="json")
 
     assert answers == [202, 202, 429]

@@ -15,7 +15,9 @@ from postroom.transactional.tests.factories import TxTemplateFactory, send_body
 pytestmark = pytest.mark.django_db
 
 
-def test_a_deferred_message_is_retried_within_seconds_and_then_sent(api, owner, smtp_server, settings):
+def test_a_deferred_message_is_retried_within_seconds_and_then_sent(
+    api, owner, smtp_server, settings
+):
     # given a relay that defers the first attempt
     relay_for(smtp_server, owner.workspace)
     smtp_server.on("ann@example.com", "rcpt", reply="451 4.7.1 try again", times=1)
@@ -50,4 +52,6 @@ def test_a_message_still_refused_after_the_horizon_fails(api, owner, smtp_server
 
     lane_run(owner.workspace.pk)
 
-    assert TxMessage.objects.select_related("delivery").get().delivery.status == DeliveryStatus.FAILED
+    assert (
+        TxMessage.objects.select_related("delivery").get().delivery.status == DeliveryStatus.FAILED
+    )

@@ -45,7 +45,9 @@ def test_each_recipient_gets_a_message_of_its_own_up_to_fifty(api, owner):
 
     response = api(owner.user).post("/api/v1/tx/", send_body(template, to=to), format="json")
     too_many = api(owner.user).post(
-        "/api/v1/tx/", send_body(template, to=[f"q{i}@example.com" for i in range(51)]), format="json"
+        "/api/v1/tx/",
+        send_body(template, to=[f"q{i}@example.com" for i in range(51)]),
+        format="json",
     )
 
     assert response.status_code == 202
@@ -82,11 +84,17 @@ def test_attachments_are_sent_and_capped_by_the_setting(api, owner, smtp_server,
     relay_for(smtp_server, owner.workspace)
     settings.TX_ATTACHMENTS_MAX_BYTES = 100
     template = TxTemplateFactory(workspace=owner.workspace)
-    small = {"filename": "r.txt", "content_type": "text/plain", "content": base64.b64encode(b"x" * 60).decode()}
+    small = {
+        "filename": "r.txt",
+        "content_type": "text/plain",
+        "content": base64.b64encode(b"x" * 60).decode(),
+    }
     client = api(owner.user)
 
     two_small = client.post("/api/v1/tx/", send_body(template, attachments=[small]), format="json")
-    too_big = client.post("/api/v1/tx/", send_body(template, attachments=[small, small]), format="json")
+    too_big = client.post(
+        "/api/v1/tx/", send_body(template, attachments=[small, small]), format="json"
+    )
     not_base64 = client.post(
         "/api/v1/tx/", send_body(template, attachments=[{**small, "content": "%%%"}]), format="json"
     )
@@ -106,11 +114,17 @@ def test_headers_come_from_the_allow_list_only_and_never_with_line_breaks(api, o
     client = api(owner.user)
 
     allowed = client.post(
-        "/api/v1/tx/", send_body(template, headers={"X-Tag": "receipt", "Reply-To": "help@example.com"}), format="json"
+        "/api/v1/tx/",
+        send_body(template, headers={"X-Tag": "receipt", "Reply-To": "help@example.com"}),
+        format="json",
     )
-    not_allowed = client.post("/api/v1/tx/", send_body(template, headers={"Bcc": "spy@example.com"}), format="json")
+    not_allowed = client.post(
+        "/api/v1/tx/", send_body(template, headers={"Bcc": "spy@example.com"}), format="json"
+    )
     crlf = client.post(
-        "/api/v1/tx/", send_body(template, headers={"X-Tag": "a\r\nBcc: spy@example.com"}), format="json"
+        "/api/v1/tx/",
+        send_body(template, headers={"X-Tag": "a\r\nBcc: spy@example.com"}),
+        format="json",
     )
     lf = client.post("/api/v1/tx/", send_body(template, headers={"X-Tag": "a\nb"}), format="json")
     lane_run(owner.workspace.pk)
@@ -127,11 +141,15 @@ def test_the_recipient_is_created_only_when_asked(api, owner):
     client = api(owner.user)
 
     client.post("/api/v1/tx/", send_body(template, to="new@example.com"), format="json")
-    client.post("/api/v1/tx/", send_body(template, to="made@example.com", create_recipient=True), format="json")
+    client.post(
+        "/api/v1/tx/",
+        send_body(template, to="made@example.com", create_recipient=True),
+        format="json",
+    )
 
-    assert list(Subscriber.objects.filter(workspace=owner.workspace).values_list("email", flat=True)) == [
-        "made@example.com"
-    ]
+    assert list(
+        Subscriber.objects.filter(workspace=owner.workspace).values_list("email", flat=True)
+    ) == ["made@example.com"]
     assert TxMessage.objects.get(to="made@example.com").subscriber is not None
 
 

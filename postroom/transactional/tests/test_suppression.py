@@ -24,7 +24,9 @@ def test_a_suppressed_address_is_refused_with_a_clear_error(api, owner):
 
     with translation.override("en"):
         response = api(owner.user).post(
-            "/api/v1/tx/", send_body(template, to=["ok@example.com", "gone@example.com"]), format="json"
+            "/api/v1/tx/",
+            send_body(template, to=["ok@example.com", "gone@example.com"]),
+            format="json",
         )
 
     assert response.status_code == 400
@@ -34,7 +36,9 @@ def test_a_suppressed_address_is_refused_with_a_clear_error(api, owner):
     assert not TxMessage.objects.exists()
 
 
-def test_an_exempt_template_is_sent_to_a_suppressed_address_and_it_is_recorded(api, owner, smtp_server):
+def test_an_exempt_template_is_sent_to_a_suppressed_address_and_it_is_recorded(
+    api, owner, smtp_server
+):
     relay_for(smtp_server, owner.workspace)
     _suppress(owner.workspace, "gone@example.com")
     template = TxTemplateFactory(workspace=owner.workspace, suppression_exempt=True)
@@ -47,8 +51,13 @@ def test_an_exempt_template_is_sent_to_a_suppressed_address_and_it_is_recorded(a
     assert response.status_code == 202
     exempted = dict(TxMessage.objects.values_list("to", "suppression_exempted"))
     assert exempted == {"ok@example.com": False, "gone@example.com": True}
-    assert sorted(r.recipient for r in smtp_server.received) == ["gone@example.com", "ok@example.com"]
-    detail = api(owner.user).get(f"/api/v1/tx/{TxMessage.objects.get(to='gone@example.com').public_id}/")
+    assert sorted(r.recipient for r in smtp_server.received) == [
+        "gone@example.com",
+        "ok@example.com",
+    ]
+    detail = api(owner.user).get(
+        f"/api/v1/tx/{TxMessage.objects.get(to='gone@example.com').public_id}/"
+    )
     assert detail.json()["suppression_exempted"] is True
 
 
@@ -56,9 +65,13 @@ def test_an_address_suppressed_after_submission_is_refused_at_send_time(api, own
     relay_for(smtp_server, owner.workspace)
     template = TxTemplateFactory(workspace=owner.workspace)
     heard = []
-    tx_status_changed.connect(lambda sender, status, **kw: heard.append(status), weak=False, dispatch_uid="t")
+    tx_status_changed.connect(
+        lambda sender, status, **kw: heard.append(status), weak=False, dispatch_uid="t"
+    )
     try:
-        api(owner.user).post("/api/v1/tx/", send_body(template, to="late@example.com"), format="json")
+        api(owner.user).post(
+            "/api/v1/tx/", send_body(template, to="late@example.com"), format="json"
+        )
         _suppress(owner.workspace, "late@example.com")
         lane_run(owner.workspace.pk)
     finally:
