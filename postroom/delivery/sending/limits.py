@@ -44,8 +44,11 @@ class RateLimiter:
         now = time.time()
         for seconds, limit in self.windows:
             bucket = int(now // seconds)
-            used = counter_incr(f"rate:{self.key}:{seconds}:{bucket}", seconds + 5)
+            key = f"rate:{self.key}:{seconds}:{bucket}"
+            used = counter_incr(key, seconds + 5)
             if used > limit:
+                # Not sent: not counted, so a refused campaign try leaves the lane its share.
+                counter_incr(key, seconds + 5, -1)
                 return (bucket + 1) * seconds - now
         return 0.0
 
