@@ -122,7 +122,7 @@ TX_RESERVED_SHARE: float = env.float("TX_RESERVED_SHARE", default=0.2)
 if not 0 <= TX_RESERVED_SHARE < 1:
     raise ImproperlyConfigured("TX_RESERVED_SHARE must be at least 0 and below 1")
 TX_RETRY_HOURS: int = env.int("TX_RETRY_HOURS", default=4)
-TX_ATTACHMENTS_MAX_BYTES: int = env.int("TX_ATTACHMENTS_MAX_BYTES", default=10 * 1024 * 1024)
+TX_ATTACHMENTS_MAX_BYTES: int = env.int("TX_ATTACHMENTS_MAX_BYTES", default=7 * 1024 * 1024)
 TX_RATE_PER_MINUTE: int = env.int("TX_RATE_PER_MINUTE", default=600)
 
 

@@ -24,7 +24,9 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class TxSendSerializer(serializers.Serializer):
-    template = serializers.IntegerField(help_text="The transactional template's id")
+    template = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The transactional template's id"
+    )
     to = serializers.ListField(
         child=serializers.EmailField(max_length=254), min_length=1, max_length=50
     )

@@ -35,7 +35,9 @@ def tx_template_list(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view()
 def tx_template_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """The template's variables and kept versions, and a preview with the data typed in."""
-    template = get_scoped_or_404(tx_templates(workspace=request.workspace), request.workspace, pk=pk)
+    template = get_scoped_or_404(
+        tx_templates(workspace=request.workspace), request.workspace, pk=pk
+    )
     text = request.GET.get("data") or json.dumps(sample_data(message=template), indent=2)
     context: dict[str, Any] = {
         "template": template,

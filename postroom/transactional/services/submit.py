@@ -28,6 +28,11 @@ from postroom.content.rendering import Rendered, message_render
 from postroom.content.templating import TemplateError
 from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.delivery.tasks import lane_send_job
+from postroom.delivery.transports.relays import (
+    installation_sender_domains,
+    relay_for_workspace,
+    relay_sender_allowed,
+)
 from postroom.delivery.transports.tokens import message_id, return_path
 from postroom.transactional.models import TxMessage, TxRequest, TxState
 from postroom.transactional.services.mime import (
@@ -131,6 +136,16 @@ class _Plan:
 
 def _plan(*, workspace: Workspace, message: Message, submission: TxSubmission) -> _Plan:
     """Every check and the rendering, before anything is written."""
+    if not relay_sender_allowed(relay_for_workspace(workspace.pk), message.from_email):
+        raise ValidationError(
+            {
+                "template": _(
+                    "Without a relay of its own, a workspace sends from %(domains)s only: "
+                    "change the template's From address or add your relay."
+                )
+                % {"domains": ", ".join(installation_sender_domains())}
+            }
+        )
     missing = variables_missing(message=message, data=submission.data)
     if missing:
         raise ValidationError(
@@ -190,14 +205,7 @@ def _write(
         fingerprint=submission.fingerprint(),
         created_at=now,
     )
-    subscribers = dict(plan.subscribers)
-    if submission.create_recipient:
-        for email in submission.to:
-            if email not in subscribers:
-                subscriber, _created = Subscriber.objects.get_or_create(
-                    workspace=workspace, email=email, defaults={"source": "api-tx"}
-                )
-                subscribers[email] = subscriber.pk
+    subscribers = _recipients(workspace=workspace, submission=submission, plan=plan)
     deliveries = Delivery.objects.bulk_create(
         [
             Delivery(
@@ -231,6 +239,19 @@ def _write(
     workspace_id = workspace.pk
     transaction.on_commit(lambda: lane_send_job(workspace_id))
     return TxAccepted(messages=messages)
+
+
+def _recipients(*, workspace: Workspace, submission: TxSubmission, plan: _Plan) -> dict[str, int]:
+    """The recipients' subscriber ids; those who are none yet are added when the request asks."""
+    subscribers = dict(plan.subscribers)
+    if submission.create_recipient:
+        for email in submission.to:
+            if email not in subscribers:
+                subscriber, _created = Subscriber.objects.get_or_create(
+                    workspace=workspace, email=email, defaults={"source": "api-tx"}
+                )
+                subscribers[email] = subscriber.pk
+    return subscribers
 
 
 def _message(

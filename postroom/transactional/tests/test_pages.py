@@ -33,7 +33,8 @@ def test_the_template_page_previews_with_the_data_typed_in_and_lists_versions(lo
 
     sample = client.get(f"/app/tx/templates/{template.pk}/").content.decode()
     typed = client.get(
-        f"/app/tx/templates/{template.pk}/", {"data": json.dumps({"order_id": "Z-9", "name": "Zoe"})}
+        f"/app/tx/templates/{template.pk}/",
+        {"data": json.dumps({"order_id": "Z-9", "name": "Zoe"})},
     ).content.decode()
     with translation.override("en"):
         broken = client.get(f"/app/tx/templates/{template.pk}/", {"data": "[1"}).content.decode()
@@ -49,7 +50,9 @@ def test_the_log_shows_messages_with_their_state_filtered(login, api, owner, smt
     template = TxTemplateFactory(workspace=owner.workspace)
     api(owner.user).post("/api/v1/tx/", send_body(template, to="sent@example.com"), format="json")
     lane_run(owner.workspace.pk)
-    api(owner.user).post("/api/v1/tx/", send_body(template, to="waiting@example.com"), format="json")
+    api(owner.user).post(
+        "/api/v1/tx/", send_body(template, to="waiting@example.com"), format="json"
+    )
     client = login(owner.user)
 
     everything = client.get("/app/tx/").content.decode()

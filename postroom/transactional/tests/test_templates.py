@@ -37,7 +37,11 @@ def test_a_variable_name_must_be_an_identifier_and_not_a_reserved_one(api, owner
     with translation.override("en"):
         response = api(owner.user).post(
             "/api/v1/messages/",
-            {**TEMPLATE, "kind": "transactional", "required_variables": ["ok", "no-dash", "subscriber"]},
+            {
+                **TEMPLATE,
+                "kind": "transactional",
+                "required_variables": ["ok", "no-dash", "subscriber"],
+            },
             format="json",
         )
 
