@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from postroom.content.models import ContentBlock, Layout, Message
+from postroom.content.models import ContentBlock, Layout, Message, MessageKind
 
 
 class MessageForm(forms.ModelForm):
@@ -50,6 +50,10 @@ class MessageForm(forms.ModelForm):
         self.fields["layout"].queryset = Layout.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         if self.instance.pk:
             self.initial["required_variables"] = ", ".join(self.instance.required_variables)
+        self.fields["kind"].required = False  # not posted: the message keeps its kind
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or self.instance.kind or MessageKind.CAMPAIGN
 
     def clean_required_variables(self) -> list[str]:
         text = self.cleaned_data.get("required_variables") or ""
