@@ -60,7 +60,7 @@ class TxAttemptSerializer(serializers.ModelSerializer):
 class TxMessageSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     status = serializers.SerializerMethodField()
-    sent_at = serializers.DateTimeField(source="delivery.sent_at", read_only=True)
+    sent_at = serializers.DateTimeField(source="delivery.sent_at", read_only=True, allow_null=True)
     attempts = TxAttemptSerializer(source="delivery.attempt_log", many=True, read_only=True)
 
     class Meta:

@@ -34,4 +34,8 @@ def seed() -> str:
     campaign.lists.add(mailing_list)
     run = CampaignRun.objects.create(campaign=campaign, scheduled_for=timezone.now())
     run_launch(run.pk)
+    # A transactional template, for POST /tx/ to get past the template check.
+    from postroom.transactional.tests.factories import TxTemplateFactory
+
+    TxTemplateFactory(workspace=workspace, required_variables=[])
     return Token.objects.create(user=user).key
