@@ -10,7 +10,7 @@ from postroom.campaigns.models import CampaignRun, RunStatus
 from postroom.delivery.bounces.mailbox import mailbox_poll
 from postroom.delivery.models import MailboxProtocol, SmtpRelay
 from postroom.delivery.sending.engine import run_send
-from postroom.delivery.sending.lane import lane_next_due, lane_run, lanes_due
+from postroom.delivery.sending.lane import lane_follow_up, lane_next_due, lane_run, lanes_due
 from postroom.delivery.sending.launch import run_launch
 from postroom.delivery.sending.maintenance import deliveries_maintain
 from postroom.delivery.sending.testsend import test_send_run
@@ -60,14 +60,11 @@ def lane_send_job(workspace_id: int) -> None:
     report = lane_run(workspace_id)
     if HUEY.immediate:
         return
-    if report.stopped == "connections":  # every slot busy: try again in a moment
-        lane_send_job.schedule((workspace_id,), delay=1)
-        return
-    due = lane_next_due(workspace_id)
-    if due is not None:
-        delay = (due - timezone.now()).total_seconds()
-        if delay < 60:
-            lane_send_job.schedule((workspace_id,), delay=max(delay, 0.5))
+    delay = lane_follow_up(
+        due=lane_next_due(workspace_id), now=timezone.now(), stopped=report.stopped
+    )
+    if delay is not None:
+        lane_send_job.schedule((workspace_id,), delay=delay)
 
 
 @db_periodic_task(crontab(minute="*"))

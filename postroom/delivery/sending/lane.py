@@ -220,6 +220,18 @@ def lane_next_due(workspace_id: int) -> dt.datetime | None:
     return waiting.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
 
 
+def lane_follow_up(*, due: dt.datetime | None, now: dt.datetime, stopped: str) -> float | None:
+    """In how many seconds a lane job is to look again (None: the periodic tick will do).
+
+    Nothing waiting: none. Every connection busy: a second later, until a campaign
+    job has sent it between its batches. A retry due within the minute: then.
+    """
+    if due is None:
+        return None
+    delay = max((due - now).total_seconds(), 1.0 if stopped == "connections" else 0.5)
+    return delay if delay < 60 else None
+
+
 def lanes_due(*, now: dt.datetime | None = None, limit: int = 200) -> list[int]:
     """Workspaces whose lane has deliveries due now (for the periodic tick)."""
     due = Delivery.objects.filter(
