@@ -317,7 +317,6 @@ TX_BATCH_SIZE = 50
 # Transactional API: attachments' decoded size per request, requests per minute per API token.
 TX_ATTACHMENTS_MAX_BYTES = E.TX_ATTACHMENTS_MAX_BYTES
 TX_RATE_PER_MINUTE = E.TX_RATE_PER_MINUTE
-TX_RECIPIENTS_MAX = 50
 TX_IDEMPOTENCY_HOURS = 24
 
 # --- Tracking (see postroom/tracking and the README's "Tracking and reports") -----

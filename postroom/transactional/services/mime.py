@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from postroom.content.rendering import Rendered
+from postroom.delivery.transports.mime import header_clean
 
 # Headers a request may set, lower-cased: threading, tags, auto-reply hints.
 HEADERS_ALLOWED = frozenset(
@@ -95,20 +96,40 @@ def tx_mime_build(
     headers: dict[str, str],
     attachments: list[Attachment],
 ) -> bytes:
-    """The whole message, CRLF line endings, ready for SMTP DATA (7-bit: any relay takes it)."""
+    """The whole message, CRLF line endings, ready for SMTP DATA (7-bit: any relay takes it).
+
+    What the email package refuses (an address it cannot write) is a 400.
+    """
+    try:
+        return _build(envelope, rendered, message_id, headers, attachments)
+    except (ValueError, TypeError, IndexError) as exc:
+        raise ValidationError(
+            {"template": _("The message cannot be built: %(e)s") % {"e": str(exc)[:200]}}
+        ) from exc
+
+
+def _build(
+    envelope: Envelope,
+    rendered: Rendered,
+    message_id: str,
+    headers: dict[str, str],
+    attachments: list[Attachment],
+) -> bytes:
     message = EmailMessage(policy=SMTP)
     local, _at, domain = envelope.from_email.rpartition("@")
-    message["From"] = Address(display_name=envelope.from_name, username=local, domain=domain)
+    # The template's own fields are cleaned as the campaign path cleans them.
+    name = header_clean(envelope.from_name)
+    message["From"] = Address(display_name=name, username=local, domain=domain)
     message["To"] = (
         Address(display_name=envelope.to_name, addr_spec=envelope.to)
         if envelope.to_name
         else envelope.to
     )
-    message["Subject"] = rendered.subject
+    message["Subject"] = header_clean(rendered.subject)
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id
     given = {name.lower(): value for name, value in headers.items()}
-    reply_to = given.get("reply-to") or envelope.reply_to
+    reply_to = given.get("reply-to") or header_clean(envelope.reply_to)
     if reply_to:
         message["Reply-To"] = reply_to
     for name, value in headers.items():

@@ -162,3 +162,17 @@ def test_a_template_of_another_kind_is_not_a_transactional_template(api, owner):
 
     assert response.status_code == 400 and "template" in response.json()["error"]["fields"]
     assert Delivery.objects.filter(status=DeliveryStatus.QUEUED).count() == 0
+
+
+def test_a_line_break_in_the_templates_sender_name_adds_no_header(api, owner, smtp_server):
+    relay_for(smtp_server, owner.workspace)
+    template = TxTemplateFactory(
+        workspace=owner.workspace, from_name="Shop\r\nBcc: spy@example.com"
+    )
+
+    response = api(owner.user).post("/api/v1/tx/", send_body(template), format="json")
+    lane_run(owner.workspace.pk)
+
+    assert response.status_code == 202
+    (mail,) = smtp_server.received
+    assert "Bcc" not in mail.message and mail.recipient == "ann@example.com"
