@@ -324,6 +324,17 @@ DELIVERY_DEFAULT_RELAY_URL = E.EMAIL_URL
 DELIVERY_DEFAULT_RELAY_CONNECTIONS = 2
 # Its cost per 1,000 messages (None: nothing), for the CRM's spend (postroom/crm/services/relay_spend.py).
 DELIVERY_DEFAULT_RELAY_COST_PER_1000 = E.DELIVERY_DEFAULT_RELAY_COST_PER_1000
+# The priority lane (transactional messages, postroom/delivery/sending/lane.py): its share of
+# each relay's limits, its own short retry schedule (5 s doubling up to 5 minutes), batch size.
+TX_RESERVED_SHARE = E.TX_RESERVED_SHARE
+TX_RETRY_BASE_SECONDS = 5
+TX_RETRY_CAP_SECONDS = 300
+TX_RETRY_HOURS = E.TX_RETRY_HOURS
+TX_BATCH_SIZE = 50
+# Transactional API: attachments' decoded size per request, requests per minute per API token.
+TX_ATTACHMENTS_MAX_BYTES = E.TX_ATTACHMENTS_MAX_BYTES
+TX_RATE_PER_MINUTE = E.TX_RATE_PER_MINUTE
+TX_IDEMPOTENCY_HOURS = 24
 
 # --- Event webhooks (see postroom/webhooks and the README's "Event webhooks") ------
 WEBHOOKS_ALLOW_PRIVATE = E.WEBHOOKS_ALLOW_PRIVATE

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("postroom.crm.urls")),
     path("", include("postroom.webhooks.urls")),
     path("", include("postroom.push.urls")),
+    path("", include("postroom.transactional.urls")),
     # Last: its app/campaigns/<pk>/<action>/ would take the other apps' campaign pages.
     path("", include("postroom.campaigns.urls")),
 ]

@@ -15,6 +15,7 @@ from postroom.push import apis as push_apis
 from postroom.reports import apis as reports_apis
 from postroom.tracking import apis as tracking_apis
 from postroom.webhooks import apis as webhooks_apis
+from postroom.transactional import apis as tx_apis
 
 router = DefaultRouter(trailing_slash=True)
 router.register("workspaces", accounts_apis.WorkspaceApi, basename="workspace")
@@ -50,6 +51,7 @@ router.register("push/devices", push_apis.DeviceApi, basename="push-device")
 router.register("push/creatives", push_apis.CreativeApi, basename="push-creative")
 router.register("push/providers", push_apis.ProviderApi, basename="push-provider")
 router.register("push/registration-keys", push_apis.RegistrationKeyApi, basename="push-key")
+router.register("tx", tx_apis.TxApi, basename="tx")
 router.register("staff/campaigns", campaign_apis.StaffCampaignApi, basename="staff-campaign")
 
 urlpatterns = [

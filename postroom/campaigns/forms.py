@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from postroom.audience.models import MailingList, Segment
 from postroom.campaigns.models import Campaign
-from postroom.content.models import Message
+from postroom.content.models import Message, MessageKind
 from postroom.core.zones import zone_names
 
 WEEKDAYS = [
@@ -86,7 +86,9 @@ class CampaignForm(forms.ModelForm):
         if not self.instance.pk:
             # A new campaign starts in its author's zone, not the first of the list.
             self.initial["time_zone"] = default_zone
-        self.fields["message"].queryset = Message.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        self.fields["message"].queryset = Message.objects.filter(  # type: ignore[attr-defined]
+            workspace=workspace, kind=MessageKind.CAMPAIGN
+        )
         for name in ("lists", "exclude_lists"):
             self.fields[name].queryset = MailingList.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         for name in ("segment", "exclude_segment"):

@@ -52,10 +52,23 @@ class BodyFormat(models.TextChoices):
     MARKDOWN = "markdown", _("Markdown")
 
 
+class MessageKind(models.TextChoices):
+    CAMPAIGN = "campaign", _("Campaign")
+    # Sent one at a time through the transactional API (receipts, password resets).
+    TRANSACTIONAL = "transactional", _("Transactional")
+
+
 class Message(TimeStampedModel):
     """What is sent: subject, bodies and sender, personalized per recipient with Jinja."""
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
+    kind = models.CharField(
+        _("kind"), max_length=13, choices=MessageKind.choices, default=MessageKind.CAMPAIGN
+    )
+    # Transactional templates: the variables every send must give (checked at send time).
+    required_variables = models.JSONField(_("required variables"), default=list, blank=True)
+    # Transactional templates: sent even to suppressed addresses (receipts, password resets).
+    suppression_exempt = models.BooleanField(_("exempt from suppression"), default=False)
     name = models.CharField(_("name"), max_length=120)
     subject = models.CharField(_("subject"), max_length=255)
     preheader = models.CharField(_("preheader"), max_length=255, blank=True)

@@ -6,6 +6,12 @@ from postroom.core.serializers import WorkspaceRelatedField
 
 class MessageSerializer(serializers.ModelSerializer):
     layout = WorkspaceRelatedField(queryset=Layout.objects.all(), allow_null=True, required=False)
+    required_variables = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        max_length=100,
+        required=False,
+        help_text="Transactional templates: the variables every send must give",
+    )
 
     class Meta:
         model = Message
@@ -21,6 +27,9 @@ class MessageSerializer(serializers.ModelSerializer):
             "body",
             "text_body",
             "layout",
+            "kind",
+            "required_variables",
+            "suppression_exempt",
             "version",
             "created_at",
             "updated_at",

@@ -1,5 +1,6 @@
 """Writes to messages, layouts and content blocks; every template is checked before it is saved."""
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -112,8 +113,14 @@ def message_save(
     layout: Layout | Unset | None = UNSET,
     body: str | Unset = UNSET,
     text_body: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    required_variables: list[str] | Unset = UNSET,
+    suppression_exempt: bool | Unset = UNSET,
 ) -> Message:
     """Create or change a message; refused with the error's position if a template is broken.
+
+    A transactional message (`kind`) declares the variables every send must give
+    (`required_variables`, names) and whether it goes to suppressed addresses too.
 
     Fields left UNSET keep their value (a new message: the model's default).
     Campaigns approved with the previous version go back to pending approval
@@ -132,7 +139,11 @@ def message_save(
         layout=layout,
         body=body,
         text_body=text_body,
+        kind=kind,
+        required_variables=required_variables,
+        suppression_exempt=suppression_exempt,
     )
+    message.required_variables = variable_names_check(message.required_variables)
     if message.layout is not None and message.layout.workspace_id != workspace.pk:
         raise ValidationError({"layout": _("Unknown layout.")})
     message_check(message)
@@ -144,6 +155,31 @@ def message_save(
     if existed:
         message_changed.send(sender=Message, message_id=message.pk, user=user)
     return message
+
+
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_RESERVED = {"subscriber", "campaign", "unsubscribe_url", "preferences_url", "web_view_url"}
+
+
+def variable_names_check(names: Any) -> list[str]:
+    """Declared variable names: identifiers, not the recipient's own ones, each once."""
+    if not isinstance(names, list) or len(names) > 100:
+        raise ValidationError({"required_variables": _("A list of at most 100 names.")})
+    wrong = [
+        str(name)[:64]
+        for name in names
+        if not isinstance(name, str) or not _VARIABLE.match(name) or name in _RESERVED
+    ]
+    if wrong:
+        raise ValidationError(
+            {
+                "required_variables": _(
+                    "Not a variable name (letters, digits and _; not a reserved name): %(names)s"
+                )
+                % {"names": ", ".join(wrong)}
+            }
+        )
+    return list(dict.fromkeys(names))
 
 
 def layout_save(

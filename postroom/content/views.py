@@ -11,7 +11,7 @@ from postroom.audience.models import Subscriber
 from postroom.audience.selectors import subscriber_list
 from postroom.content import services
 from postroom.content.forms import BlockForm, LayoutForm, MessageForm, TestSendForm
-from postroom.content.models import ContentBlock, Layout, Message
+from postroom.content.models import ContentBlock, Layout, Message, MessageKind
 from postroom.content.previews import message_preview
 from postroom.content.templating import SecurityError, TemplateError
 from postroom.core.forms import form_add_service_error
@@ -33,7 +33,11 @@ def message_list(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view()
 def message_edit(request: WorkspaceRequest, pk: int | None = None) -> HttpResponse:
     message = get_scoped_or_404(Message, request.workspace, pk=pk) if pk else None
-    form = MessageForm(request.POST or None, instance=message, workspace=request.workspace)
+    kind = request.GET.get("kind")  # "New transactional template" starts with its kind chosen
+    initial = {"kind": kind} if message is None and kind in MessageKind.values else None
+    form = MessageForm(
+        request.POST or None, instance=message, workspace=request.workspace, initial=initial
+    )
     if request.method == "POST":
         if not request.membership.has(Perm.CONTENT_CHANGE):
             raise PermissionDenied

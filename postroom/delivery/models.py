@@ -133,8 +133,24 @@ class Delivery(models.Model):
     """
 
     # No index of its own: the claim index and the unique constraint both start with run.
+    # None: a delivery of the priority lane (a transactional message), which has no run.
     run = models.ForeignKey(
-        "campaigns.CampaignRun", on_delete=models.CASCADE, related_name="+", db_index=False
+        "campaigns.CampaignRun",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    # Set on lane deliveries only (a run names its workspace through its campaign): the
+    # lane is claimed per workspace, on the small partial index `delivery_lane_claim`.
+    workspace = models.ForeignKey(
+        "accounts.Workspace",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     # Integrity is kept by the set-based launch; no per-row FK check on a million inserts.
     subscriber = models.ForeignKey(
@@ -172,6 +188,18 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["run", "status", "next_attempt_at"], name="delivery_claim"),
+            # The priority lane's waiting deliveries only: a few rows, whatever the outbox holds.
+            models.Index(
+                fields=["workspace", "next_attempt_at"],
+                condition=Q(run__isnull=True, status__in=["queued", "deferred"]),
+                name="delivery_lane_claim",
+            ),
+            # A workspace's deletion finds its lane deliveries; campaign rows (NULL) stay out of it.
+            models.Index(
+                fields=["workspace"],
+                condition=Q(workspace__isnull=False),
+                name="delivery_lane_workspace",
+            ),
             models.Index(
                 fields=["lease_until"],
                 condition=Q(status="sending"),

@@ -1,6 +1,7 @@
 """Jobs carry ids only; the Delivery rows say what is left, so a lost or doubled job loses nothing."""
 
 from django.conf import settings
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
 from huey.exceptions import TaskLockedException
@@ -9,6 +10,7 @@ from postroom.campaigns.models import CampaignRun, RunStatus
 from postroom.delivery.bounces.mailbox import mailbox_poll
 from postroom.delivery.models import MailboxProtocol, SmtpRelay
 from postroom.delivery.sending.engine import run_send
+from postroom.delivery.sending.lane import lane_follow_up, lane_next_due, lane_run, lanes_due
 from postroom.delivery.sending.launch import run_launch
 from postroom.delivery.sending.maintenance import deliveries_maintain
 from postroom.delivery.sending.testsend import test_send_run
@@ -46,6 +48,30 @@ def deliveries_tick() -> None:
             run_launch_job(run_id)
         else:
             run_send_enqueue(run_id, workspace_id)
+
+
+@db_task()
+def lane_send_job(workspace_id: int) -> None:
+    """The workspace's priority lane (transactional messages); enqueued on commit at submission.
+
+    A retry due within the minute is scheduled as a job of its own, so the lane's
+    short retry schedule does not wait for the periodic tick.
+    """
+    report = lane_run(workspace_id)
+    if HUEY.immediate:
+        return
+    delay = lane_follow_up(
+        due=lane_next_due(workspace_id), now=timezone.now(), stopped=report.stopped
+    )
+    if delay is not None:
+        lane_send_job.schedule((workspace_id,), delay=delay)
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("lanes-tick")
+def lanes_tick() -> None:
+    for workspace_id in lanes_due():
+        lane_send_job(workspace_id)
 
 
 @db_task()

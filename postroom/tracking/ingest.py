@@ -85,7 +85,8 @@ class IngestReport:
 
 
 def _targets(ids: set[int]) -> dict[int, _Target]:
-    rows = Delivery.objects.filter(pk__any=list(ids)).values_list(
+    # Transactional messages (the priority lane: no run) have no campaign to count for.
+    rows = Delivery.objects.filter(pk__any=list(ids), run__isnull=False).values_list(
         "pk",
         "run_id",
         "run__campaign_id",

@@ -17,8 +17,8 @@ from postroom.tracking.pagecache import Page, page_cached, page_key
 def web_view_page(delivery_id: int) -> Page | None:
     """The personalized HTML of a delivery, or None when it or its recipient is gone."""
     delivery = Delivery.objects.filter(pk=delivery_id).first()
-    if delivery is None or delivery.subscriber_id is None:
-        return None
+    if delivery is None or delivery.subscriber_id is None or delivery.run_id is None:
+        return None  # gone, or a transactional message (no web view)
     subscriber = Subscriber.objects.filter(pk=delivery.subscriber_id).first()
     run = (
         CampaignRun.objects.select_related("campaign__message__layout")

@@ -43,4 +43,8 @@ def seed() -> str:
     CreativeFactory(workspace=workspace)
     provider_save(workspace=workspace, provider=None, kind="webpush", secret=None, fields={})
     registration_key_create(workspace=workspace, name="schema check")
+    # A transactional template, for POST /tx/ to get past the template check.
+    from postroom.transactional.tests.factories import TxTemplateFactory
+
+    TxTemplateFactory(workspace=workspace, required_variables=[])
     return Token.objects.create(user=user).key

@@ -82,7 +82,7 @@ def _target(report: BounceReport) -> _Target | None:
             return None
         return _Target(subscriber.workspace, subscriber.email or "", report.delivery_id, subscriber)
     delivery = (
-        Delivery.objects.select_related("run__campaign__workspace")
+        Delivery.objects.select_related("run__campaign__workspace", "workspace")
         .filter(pk=report.delivery_id)
         .first()
         if report.delivery_id is not None
@@ -90,7 +90,10 @@ def _target(report: BounceReport) -> _Target | None:
     )
     if delivery is None:
         return None
-    workspace = delivery.run.campaign.workspace
+    # A delivery of the priority lane (transactional) has no run and names its workspace.
+    workspace = delivery.run.campaign.workspace if delivery.run else delivery.workspace
+    if workspace is None:
+        return None
     email = delivery.email.lower()
     by_id = Subscriber.objects.filter(workspace=workspace, pk=delivery.subscriber_id or 0)
     subscriber = (

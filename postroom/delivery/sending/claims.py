@@ -32,19 +32,33 @@ def deliveries_claim(
     *, run_id: int, owner: str, size: int, lease_seconds: int, now: dt.datetime | None = None
 ) -> list[Claimed]:
     """Take up to `size` due deliveries of a run for `owner`; nobody else gets them until the lease ends."""
+    return _claim("run_id = %s", run_id, owner=owner, size=size, lease=lease_seconds, now=now)
+
+
+def lane_claim(
+    *, workspace_id: int, owner: str, size: int, lease_seconds: int, now: dt.datetime | None = None
+) -> list[Claimed]:
+    """`deliveries_claim` for the workspace's priority lane (deliveries without a run)."""
+    where = "run_id IS NULL AND workspace_id = %s"
+    return _claim(where, workspace_id, owner=owner, size=size, lease=lease_seconds, now=now)
+
+
+def _claim(
+    where: str, key: int, *, owner: str, size: int, lease: int, now: dt.datetime | None
+) -> list[Claimed]:
     now = now or timezone.now()
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     sql = (
         f"UPDATE {_TABLE} SET status = %s, lease_owner = %s, lease_until = %s "  # noqa: S608
-        f"WHERE id IN (SELECT id FROM {_TABLE} WHERE run_id = %s AND status IN (%s, %s) "
+        f"WHERE id IN (SELECT id FROM {_TABLE} WHERE {where} AND status IN (%s, %s) "
         f"AND next_attempt_at <= %s LIMIT %s{lock}) "
         "RETURNING id, subscriber_id, email, attempts, first_attempt_at, reclaimed, variant"
     )
     params: list[Any] = [
         DeliveryStatus.SENDING,
         owner,
-        _param(now + dt.timedelta(seconds=lease_seconds)),
-        run_id,
+        _param(now + dt.timedelta(seconds=lease)),
+        key,
         DeliveryStatus.QUEUED,
         DeliveryStatus.DEFERRED,
         _param(now),
@@ -88,7 +102,7 @@ def leases_renew(*, run_id: int, owner: str, lease_seconds: int) -> int:
     return held.update(lease_until=timezone.now() + dt.timedelta(seconds=lease_seconds))
 
 
-def leases_reclaim(*, now: dt.datetime | None = None) -> dict[int, set[str]]:
+def leases_reclaim(*, now: dt.datetime | None = None) -> dict[int | None, set[str]]:
     """Deliveries whose worker vanished go back to the queue, marked as possibly sent once.
 
     Returns the dead workers' lease owners per run (their relay slots are freed too).
@@ -96,7 +110,7 @@ def leases_reclaim(*, now: dt.datetime | None = None) -> dict[int, set[str]]:
     expired = Delivery.objects.filter(
         status=DeliveryStatus.SENDING, lease_until__lt=now or timezone.now()
     )
-    owners: dict[int, set[str]] = {}
+    owners: dict[int | None, set[str]] = {}
     for run_id, owner in expired.values_list("run_id", "lease_owner").distinct():
         owners.setdefault(run_id, set()).add(owner)
     if owners:

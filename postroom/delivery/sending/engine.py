@@ -30,6 +30,7 @@ from postroom.delivery.sending.claims import (
     deliveries_release,
     leases_renew,
 )
+from postroom.delivery.sending.lane import LaneSender, lane_send
 from postroom.delivery.sending.limits import CircuitBreaker, ConnectionSlots, RateLimiter
 from postroom.delivery.sending.outcomes import run_finish_if_done, runs_cancel_pending
 from postroom.delivery.sending.policy import (
@@ -120,6 +121,9 @@ def run_send(
                 break
             if not store.sendable(store.state(job.run)):
                 break
+            _lane_between_batches(job)
+            if report.stopped:
+                break
             batch = deliveries_claim(
                 run_id=run_id,
                 owner=job.owner,
@@ -182,11 +186,27 @@ def _job_start(run_id: int, report: JobReport, store: RunStore) -> _Job | None:
         transport=transport,
         prepared=prepared,
         breaker=breaker,
-        limiter=RateLimiter(relay),
+        limiter=RateLimiter(relay, campaign=True),
         slots=slots,
         store=store,
         report=report,
     )
+
+
+def _lane_between_batches(job: _Job) -> None:
+    """The workspace's due transactional messages go first, over this job's connection."""
+    _flush(job)  # what the campaign sent so far is written before the lane's own writes
+    sender = LaneSender(
+        workspace_id=job.run.campaign.workspace_id,
+        relay=job.relay,
+        owner=job.owner,
+        transport=job.transport,
+        breaker=job.breaker,
+        limiter=RateLimiter(job.relay),
+    )
+    lane = lane_send(sender)
+    if lane.stopped == "breaker":
+        job.report.stopped = "breaker"
 
 
 def _job_end(job: _Job) -> None:

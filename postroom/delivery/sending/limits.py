@@ -5,6 +5,10 @@
   timeouts, dropped connections); while open no attempt is spent; after the
   open period one worker gets to send a probe, whose success closes it.
 - `ConnectionSlots`: at most `max_connections` workers talk to a relay at once.
+
+The priority lane (transactional messages) has a reserved share of each
+(TX_RESERVED_SHARE): campaign work counts against the limits minus that share,
+the lane against the whole, so campaigns can never leave the lane nothing.
 """
 
 import time
@@ -16,11 +20,17 @@ from postroom.core.ratelimit import counter_incr
 from postroom.delivery.transports.relays import RelayConfig
 
 
+def lane_reserved(limit: int) -> int:
+    """How much of a limit is kept for the priority lane (rounded down: 0 below 1 / share)."""
+    return int(limit * settings.TX_RESERVED_SHARE)
+
+
 class RateLimiter:
-    def __init__(self, relay: RelayConfig) -> None:
+    def __init__(self, relay: RelayConfig, *, campaign: bool = False) -> None:
+        """`campaign`: counts against the limits minus the lane's reserved share."""
         self.key = relay.key
         self.windows = [
-            (seconds, limit)
+            (seconds, max(1, limit - lane_reserved(limit)) if campaign else limit)
             for seconds, limit in (
                 (1, relay.rate_per_second),
                 (60, relay.rate_per_minute),
@@ -34,8 +44,11 @@ class RateLimiter:
         now = time.time()
         for seconds, limit in self.windows:
             bucket = int(now // seconds)
-            used = counter_incr(f"rate:{self.key}:{seconds}:{bucket}", seconds + 5)
+            key = f"rate:{self.key}:{seconds}:{bucket}"
+            used = counter_incr(key, seconds + 5)
             if used > limit:
+                # Not sent: not counted, so a refused campaign try leaves the lane its share.
+                counter_incr(key, seconds + 5, -1)
                 return (bucket + 1) * seconds - now
         return 0.0
 
@@ -100,14 +113,19 @@ class CircuitBreaker:
 
 
 class ConnectionSlots:
-    def __init__(self, relay: RelayConfig, *, owner: str, lease: int) -> None:
+    def __init__(self, relay: RelayConfig, *, owner: str, lease: int, lane: bool = False) -> None:
+        """`lane`: the priority lane's job, which tries the reserved slots first and may take any;
+        other work takes the unreserved ones only."""
         self.relay = relay
         self.owner = owner
         self.lease = lease
+        self.lane = lane
         self.slot: int | None = None
 
     def acquire(self) -> int | None:
-        for slot in range(self.relay.max_connections):
+        count = self.relay.max_connections
+        order = range(count - 1, -1, -1) if self.lane else range(count - lane_reserved(count))
+        for slot in order:
             if cache.add(f"slot:{self.relay.key}:{slot}", self.owner, self.lease):
                 self.slot = slot
                 return slot

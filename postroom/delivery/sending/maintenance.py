@@ -28,6 +28,8 @@ def deliveries_maintain(
     now = timezone.now()
     reclaimed = leases_reclaim(now=now if lease_now is None else lease_now)
     for run_id, owners in reclaimed.items():
+        if run_id is None:  # the priority lane's: its jobs' slots lapse with their lease
+            continue
         logger.warning("run %s: deliveries taken back from stopped workers %s", run_id, owners)
         workspace_id = (
             CampaignRun.objects.filter(pk=run_id)
@@ -39,9 +41,13 @@ def deliveries_maintain(
             for owner in owners:
                 ConnectionSlots(relay, owner=owner, lease=0).free_all_of_owner()
     work: list[tuple[int, int, bool]] = []
-    due_runs = CampaignRun.objects.filter(
-        status=RunStatus.DUE, scheduled_for__lte=now, campaign__status__in=SENDABLE
-    ).values_list("pk", "campaign__workspace_id")[:limit]
+    due_runs = (
+        CampaignRun.objects.filter(
+            status=RunStatus.DUE, scheduled_for__lte=now, campaign__status__in=SENDABLE
+        )
+        .order_by("-campaign__priority", "scheduled_for", "pk")
+        .values_list("pk", "campaign__workspace_id")[:limit]
+    )
     work += [(run_id, workspace_id, True) for run_id, workspace_id in due_runs]
     due = Delivery.objects.filter(
         run_id=OuterRef("pk"), status__in=PENDING, next_attempt_at__lte=now
@@ -49,7 +55,7 @@ def deliveries_maintain(
     sending = (
         CampaignRun.objects.filter(status=RunStatus.SENDING, campaign__status__in=SENDABLE)
         .filter(Exists(due))
-        .order_by("started_at", "pk")
+        .order_by("-campaign__priority", "started_at", "pk")  # higher priority first
         .values_list("pk", "campaign__workspace_id")
     )
     work += [(run_id, workspace_id, False) for run_id, workspace_id in sending[:limit]]

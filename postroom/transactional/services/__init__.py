@@ -1,0 +1,1 @@
+"""Writes of the transactional app: templates' versions, submissions, the lane's source."""
