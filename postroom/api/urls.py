@@ -14,8 +14,8 @@ from postroom.experiments import apis as experiment_apis
 from postroom.push import apis as push_apis
 from postroom.reports import apis as reports_apis
 from postroom.tracking import apis as tracking_apis
-from postroom.webhooks import apis as webhooks_apis
 from postroom.transactional import apis as tx_apis
+from postroom.webhooks import apis as webhooks_apis
 
 router = DefaultRouter(trailing_slash=True)
 router.register("workspaces", accounts_apis.WorkspaceApi, basename="workspace")
