@@ -79,7 +79,7 @@ class TrackedOutcomes:
         for variant, minute, n in rows:
             # The middle of the minute: what a recipient sent in it has had, on average.
             age = ((now - minute).total_seconds() - 30) / 3600
-            ages.setdefault(variant, []).append((max(age, 0.0), n))
+            ages.setdefault(variant or 0, []).append((max(age, 0.0), n))
         return ages
 
     def assigned(self, *, run_ids: Sequence[int]) -> dict[int, int]:

@@ -170,11 +170,12 @@ def _plan(*, workspace: Workspace, message: Message, submission: TxSubmission) -
                 % {"emails": ", ".join(sorted(suppressed))}
             }
         )
-    subscribers = dict(
-        Subscriber.objects.filter(workspace=workspace, email__in=submission.to).values_list(
-            "email", "pk"
-        )
-    )
+    subscribers = {
+        email or "": pk  # matched by address: never empty here
+        for email, pk in Subscriber.objects.filter(
+            workspace=workspace, email__in=submission.to
+        ).values_list("email", "pk")
+    }
     names = dict(
         Subscriber.objects.filter(pk__in=subscribers.values()).values_list("email", "full_name")
     )
