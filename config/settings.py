@@ -197,6 +197,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "ExperimentModeEnum": "postroom.experiments.models.Mode",
+        "ExperimentMetricEnum": "postroom.experiments.models.Metric",
+        "ExperimentFallbackEnum": "postroom.experiments.models.Fallback",
+        "ImportModeEnum": "postroom.audience.models.ImportMode",
         "SubscriberStatusEnum": "postroom.audience.models.SubscriberStatus",
         "SubscriptionStatusEnum": "postroom.audience.models.SubscriptionStatus",
         "ImportStatusEnum": "postroom.audience.models.ImportStatus",
