@@ -52,7 +52,7 @@ class MessageApi(_ContentViewSet):
     def perform_create(self, serializer: Any) -> None:
         _own(self.workspace, serializer.validated_data.get("layout"), "layout")
         serializer.instance = services.message_save(
-            workspace=self.workspace, **serializer.validated_data
+            workspace=self.workspace, user=request_user(self.request), **serializer.validated_data
         )
 
     def perform_update(self, serializer: Any) -> None:

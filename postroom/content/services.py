@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from postroom.accounts.models import User, Workspace
+from postroom.accounts.models import Membership, User, Workspace
+from postroom.accounts.roles import Perm
 from postroom.audience.models import Subscriber
 from postroom.content.models import ContentBlock, Layout, LinkCheck, Message
 from postroom.content.previews import message_preview
@@ -127,6 +128,7 @@ def message_save(
     (`message_changed`, sent with `user` in this transaction).
     """
     message = message or Message(workspace=workspace)
+    was_exempt = message.suppression_exempt
     fields_assign(
         message,
         name=name,
@@ -144,6 +146,8 @@ def message_save(
         suppression_exempt=suppression_exempt,
     )
     message.required_variables = variable_names_check(message.required_variables)
+    if message.suppression_exempt and not was_exempt:
+        _exemption_allowed(workspace, user)
     if message.layout is not None and message.layout.workspace_id != workspace.pk:
         raise ValidationError({"layout": _("Unknown layout.")})
     message_check(message)
@@ -155,6 +159,22 @@ def message_save(
     if existed:
         message_changed.send(sender=Message, message_id=message.pk, user=user)
     return message
+
+
+def _exemption_allowed(workspace: Workspace, user: User | None) -> None:
+    """Mail to suppressed addresses is the workspace's decision: owners and admins only."""
+    if user is None:
+        return  # the system (a migration, a command), not a person
+    membership = Membership.objects.filter(user=user, workspace=workspace).first()
+    if membership is None or not membership.has(Perm.WORKSPACE_CHANGE):
+        raise ValidationError(
+            {
+                "suppression_exempt": _(
+                    "Only the workspace's owners and admins may exempt a template from "
+                    "the suppression list."
+                )
+            }
+        )
 
 
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")

@@ -3,8 +3,9 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, permissions, serializers, status, throttling
+from rest_framework import exceptions, mixins, permissions, serializers, status, throttling
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -128,8 +129,24 @@ class DeviceApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
         form = DeviceRegisterSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
+        email, external_id = data.pop("email"), data.pop("external_id")
+        if isinstance(caller, RegistrationCaller) and (email or external_id):
+            raise exceptions.ValidationError(
+                {
+                    "email": [
+                        _(
+                            "A registration key is public: it cannot name a contact. Link the "
+                            "device to a subscriber from your server, with an API token."
+                        )
+                    ]
+                }
+            )
         subscriber = device_services.registration_subscriber(
-            workspace=workspace, email=data.pop("email")
+            workspace=workspace,
+            email=email,
+            external_id=external_id,
+            kind=data["kind"],
+            token=data["token"],
         )
         device, created = device_services.device_register(
             subscriber=subscriber,

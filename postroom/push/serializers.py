@@ -70,13 +70,16 @@ class WebPushKeysSerializer(serializers.Serializer):
 
 
 class DeviceRegisterSerializer(serializers.Serializer):
-    """A registration from an app or the web snippet: who (by email), what device, where to reach it.
+    """A registration from an app or the web snippet: what device, where to reach it, and who.
 
     Web Push takes the browser's `PushSubscription.toJSON()` as it is:
-    `endpoint` and `keys`.
+    `endpoint` and `keys`. `email` or `external_id` name the contact, and only
+    with an API token (the customer's server); a registration key, which is
+    public, registers the device under a push-only contact of its own.
     """
 
-    email = serializers.EmailField(max_length=254)
+    email = serializers.EmailField(max_length=254, required=False, default="")
+    external_id = serializers.CharField(max_length=255, required=False, default="")
     kind = serializers.ChoiceField(choices=DeviceKind.choices)
     token = serializers.CharField(max_length=TOKEN_MAX, required=False)
     endpoint = serializers.CharField(max_length=TOKEN_MAX, required=False)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from postroom.accounts.models import Workspace
 from postroom.audience.emails import email_normalize
 from postroom.audience.models import Subscriber, SubscriptionSource
-from postroom.audience.services.subscribers import subscriber_create
+from postroom.audience.services.subscribers import subscriber_create, subscriber_find
 from postroom.delivery.transports.base import Outgoing, ResultKind, SendResult
 from postroom.push.endpoints import url_refused
 from postroom.push.models import Device, DeviceKind
@@ -111,26 +111,44 @@ def gone_tokens(*, kind: str, sent: Iterable[tuple[Outgoing, SendResult]]) -> li
     ]
 
 
-def registration_subscriber(*, workspace: Workspace, email: str) -> Subscriber:
-    """The subscriber a registration names by email, created (source: API) when new.
+def registration_subscriber(
+    *, workspace: Workspace, email: str = "", external_id: str = "", kind: str, token: str
+) -> Subscriber:
+    """The contact a registration belongs to, created (source: API) when new.
 
-    Push-only contacts without an email come with the contacts issue's
-    external ids; until then an app registers its users by email.
+    Named by external id or email only by a caller the workspace trusts (an API
+    token, from the customer's server). Without a name (always, with a public
+    registration key) the device gets a push-only contact of its own, known by
+    the token's hash: nobody can attach a browser to someone else's contact, and
+    an address typed into a public page never joins the email audience.
     """
-    try:
-        normalized = email_normalize(email)
-    except ValidationError as exc:
-        raise ValidationError({"email": exc.messages}) from exc
-    existing = Subscriber.objects.filter(workspace=workspace, email=normalized).first()
-    if existing is not None:
-        return existing
+    if not email and not external_id:
+        digest = hashlib.sha256(f"{kind}:{token}".encode()).hexdigest()[:40]
+        external_id = f"device:{digest}"
+    normalized = None
+    if email:
+        try:
+            normalized = email_normalize(email)
+        except ValidationError as exc:
+            raise ValidationError({"email": exc.messages}) from exc
+    found = subscriber_find(workspace=workspace, email=normalized, external_id=external_id or None)
+    if found is not None:
+        return found
     try:
         return subscriber_create(
-            workspace=workspace, email=normalized, source=SubscriptionSource.API
+            workspace=workspace,
+            email=normalized,
+            external_id=external_id or None,
+            source=SubscriptionSource.API,
         )
     except ValidationError:
         # Registered by a concurrent request a moment ago.
-        return Subscriber.objects.get(workspace=workspace, email=normalized)
+        found = subscriber_find(
+            workspace=workspace, email=normalized, external_id=external_id or None
+        )
+        if found is None:
+            raise
+        return found
 
 
 def device_address_problems(

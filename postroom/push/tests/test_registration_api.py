@@ -23,7 +23,6 @@ def keyed(raw: str) -> APIClient:
 
 def test_an_app_registers_a_device_and_again_updates_it(workspace, key):
     body = {
-        "email": "Ann@Example.com",
         "kind": "apns",
         "token": "ab" * 32,
         "platform": "ios",
@@ -38,15 +37,34 @@ def test_an_app_registers_a_device_and_again_updates_it(workspace, key):
     (device,) = Device.objects.all()
     assert device.workspace == workspace
     assert (device.subscriber.email, device.locale, device.time_zone) == (
-        "ann@example.com",
+        None,
         "de-DE",
         "Europe/Berlin",
     )
-    assert Subscriber.objects.get().source == "api"
+    contact = Subscriber.objects.get()
+    assert contact.source == "api" and contact.external_id.startswith("device:")
+
+
+def test_a_public_key_cannot_name_a_contact(workspace, key):
+    for who in ({"email": "victim@example.com"}, {"external_id": "user-42"}):
+        answer = keyed(key[1]).post(URL, {**who, "kind": "fcm", "token": "t"}, format="json")
+        assert answer.status_code == 400
+    assert not Subscriber.objects.exists() and not Device.objects.exists()
+
+
+def test_the_customers_server_names_the_contact_with_an_api_token(owner, api):
+    client = api(owner.user, owner.workspace)
+    body = {"kind": "fcm", "token": "tok", "external_id": "user-42", "email": "Ann@Example.com"}
+
+    answer = client.post(URL, body, format="json")
+
+    assert answer.status_code == 201, answer.content
+    contact = Device.objects.get().subscriber
+    assert (contact.external_id, contact.email) == ("user-42", "ann@example.com")
 
 
 def test_a_registration_makes_an_invalid_device_valid_again(workspace, key):
-    body = {"email": "ann@example.com", "kind": "fcm", "token": "tok"}
+    body = {"kind": "fcm", "token": "tok"}
     keyed(key[1]).post(URL, body, format="json")
     Device.objects.update(is_valid=False, invalid_reason="404 UNREGISTERED")
 
@@ -65,7 +83,7 @@ def test_a_browser_registers_its_push_subscription_as_it_comes(workspace, key):
     }
 
     answer = keyed(key[1]).post(
-        URL, {"email": "ann@example.com", "kind": "webpush", **subscription}, format="json"
+        URL, {"kind": "webpush", **subscription}, format="json"
     )
 
     assert answer.status_code == 201
@@ -92,7 +110,7 @@ def test_a_browser_registers_its_push_subscription_as_it_comes(workspace, key):
     ],
 )
 def test_a_malformed_registration_is_answered_with_the_field(workspace, key, body, field):
-    answer = keyed(key[1]).post(URL, {"email": "ann@example.com", **body}, format="json")
+    answer = keyed(key[1]).post(URL, body, format="json")
 
     assert answer.status_code == 400
     assert field in str(answer.json())
@@ -102,7 +120,6 @@ def test_a_malformed_registration_is_answered_with_the_field(workspace, key, bod
 def test_a_private_endpoint_is_refused_at_registration(workspace, key, settings):
     settings.PUSH_ALLOW_PRIVATE = False
     body = {
-        "email": "a@example.com",
         "kind": "webpush",
         "endpoint": "https://127.0.0.1/push",
         "keys": {"p256dh": "a", "auth": "b"},
@@ -134,7 +151,7 @@ def test_the_key_can_do_nothing_else(workspace, key, method, url):
 
 def test_a_revoked_or_made_up_key_registers_nothing(workspace, key):
     registration_key_revoke(key=key[0])
-    body = {"email": "ann@example.com", "kind": "fcm", "token": "tok"}
+    body = {"kind": "fcm", "token": "tok"}
 
     assert keyed(key[1]).post(URL, body, format="json").status_code == 401
     assert keyed("prk_made-up").post(URL, body, format="json").status_code == 401
@@ -146,7 +163,7 @@ def test_a_device_registered_by_key_goes_to_the_keys_workspace_only(
     workspace, key, other_owner, api
 ):
     other_key = registration_key_create(workspace=other_owner.workspace, name="theirs")
-    body = {"email": "ann@example.com", "kind": "fcm", "token": "same-token"}
+    body = {"kind": "fcm", "token": "same-token"}
 
     keyed(key[1]).post(URL, body, format="json")
     # X-Workspace cannot move a key's registration into another workspace
@@ -164,7 +181,7 @@ def test_a_key_registering_too_fast_is_slowed_down(workspace, key, monkeypatch):
 
     monkeypatch.setattr(RegistrationThrottle, "rate", "2/min")
     client = keyed(key[1])
-    body = {"email": "ann@example.com", "kind": "fcm", "token": "tok"}
+    body = {"kind": "fcm", "token": "tok"}
 
     codes = [client.post(URL, body, format="json").status_code for _ in range(3)]
 

@@ -29,7 +29,7 @@ def test_a_revoked_key_stays_listed_and_registers_nothing(owner, api):
     assert client.get(URL).json()["results"][0]["is_active"] is False
     app = APIClient()
     app.credentials(HTTP_AUTHORIZATION=f"Key {created['key']}")
-    body = {"email": "a@example.com", "kind": "fcm", "token": "t"}
+    body = {"kind": "fcm", "token": "t"}
     assert app.post("/api/v1/push/devices/register/", body, format="json").status_code == 401
 
 

@@ -59,3 +59,16 @@ def test_a_campaign_cannot_use_a_transactional_template(login, owner):
     page = login(owner.user).get("/app/campaigns/new/").content.decode()
 
     assert "Receipt only" not in page
+
+
+def test_only_owners_and_admins_may_exempt_a_template_from_suppression(api, owner, member):
+    from postroom.accounts.roles import Role
+
+    editor = member(Role.EDITOR, workspace=owner.workspace)
+    body = {**TEMPLATE, "kind": "transactional", "suppression_exempt": True}
+
+    response = api(editor.user, owner.workspace).post("/api/v1/messages/", body, format="json")
+
+    assert response.status_code == 400
+    assert "suppression_exempt" in response.json()["error"]["fields"]
+    assert not Message.objects.exists()

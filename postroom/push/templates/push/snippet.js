@@ -12,7 +12,7 @@
     return bytes;
   }
 
-  function subscribe(email) {
+  function subscribe() {
     if (!("serviceWorker" in navigator) || !("PushManager" in window)) {
       return Promise.reject(new Error("This browser cannot receive push notifications."));
     }
@@ -26,7 +26,6 @@
     }).then(function (subscription) {
       var body = subscription.toJSON();
       body.kind = "webpush";
-      body.email = email;
       body.platform = "web";
       body.locale = navigator.language || "";
       body.time_zone = (Intl.DateTimeFormat().resolvedOptions().timeZone) || "";
@@ -46,8 +45,9 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-postroom-push]") : null;
     if (!button) return;
-    var email = button.getAttribute("data-email") || (script && script.getAttribute("data-email")) || "";
-    subscribe(email).then(function (answer) {
+    // The page's key is public: the device gets a contact of its own, which your server
+    // may link to a subscriber with an API token (POST /api/v1/push/devices/register/).
+    subscribe().then(function (answer) {
       button.dispatchEvent(new CustomEvent("postroom:subscribed", {bubbles: true, detail: answer}));
     }, function (error) {
       button.dispatchEvent(new CustomEvent("postroom:failed", {bubbles: true, detail: String(error)}));
