@@ -24,7 +24,8 @@ def campaign_progress(campaign: Campaign) -> dict[str, Any]:
     recent = deliveries.filter(sent_at__gte=now - dt.timedelta(seconds=RATE_WINDOW)).count()
     rate = recent / RATE_WINDOW  # messages per second over the last minute
     waiting = counts[DeliveryStatus.QUEUED] + counts[DeliveryStatus.SENDING]
-    left = waiting + counts[DeliveryStatus.DEFERRED]
+    # An experiment's recipients waiting for their variant are not done either.
+    left = waiting + counts[DeliveryStatus.DEFERRED] + counts[DeliveryStatus.WAITING]
     eta = now + dt.timedelta(seconds=waiting / rate) if rate and waiting else None
     reclaimed = deliveries.filter(reclaimed__gt=0).aggregate(n=Count("id"), s=Sum("reclaimed"))
     relay = relay_for_workspace(campaign.workspace_id)

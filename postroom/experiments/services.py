@@ -18,6 +18,7 @@ from postroom.campaigns.services import campaign_recheck_approval
 from postroom.campaigns.services.access import require_perm
 from postroom.campaigns.services.approval import EDITABLE
 from postroom.content.models import Message
+from postroom.content.services import message_check
 from postroom.experiments import plans
 from postroom.experiments.draw import BUCKETS
 from postroom.experiments.evidence import bandit_arms, carried_prior
@@ -33,6 +34,7 @@ from postroom.experiments.models import (
     Wave,
 )
 from postroom.experiments.seams import outcomes, waves
+from postroom.experiments.selectors import variant_message
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,13 @@ def experiment_save(
             campaign=campaign, defaults=vars(config)
         )
         experiment.full_clean(exclude=["campaign"])
+        rows = [
+            Variant(experiment=experiment, number=index, **vars(variant))
+            for index, variant in enumerate(variants, start=1)
+        ]
+        _variants_check(campaign, rows)
         experiment.variants.all().delete()
-        Variant.objects.bulk_create(
-            [
-                Variant(experiment=experiment, number=index, **vars(variant))
-                for index, variant in enumerate(variants, start=1)
-            ]
-        )
+        Variant.objects.bulk_create(rows)
         campaign_recheck_approval(campaign=campaign, user=actor.user)
     return experiment
 
@@ -127,10 +129,37 @@ def experiment_remove(*, actor: Membership, campaign: Campaign) -> None:
 
 
 def _editable(campaign: Campaign) -> None:
+    """Editable like the campaign, and not while a run is under way: its draw would be orphaned."""
     if campaign.status not in EDITABLE:
         raise ValidationError(
             _("Not possible while the campaign is %(s)s.") % {"s": campaign.get_status_display()}
         )
+    under_way = Round.objects.filter(
+        experiment__campaign=campaign, run__status__in=(RunStatus.DUE, RunStatus.SENDING)
+    ).exists()
+    if under_way:
+        raise ValidationError(
+            _(
+                "A run of this experiment is under way: change it once the run has ended, "
+                "or cancel the campaign."
+            )
+        )
+
+
+def _variants_check(campaign: Campaign, variants: list[Variant]) -> None:
+    """Each variant's message renders, refused at save with the variant and the error's place."""
+    for variant in variants:
+        if variant.message_id is not None:
+            variant.message = Message.objects.get(pk=variant.message_id)
+        try:
+            message_check(variant_message(variant, campaign.message))
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "variants": _("Variant %(letter)s: %(error)s")
+                    % {"letter": variant.letter, "error": " ".join(exc.messages)}
+                }
+            ) from exc
 
 
 def round_open(

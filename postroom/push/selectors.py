@@ -19,7 +19,8 @@ def device_list(*, params: Mapping[str, str]) -> QuerySet[Device]:
         devices = devices.filter(kind=params["kind"])
     if params.get("valid") in ("true", "false"):
         devices = devices.filter(is_valid=params["valid"] == "true")
-    if str(params.get("subscriber", "")).isdigit():
+    subscriber = str(params.get("subscriber", ""))
+    if subscriber.isdigit() and len(subscriber) <= 18:  # a bigint; longer is nobody
         devices = devices.filter(subscriber_id=int(params["subscriber"]))
     return devices
 

@@ -47,10 +47,12 @@ def tx_template_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
         "can_change": request.membership.has(Perm.CONTENT_CHANGE),
     }
     try:
+        if len(text) > 100_000:
+            raise ValueError
         data = json.loads(text)
         if not isinstance(data, dict):
             raise ValueError
-    except ValueError:
+    except (ValueError, RecursionError):
         context["error"] = _("The sample data must be a JSON object.")
         return render(request, "transactional/template_detail.html", context)
     try:

@@ -53,7 +53,8 @@ def experiment_launch(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         created = max(cursor.rowcount, 0)
-    _variant_times(run, experiment, now)
+    released = [(r.bucket_from, r.bucket_to) for r in releases if r.kind != HOLDOUT]
+    _variant_times(run, experiment, now, released)
     return created
 
 
@@ -75,18 +76,26 @@ def _variant_case(releases: list[Release], column: str = "t.b") -> str:
     return f"CASE {' '.join(whens)} ELSE NULL END" if whens else "NULL"
 
 
-def _variant_times(run: CampaignRun, experiment: Experiment, now: dt.datetime) -> None:
-    """Variants with their own time of day wait for it (in the campaign's zone)."""
+def _variant_times(
+    run: CampaignRun, experiment: Experiment, now: dt.datetime, ranges: list[tuple[int, int]]
+) -> None:
+    """The just released ranges' variants with their own time of day wait for it (campaign's zone).
+
+    Only those ranges: an earlier wave's rows keep the time they were given.
+    """
     zone = run.campaign.time_zone
     for variant in experiment.variants.exclude(send_time=None):
         assert variant.send_time is not None
         at = next_time_of_day(now, variant.send_time, zone)
-        Delivery.objects.filter(
-            run_id=run.pk,
-            variant=variant.number,
-            status=DeliveryStatus.QUEUED,
-            next_attempt_at__lt=at,
-        ).update(next_attempt_at=at)
+        for low, high in ranges:
+            Delivery.objects.filter(
+                run_id=run.pk,
+                variant=variant.number,
+                status=DeliveryStatus.QUEUED,
+                bucket__gte=low,
+                bucket__lt=high,
+                next_attempt_at__lt=at,
+            ).update(next_attempt_at=at)
 
 
 class OutboxWaves:
@@ -129,5 +138,5 @@ class OutboxWaves:
             cursor.execute(sql, params)
             released = max(cursor.rowcount, 0)
         experiment = Experiment.objects.get(campaign_id=run.campaign_id)
-        _variant_times(run, experiment, now)
+        _variant_times(run, experiment, now, [(release.bucket_from, release.bucket_to)])
         return released

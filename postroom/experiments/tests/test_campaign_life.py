@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from postroom.accounts.roles import Role
@@ -19,6 +20,7 @@ from postroom.experiments.models import Experiment, Phase, Round
 from postroom.experiments.services import (
     ExperimentInput,
     VariantInput,
+    experiment_remove,
     experiment_save,
     rounds_step_due,
 )
@@ -96,3 +98,24 @@ def test_cancelling_cancels_the_recipients_still_waiting(owner):
     campaign_transition(actor=owner, campaign=campaign, action="cancel")
     assert not Delivery.objects.filter(run=run, status=DeliveryStatus.WAITING).exists()
     assert Delivery.objects.filter(run=run, status=DeliveryStatus.CANCELLED).count() == 40
+
+
+def test_a_variant_that_cannot_render_is_refused_at_save(owner):
+    campaign = CampaignFactory(workspace=owner.workspace)
+    broken = [VariantInput(subject="Fine"), VariantInput(subject="Hello {{ broken")]
+    with pytest.raises(ValidationError) as refused:
+        experiment_save(actor=owner, campaign=campaign, config=ExperimentInput(), variants=broken)
+    assert "Variant B" in str(refused.value)
+    assert not Experiment.objects.exists()
+
+
+def test_a_paused_campaign_keeps_its_experiment_while_a_run_is_under_way(owner):
+    campaign, _, _ = experiment_campaign(owner.workspace, 20, test_percent=50)
+    run_launch(run_of(campaign).pk)
+    campaign_transition(actor=owner, campaign=campaign, action="pause")
+    campaign.refresh_from_db()
+    with pytest.raises(ValidationError):
+        experiment_remove(actor=owner, campaign=campaign)
+    with pytest.raises(ValidationError):
+        experiment_save(actor=owner, campaign=campaign, config=ExperimentInput(), variants=TWO)
+    assert Round.objects.filter(run__campaign=campaign).exists()

@@ -21,15 +21,15 @@ def retry_after_seconds(header: str | None, *, now: dt.datetime) -> float | None
     if not header:
         return None
     text = header.strip()
-    if text.isdigit():
-        return float(text)
+    if text.isdigit():  # capped at a day: a longer wait is the give-up horizon's business
+        return min(float(text[:7]), 86_400.0)
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - now).total_seconds())
+    return min(max(0.0, (when - now).total_seconds()), 86_400.0)
 
 
 def http_classify(
@@ -42,7 +42,7 @@ def http_classify(
     credentials_status: tuple[int, ...] = (401, 403),
 ) -> SendResult:
     """Map one provider answer to a result; status and body go to the attempt log."""
-    response = f"{status} {body}".strip()[:RESPONSE_CHARS]
+    response = f"{status} {body}".replace("\x00", "").strip()[:RESPONSE_CHARS]
     wait = retry_after_seconds(retry_after, now=now)
 
     def result(kind: ResultKind, delay: float | None = None) -> SendResult:

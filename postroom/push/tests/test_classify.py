@@ -47,3 +47,15 @@ def test_a_long_body_is_cut_for_the_attempt_log():
 
 def test_a_retry_after_date_in_the_past_is_now():
     assert retry_after_seconds("Thu, 03 Dec 2026 11:00:00 GMT", now=NOW) == 0.0
+
+
+def test_an_absurd_retry_after_waits_a_day_at_most():
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert retry_after_seconds("99999999999", now=now) == 86_400.0
+    assert retry_after_seconds("Fri, 31 Dec 9999 23:59:59 GMT", now=now) == 86_400.0
+
+
+def test_a_nul_in_a_providers_answer_is_not_kept():
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    result = http_classify(status=400, body="bad\x00token", retry_after=None, now=now)
+    assert "\x00" not in result.response

@@ -85,3 +85,11 @@ def test_nothing_of_theirs_changed(theirs):
         == RegistrationKey.objects.count()
         == 1
     )
+
+
+def test_a_subscriber_id_too_long_for_the_database_finds_nothing(owner, api):
+    answer = api(owner.user, owner.workspace).get(
+        "/api/v1/push/devices/?subscriber=99999999999999999999999"
+    )
+    assert answer.status_code == 200
+    assert answer.json()["results"] == []

@@ -82,9 +82,7 @@ def test_a_browser_registers_its_push_subscription_as_it_comes(workspace, key):
         },
     }
 
-    answer = keyed(key[1]).post(
-        URL, {"kind": "webpush", **subscription}, format="json"
-    )
+    answer = keyed(key[1]).post(URL, {"kind": "webpush", **subscription}, format="json")
 
     assert answer.status_code == 201
     device = Device.objects.get()

@@ -45,6 +45,15 @@ def test_the_template_page_previews_with_the_data_typed_in_and_lists_versions(lo
     assert 'id="tx-versions"' in sample and "v1</td>" in sample
 
 
+def test_deeply_nested_sample_data_is_refused_not_a_500(login, owner):
+    template = TxTemplateFactory(workspace=owner.workspace)
+
+    answer = login(owner.user).get(f"/app/tx/templates/{template.pk}/", {"data": "[" * 50_000})
+
+    assert answer.status_code == 200
+    assert 'id="tx-versions"' in answer.content.decode()
+
+
 def test_the_log_shows_messages_with_their_state_filtered(login, api, owner, smtp_server):
     relay_for(smtp_server, owner.workspace)
     template = TxTemplateFactory(workspace=owner.workspace)

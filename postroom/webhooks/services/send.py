@@ -118,9 +118,11 @@ def _post(client: httpx.Client, url: str, secret: str, message: WebhookMessage) 
     except UrlRefused as exc:
         return Answer(None, "", took(), str(exc))
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        return Answer(None, "", took(), f"{type(exc).__name__}: {exc}"[:300])
+        return Answer(None, "", took(), f"{type(exc).__name__}: {exc}"[:300].replace("\x00", ""))
     error = "redirect not followed" if response.is_redirect else ""
-    return Answer(response.status_code, response.text[:RESPONSE_KEEP], took(), error)
+    # PostgreSQL text cannot hold a NUL: the receiver's words are kept without them.
+    kept = response.text[:RESPONSE_KEEP].replace("\x00", "")
+    return Answer(response.status_code, kept, took(), error)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ class Receiver:
 
     answers: list[int] = field(default_factory=lambda: [200])
     location: str = ""
+    reply: bytes = b""  # the body to answer with (else a short one per status)
     received: list[Received] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -42,7 +43,7 @@ class Receiver:
                 self.send_response(code)
                 if receiver.location:
                     self.send_header("Location", receiver.location)
-                reply = b'{"ok": true}' if code < 300 else b"receiver trouble"
+                reply = receiver.reply or (b'{"ok": true}' if code < 300 else b"receiver trouble")
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
                 self.wfile.write(reply)

@@ -113,3 +113,18 @@ def test_the_log_forgets_finished_messages_after_thirty_days(owner, receiver, en
 
     assert set(WebhookMessage.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
     assert WebhookAttempt.objects.count() == 1  # the pruned one's attempt went with it
+
+
+def test_a_nul_in_the_receivers_answer_is_logged_without_it(owner, receiver, endpoint_for):
+    # PostgreSQL text refuses NUL: kept as it came, the attempt could never be written
+    receiver.answers = [500]
+    receiver.reply = b"broken\x00answer"
+    endpoint = endpoint_for(owner, receiver.url)
+    message = endpoint_test(actor=owner, endpoint=endpoint)
+
+    endpoint_send(endpoint.pk)
+
+    attempt = WebhookAttempt.objects.get(message=message)
+    assert (attempt.status_code, attempt.response) == (500, "brokenanswer")
+    message.refresh_from_db()
+    assert message.attempts == 1
