@@ -58,5 +58,5 @@ def test_the_page_follows_a_send_to_the_sandbox_without_a_reload(page, owner, qu
     assert page.locator("#campaign-progress [data-status=sent]").inner_text() == "4"
     assert actions.get_by_role("button", name="Pause").count() == 0
     assert actions.get_by_role("button", name="Cancel").count() == 0
-    assert actions.get_by_role("link", name="Report").is_visible()
+    assert page.locator("#campaign-tabs").get_by_role("link", name="Report").is_visible()
     assert page.evaluate("window.notReloaded") is True
