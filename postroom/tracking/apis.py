@@ -2,6 +2,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +13,9 @@ from rest_framework.response import Response
 
 from postroom.accounts.rest import WorkspaceViewSet
 from postroom.accounts.roles import Perm
+from postroom.audience.emails import email_normalize
+from postroom.audience.models import Subscriber
+from postroom.campaigns.models import CampaignRun
 from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.tracking.hits import conversion_uid, hit_make
 from postroom.tracking.ingest import hits_ingest
@@ -93,13 +97,20 @@ class ConversionApi(mixins.ListModelMixin, WorkspaceViewSet):
                 else None
             )
         since = timezone.now() - dt.timedelta(days=settings.TRACKING_ATTRIBUTION_DAYS)
-        candidates = ours.filter(
-            email__iexact=data["email"],
-            status__in=(DeliveryStatus.SENT, DeliveryStatus.HELD),
-            run__started_at__gte=since,
-        )
+        try:
+            email = email_normalize(data["email"])
+        except ValidationError:
+            return None
+        # By the subscriber, then the recent runs: both indexed, never a scan of the outbox.
+        subscribers = Subscriber.objects.filter(workspace=self.workspace, email=email)
+        runs = CampaignRun.objects.filter(campaign__workspace=self.workspace, started_at__gte=since)
         if data.get("campaign"):
-            candidates = candidates.filter(run__campaign_id=data["campaign"])
+            runs = runs.filter(campaign_id=data["campaign"])
+        candidates = Delivery.objects.filter(
+            run_id__in=runs.values("pk"),
+            subscriber_id__in=subscribers.values("pk"),
+            status__in=(DeliveryStatus.SENT, DeliveryStatus.HELD),
+        )
         return (
             candidates.order_by("-run__started_at", "-pk")
             .values_list("pk", "run__campaign_id")

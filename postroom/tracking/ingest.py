@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from postroom.core.bulk import rows_insert
-from postroom.delivery.models import Delivery
+from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.tracking.agents import MACHINE
 from postroom.tracking.engagement import (
     ENGAGING,
@@ -48,6 +48,9 @@ class _Target:
     subscriber_id: int | None
     email: str
     sent_at: dt.datetime | None
+    # In an experiment's holdout: received nothing. Its conversions (reported by
+    # address) count for the experiment's lift only, never in the campaign's report.
+    held: bool = False
 
 
 @dataclass(slots=True)
@@ -94,8 +97,9 @@ def _targets(ids: set[int]) -> dict[int, _Target]:
         "subscriber_id",
         "email",
         "sent_at",
+        "status",
     )
-    return {row[0]: _Target(*row[1:]) for row in rows}
+    return {row[0]: _Target(*row[1:-1], held=row[-1] == DeliveryStatus.HELD) for row in rows}
 
 
 def _machine(hit: dict[str, Any], kind: str, at: dt.datetime, target: _Target) -> bool:
@@ -195,9 +199,13 @@ def _record(
     rows_insert(Event, events, _EVENT_FIELDS)
     report.recorded = len(events)
     report.machine = sum(e.machine for e in events)
-    _aggregate(events, targets, report)
-    if events and events_recorded.has_listeners(Event):
-        events_recorded.send(sender=Event, events=_recorded(events, targets))
+    counted = [e for e in events if not targets[e.delivery_id].held]
+    held = [e for e in events if targets[e.delivery_id].held]
+    _aggregate(counted, targets, report)
+    if held:
+        _aggregate(held, targets, report, counted=False)
+    if counted and events_recorded.has_listeners(Event):
+        events_recorded.send(sender=Event, events=_recorded(counted, targets))
 
 
 def _recorded(events: list[_EventRow], targets: dict[int, _Target]) -> tuple[RecordedEvent, ...]:
@@ -236,8 +244,17 @@ def _recent_clicks(events: list[_EventRow]) -> list[tuple[int, int, dt.datetime]
     return [(d, link, at) for d, link, at in rows if link]
 
 
-def _aggregate(events: list[_EventRow], targets: dict[int, _Target], report: IngestReport) -> None:
-    """Load what the engagement rules need, decide, write, and announce the report counts."""
+def _aggregate(
+    events: list[_EventRow],
+    targets: dict[int, _Target],
+    report: IngestReport,
+    *,
+    counted: bool = True,
+) -> None:
+    """Load what the engagement rules need, decide, write, and announce the report counts.
+
+    `counted=False` (the holdout's): the engagement only, for the experiment's lift.
+    """
     engaged = {e.delivery_id for e in events if e.kind in ENGAGING}
     known = {
         row[0]: EngagementRow(*row)
@@ -252,6 +269,8 @@ def _aggregate(events: list[_EventRow], targets: dict[int, _Target], report: Ing
         emails={delivery_id: target.email for delivery_id, target in targets.items()},
     )
     engagement_write(outcome)
+    if not counted:
+        return
     # The reports app adds these to its aggregates, in this transaction.
     events_counted.send(sender=Event, counts=outcome.counts)
     for delta in outcome.counts.counters:

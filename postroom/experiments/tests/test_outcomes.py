@@ -11,6 +11,7 @@ from postroom.delivery.sending.engine import run_send
 from postroom.delivery.sending.launch import run_launch
 from postroom.delivery.tests.factories import relay_for
 from postroom.experiments.report import experiment_report
+from postroom.reports.selectors import report_totals
 from postroom.experiments.seams import HOLDOUT, outcomes
 from postroom.experiments.tests.factories import experiment_campaign, run_of
 from postroom.tracking.hits import hit_make
@@ -66,6 +67,8 @@ def test_the_holdout_converts_by_address_and_the_report_shows_the_lift(owner, ap
     arms = outcomes().arms(run_ids=[run.pk])
     assert arms[HOLDOUT].conversions == 2
     assert arms[2].conversions == 10
+    # and the campaign's own report counts B's buyers only: the holdout received nothing
+    assert report_totals(campaign)["conversions"] == 10
     report = experiment_report(campaign)
     b = report.variants[1]
     base = 2 / arms[HOLDOUT].recipients
