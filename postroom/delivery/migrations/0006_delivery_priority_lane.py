@@ -4,6 +4,23 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+class AlterRunNullable(migrations.AlterField):
+    """Only the NOT NULL goes on PostgreSQL: Django's AlterField would drop the foreign key and
+    add it back, validating the whole outbox under a lock that stops sending."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute('ALTER TABLE "delivery_delivery" ALTER COLUMN "run_id" DROP NOT NULL')
+            return
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute('ALTER TABLE "delivery_delivery" ALTER COLUMN "run_id" SET NOT NULL')
+            return
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -19,7 +36,7 @@ class Migration(migrations.Migration):
             name='workspace',
             field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.workspace'),
         ),
-        migrations.AlterField(
+        AlterRunNullable(
             model_name='delivery',
             name='run',
             field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.campaignrun'),

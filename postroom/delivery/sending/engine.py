@@ -204,7 +204,10 @@ def _lane_between_batches(job: _Job) -> None:
         breaker=job.breaker,
         limiter=RateLimiter(job.relay),
     )
-    lane = lane_send(sender)
+    # Bounded like one campaign batch: the job's slot lease is renewed right after, so a
+    # burst of transactional mail never lets another worker take this connection.
+    lane = lane_send(sender, deadline=time.monotonic() + settings.DELIVERY_LEASE_SECONDS / 3)
+    job.slots.renew()
     if lane.stopped == "breaker":
         job.report.stopped = "breaker"
 

@@ -162,6 +162,21 @@ def _plan(*, workspace: Workspace, message: Message, submission: TxSubmission) -
                 % {"max": settings.TX_ATTACHMENTS_MAX_BYTES, "size": size}
             }
         )
+    # Every recipient's message carries its own copy: the cap holds for the whole request.
+    if size * len(submission.to) > settings.TX_ATTACHMENTS_MAX_BYTES:
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "Each recipient gets a copy of the attachments: %(count)s recipients × "
+                    "%(size)s bytes pass the cap of %(max)s bytes. Send them in fewer requests."
+                )
+                % {
+                    "count": len(submission.to),
+                    "size": size,
+                    "max": settings.TX_ATTACHMENTS_MAX_BYTES,
+                }
+            }
+        )
     suppressed = set(addresses_suppressed(workspace_id=workspace.pk, emails=submission.to))
     if suppressed and not message.suppression_exempt:
         raise ValidationError(

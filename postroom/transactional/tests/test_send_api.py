@@ -98,11 +98,18 @@ def test_attachments_are_sent_and_capped_by_the_setting(api, owner, smtp_server,
     not_base64 = client.post(
         "/api/v1/tx/", send_body(template, attachments=[{**small, "content": "%%%"}]), format="json"
     )
+    # each recipient carries a copy: two of them pass the cap together
+    two_recipients = client.post(
+        "/api/v1/tx/",
+        send_body(template, to=["a@example.com", "b@example.com"], attachments=[small]),
+        format="json",
+    )
     lane_run(owner.workspace.pk)
 
     assert two_small.status_code == 202
     assert too_big.status_code == 400 and "attachments" in too_big.json()["error"]["fields"]
     assert not_base64.status_code == 400
+    assert two_recipients.status_code == 400
     (mail,) = smtp_server.received
     (attachment,) = list(mail.message.iter_attachments())
     assert attachment.get_filename() == "r.txt" and attachment.get_content() == "x" * 60
