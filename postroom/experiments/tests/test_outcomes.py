@@ -11,9 +11,9 @@ from postroom.delivery.sending.engine import run_send
 from postroom.delivery.sending.launch import run_launch
 from postroom.delivery.tests.factories import relay_for
 from postroom.experiments.report import experiment_report
-from postroom.reports.selectors import report_totals
 from postroom.experiments.seams import HOLDOUT, outcomes
 from postroom.experiments.tests.factories import experiment_campaign, run_of
+from postroom.reports.selectors import report_totals
 from postroom.tracking.hits import hit_make
 from postroom.tracking.ingest import hits_ingest
 

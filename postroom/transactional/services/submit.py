@@ -167,8 +167,8 @@ def _plan(*, workspace: Workspace, message: Message, submission: TxSubmission) -
         raise ValidationError(
             {
                 "attachments": _(
-                    "Each recipient gets a copy of the attachments: %(count)s recipients × "
-                    "%(size)s bytes pass the cap of %(max)s bytes. Send them in fewer requests."
+                    "Each recipient gets a copy of the attachments: %(count)s recipients of "
+                    "%(size)s bytes each pass the cap of %(max)s bytes. Send them in fewer requests."
                 )
                 % {
                     "count": len(submission.to),
