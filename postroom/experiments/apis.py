@@ -12,6 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from postroom.accounts.rest import WorkspaceViewSet, api_membership
 from postroom.accounts.roles import Perm
@@ -50,6 +51,10 @@ class CampaignExperimentApi(WorkspaceViewSet):
     read_perm = Perm.WORKSPACE_VIEW
     write_perm = Perm.CAMPAIGN_CHANGE
     http_method_names = ["get", "put", "delete", "post", "head", "options"]
+
+    def get_serializer_class(self) -> type[Serializer]:
+        # What OPTIONS describes for each action's body.
+        return PickWinnerSerializer if self.action == "pick_winner" else ExperimentSerializer
 
     @extend_schema(
         methods=["GET"],

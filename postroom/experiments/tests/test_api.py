@@ -122,3 +122,11 @@ def test_a_variant_cannot_send_another_workspaces_message(owner, other_owner, ap
     response = api(owner.user, owner.workspace).put(url(campaign), body, format="json")
     assert response.status_code == 400
     assert not Experiment.objects.exists()
+
+
+def test_options_describe_the_actions(owner, api):
+    campaign = CampaignFactory(workspace=owner.workspace)
+    client = api(owner.user, owner.workspace)
+    assert client.options(url(campaign, "pick-winner")).status_code == 200
+    assert client.options(url(campaign)).status_code == 200
+    assert client.options("/api/v1/campaigns/0/pick-winner/").status_code in (200, 404)
