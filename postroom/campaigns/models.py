@@ -12,6 +12,11 @@ class Periodicity(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
 
 
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PUSH = "push", _("Push")
+
+
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING_APPROVAL = "pending_approval", _("Pending approval")
@@ -26,6 +31,10 @@ class CampaignStatus(models.TextChoices):
 class Campaign(TimeStampedModel):
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=120)
+    # What it sends: an email message to addresses, or a push creative to devices.
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
     message = models.ForeignKey(
         "content.Message", on_delete=models.PROTECT, related_name="campaigns"
     )

@@ -181,10 +181,24 @@ class Delivery(models.Model):
     # The recipient's place in the experiment's draw, a seeded hash of campaign and
     # subscriber in [0, 1,000,000): holdout, test group and waves are ranges of it.
     bucket = models.PositiveIntegerField(null=True, blank=True)
+    # A push delivery's device (`postroom.push.Device`, a layer above: no foreign key);
+    # one delivery per device, so a contact with three devices has three. None: email.
+    device_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["run", "subscriber"], name="delivery_unique_recipient")
+            # Email: one per run and subscriber (the launch's ON CONFLICT names this condition).
+            models.UniqueConstraint(
+                fields=["run", "subscriber"],
+                condition=Q(device_id__isnull=True),
+                name="delivery_unique_recipient",
+            ),
+            # Push: one per run and device.
+            models.UniqueConstraint(
+                fields=["run", "device_id"],
+                condition=Q(device_id__isnull=False),
+                name="delivery_unique_device",
+            ),
         ]
         indexes = [
             models.Index(fields=["run", "status", "next_attempt_at"], name="delivery_claim"),

@@ -67,7 +67,7 @@ def _insert(run: CampaignRun, audience: QuerySet[Subscriber], now: dt.datetime) 
         f"INSERT INTO {_TABLE} (run_id, subscriber_id, email, status, next_attempt_at, "  # noqa: S608
         "lease_owner, attempts, reclaimed, last_response) "
         f"SELECT %s, t.id, t.email, %s, {start_sql}, '', 0, 0, '' FROM ({inner_sql}) t WHERE true "
-        "ON CONFLICT (run_id, subscriber_id) DO NOTHING"
+        "ON CONFLICT (run_id, subscriber_id) WHERE device_id IS NULL DO NOTHING"
     )
     params = [run.pk, DeliveryStatus.QUEUED, *start_params, *inner_params]
     with connection.cursor() as cursor:

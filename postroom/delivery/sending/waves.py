@@ -47,7 +47,7 @@ def experiment_launch(
         f"SELECT %s, t.id, t.email, {status_sql}, {start_sql}, '', 0, 0, '', "
         f"{_variant_case(releases)}, t.b "
         f"FROM ({drawn}) t WHERE true "
-        "ON CONFLICT (run_id, subscriber_id) DO NOTHING"
+        "ON CONFLICT (run_id, subscriber_id) WHERE device_id IS NULL DO NOTHING"
     )
     params = [run.pk, *status_params, *start_params, *inner_params]
     with connection.cursor() as cursor:
