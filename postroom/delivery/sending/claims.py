@@ -22,6 +22,7 @@ class Claimed:
     first_attempt_at: dt.datetime | None
     reclaimed: int = 0
     variant: int | None = None  # the experiment's variant this recipient gets
+    device_id: int | None = None  # push: the device this delivery goes to
 
 
 def _param(value: dt.datetime) -> Any:
@@ -52,7 +53,7 @@ def _claim(
         f"UPDATE {_TABLE} SET status = %s, lease_owner = %s, lease_until = %s "  # noqa: S608
         f"WHERE id IN (SELECT id FROM {_TABLE} WHERE {where} AND status IN (%s, %s) "
         f"AND next_attempt_at <= %s LIMIT %s{lock}) "
-        "RETURNING id, subscriber_id, email, attempts, first_attempt_at, reclaimed, variant"
+        "RETURNING id, subscriber_id, email, attempts, first_attempt_at, reclaimed, variant, device_id"
     )
     params: list[Any] = [
         DeliveryStatus.SENDING,
