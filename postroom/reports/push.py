@@ -120,6 +120,11 @@ def _sum(groups: list[dict[str, Any]], key: Any) -> list[dict[str, Any]]:
     return [{"key": k, **v} for k, v in summed.items()]
 
 
+def _letter(variant: int | None) -> str:
+    """An experiment's name for its variant (`Variant.letter`); "" for none."""
+    return chr(ord("A") + variant - 1) if variant else ""
+
+
 def push_report(campaign: Campaign, *, run_id: int | None = None) -> dict[str, Any]:
     """The figures of a push campaign (or one run): totals, per variant, per platform, reasons."""
     rows = _deliveries(campaign, run_id)
@@ -130,7 +135,7 @@ def push_report(campaign: Campaign, *, run_id: int | None = None) -> dict[str, A
             totals[name] += group[name]
     kinds = dict(DeviceKind.choices)
     variants = [
-        _with_rates({"variant": row.pop("key"), **row})
+        _with_rates({"variant": row["key"], "letter": _letter(row.pop("key")), **row})
         for row in _sum(groups, lambda g: g["variant"])
     ]
     platforms = [

@@ -69,13 +69,15 @@ def receipts_record(workspace_id: int, receipts: list[Receipt]) -> IngestReport:
         ).values_list("pk", flat=True)
     )
     clicked = set(
-        Event.objects.filter(
-            delivery_id__any=list(mine), kind=EventKind.CLICK
-        ).values_list("delivery_id", flat=True)
+        Event.objects.filter(delivery_id__any=list(mine), kind=EventKind.CLICK).values_list(
+            "delivery_id", flat=True
+        )
     )
     return hits_ingest(receipt_hits(receipts, mine=mine, clicked=clicked, at=time.time()))
 
 
 @receiver(push_outcomes_polled)
-def _outcomes_polled(sender: Any, workspace_id: int, outcomes: list[Receipt], **kwargs: Any) -> None:
+def _outcomes_polled(
+    sender: Any, workspace_id: int, outcomes: list[Receipt], **kwargs: Any
+) -> None:
     receipts_record(workspace_id, outcomes)

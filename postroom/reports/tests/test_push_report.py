@@ -16,7 +16,13 @@ GONE = '410 {"reason":"Unregistered"}'
 
 
 def hit(kind: str, delivery, n: int = 0) -> dict:
-    return {"u": f"{kind}-{delivery.pk}-{n}", "k": kind, "d": delivery.pk, "t": timezone.now().timestamp(), "a": "browser"}
+    return {
+        "u": f"{kind}-{delivery.pk}-{n}",
+        "k": kind,
+        "d": delivery.pk,
+        "t": timezone.now().timestamp(),
+        "a": "browser",
+    }
 
 
 @pytest.fixture
@@ -24,8 +30,14 @@ def campaign(owner):
     # Eight devices: variant 1 to four web browsers and Android phones, variant 2 to iPhones.
     phones = devices(
         owner.workspace,
-        ("webpush", "web"), ("webpush", "web"), ("fcm", "android"), ("fcm", "android"),
-        ("apns", "ios"), ("apns", "ios"), ("apns", "ios"), ("onesignal", "ios"),
+        ("webpush", "web"),
+        ("webpush", "web"),
+        ("fcm", "android"),
+        ("fcm", "android"),
+        ("apns", "ios"),
+        ("apns", "ios"),
+        ("apns", "ios"),
+        ("onesignal", "ios"),
     )
     S, F = DeliveryStatus.SENT, DeliveryStatus.FAILED
     campaign, _run, deliveries = push_run(
@@ -62,13 +74,26 @@ def test_it_counts_each_figure_per_variant_and_platform(campaign):
 
     totals = report["totals"]
     assert {k: totals[k] for k in ("sent", "delivered", "failed", "clicked", "invalidated")} == {
-        "sent": 5, "delivered": 4, "failed": 4, "clicked": 2, "invalidated": 1,
+        "sent": 5,
+        "delivered": 4,
+        "failed": 4,
+        "clicked": 2,
+        "invalidated": 1,
     }
     assert totals["rates"]["delivered"] == 80.0
-    by_variant = {v["variant"]: (v["sent"], v["delivered"], v["failed"], v["clicked"]) for v in report["variants"]}
+    by_variant = {
+        v["variant"]: (v["sent"], v["delivered"], v["failed"], v["clicked"])
+        for v in report["variants"]
+    }
     assert by_variant == {1: (3, 3, 1, 2), 2: (2, 1, 3, 0)}
     by_platform = {
-        (p["kind"], p["platform"]): (p["sent"], p["delivered"], p["failed"], p["clicked"], p["invalidated"])
+        (p["kind"], p["platform"]): (
+            p["sent"],
+            p["delivered"],
+            p["failed"],
+            p["clicked"],
+            p["invalidated"],
+        )
         for p in report["platforms"]
     }
     assert by_platform == {
@@ -85,6 +110,56 @@ def test_it_counts_each_figure_per_variant_and_platform(campaign):
 
 
 def test_one_run_only(campaign, owner):
-    other, run, _deliveries = push_run(owner.workspace, devices(owner.workspace, ("fcm", "android")))
+    other, run, _deliveries = push_run(
+        owner.workspace, devices(owner.workspace, ("fcm", "android"))
+    )
     assert push_report(other, run_id=run.pk)["totals"]["sent"] == 1
     assert push_report(campaign, run_id=run.pk)["totals"]["sent"] == 0
+
+
+def test_the_report_tab_shows_the_push_figures_and_refreshes_while_sending(campaign, owner, login):
+    client = login(owner.user)
+    with translation.override("en"):
+        page = client.get(f"/app/campaigns/{campaign.pk}/report/")
+        part = client.get(f"/app/campaigns/{campaign.pk}/report/", HTTP_HX_REQUEST="true")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-metric="delivered">4<' in body and 'data-metric="invalidated">1<' in body
+    assert 'data-platform="apns:ios"' in body and 'data-variant="2"' in body
+    assert "Variant B" in body and "Unregistered" in body
+    assert 'hx-trigger="every 10s"' in body  # the campaign is running
+    assert 'id="report-numbers"' in part.content.decode()
+    assert "<html" not in part.content.decode()
+    csv = client.get(f"/app/campaigns/{campaign.pk}/report.csv").content.decode()
+    assert "total,,5,4,4,2,1" in csv and "platform,apns ios,1,1,2,0,1" in csv
+
+
+def test_the_push_stats_api(campaign, owner, api):
+    answer = api(owner.user).get(f"/api/v1/campaigns/{campaign.pk}/push-stats/")
+    assert answer.status_code == 200
+    data = answer.json()
+    assert data["totals"]["clicked"] == 2 and data["totals"]["rates"]["delivered"] == 80.0
+    assert {v["letter"] for v in data["variants"]} == {"A", "B"}
+    assert (
+        api(owner.user).get(f"/api/v1/campaigns/{campaign.pk}/push-stats/?run=x").status_code == 400
+    )
+
+
+def test_another_workspace_gets_nothing_of_the_push_report(campaign, other_owner, login, api):
+    client = login(other_owner.user)
+    assert client.get(f"/app/campaigns/{campaign.pk}/report/").status_code == 404
+    assert client.get(f"/app/campaigns/{campaign.pk}/report.csv").status_code == 404
+    answer = api(other_owner.user).get(f"/api/v1/campaigns/{campaign.pk}/push-stats/")
+    assert answer.status_code == 404
+    assert api(other_owner.user).get(f"/api/v1/campaigns/{campaign.pk}/stats/").status_code == 404
+
+
+def test_experiments_count_push_receipts_as_opens_and_taps_as_clicks(campaign):
+    from postroom.campaigns.models import CampaignRun
+    from postroom.tracking.experiment_outcomes import TrackedOutcomes
+
+    run_ids = list(CampaignRun.objects.filter(campaign=campaign).values_list("pk", flat=True))
+    arms = TrackedOutcomes().arms(run_ids=run_ids)
+    # Variant A: three sent, all shown or tapped, two tapped; B: two sent, one shown.
+    assert (arms[1].recipients, arms[1].opens, arms[1].clicks) == (3, 3, 2)
+    assert (arms[2].recipients, arms[2].opens, arms[2].clicks) == (2, 1, 0)
