@@ -83,6 +83,7 @@ def test_a_tap_redirects_to_the_link_and_a_posted_tap_is_recorded_without_one(pu
     _campaign, deliveries, links = pushed
     tap = client.get(path_of(links[0].click), HTTP_USER_AGENT=SW)
     assert tap.status_code == 302 and tap["Location"].startswith("https://shop.example.com/sale?")
+    assert "utm_medium=push" in tap["Location"]
     posted = client.post(path_of(links[1].click), HTTP_USER_AGENT=SW)
     assert posted.status_code == 204 and posted["Access-Control-Allow-Origin"] == "*"
     hits_flush()
