@@ -150,3 +150,14 @@ def test_receipts_wait_in_the_redis_buffer_like_opens(pushed, settings):
     assert current.waiting() == 2 and not Event.objects.exists()
     assert hits_flush() == 2
     assert Event.objects.filter(kind=EventKind.RECEIVED).count() == 2
+
+
+def test_without_click_tracking_the_click_url_is_empty_and_no_link_is_registered(owner):
+    campaign, _run, deliveries = push_run(
+        owner.workspace, devices(owner.workspace, ("fcm", "android")), track_clicks=False
+    )
+    links = (
+        tracker().push_tracker(campaign, "https://shop.example.com/sale").links(deliveries[0].pk)
+    )
+    assert links.click == "" and "/t/r/" in links.received
+    assert not Link.objects.filter(campaign=campaign).exists()
