@@ -161,3 +161,16 @@ def test_without_click_tracking_the_click_url_is_empty_and_no_link_is_registered
     )
     assert links.click == "" and "/t/r/" in links.received
     assert not Link.objects.filter(campaign=campaign).exists()
+
+
+def test_size_checks_allow_for_the_tracking_urls(settings):
+    from postroom.push.payloads import Notification, as_tracked, payload_size
+
+    note = Notification(title="Hi", body="Sale", click_url="https://a.example/")
+    tracked = as_tracked(note)
+    assert tracked.received.startswith(settings.SITE_URL + "/t/r/")
+    assert tracked.click_url.startswith(settings.SITE_URL + "/t/c/")
+    assert payload_size("fcm", tracked) > payload_size("fcm", note) + 2 * len(settings.SITE_URL)
+    # A link longer than a click URL is kept (the click URL would be shorter).
+    long = Notification(title="Hi", body="Sale", click_url="https://a.example/" + "x" * 200)
+    assert as_tracked(long).click_url == long.click_url
