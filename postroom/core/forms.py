@@ -17,3 +17,16 @@ def form_add_service_error(
     for key, errors in exc.message_dict.items():
         field = field_for(key) if field_for else key
         form.add_error(field if field in form.fields else None, errors)
+
+
+def form_bootstrap(form: forms.BaseForm) -> None:
+    """Bootstrap's classes on every widget that has none: check boxes, selects, other inputs."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from postroom.accounts.models import User
 from postroom.campaigns.models import Campaign
+from postroom.core.forms import form_bootstrap
 from postroom.crm.models import (
     AdCampaign,
     Contract,
@@ -33,12 +34,7 @@ class _Scoped(forms.ModelForm):
                 field.queryset = User.objects.filter(memberships__workspace=workspace)  # type: ignore[attr-defined]
             else:
                 field.queryset = model.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
-            if isinstance(widget, forms.Select):
-                css = "form-select"
-            widget.attrs.setdefault("class", css)
+        form_bootstrap(self)
 
 
 class CrmSettingsForm(_Scoped):

@@ -15,9 +15,8 @@ from collections.abc import Sequence
 from postroom.campaigns.models import CampaignRun
 from postroom.experiments.allocation import counts_carried, matured_recipients
 from postroom.experiments.seams import outcomes
-from postroom.experiments.stats import ArmCounts, successes_trials
+from postroom.experiments.stats import NOBODY, ArmCounts, successes_trials
 
-_NOBODY = ArmCounts(recipients=0)
 _EARLIER_RUNS = 10  # older runs weigh under 0.1 % at half weight per run
 
 
@@ -34,9 +33,7 @@ def carried_prior(
     carried: dict[int, ArmCounts] = {}
     for run_id in reversed(earlier):
         arms = outcomes().arms(run_ids=[run_id])
-        carried = {
-            n: counts_carried(carried.get(n, _NOBODY), arms.get(n, _NOBODY)) for n in variants
-        }
+        carried = {n: counts_carried(carried.get(n, NOBODY), arms.get(n, NOBODY)) for n in variants}
     return carried
 
 
@@ -49,9 +46,9 @@ def bandit_arms(
     prior = carried_prior(campaign_id=run.campaign_id, before_run=run.pk, variants=variants)
     arms = {}
     for number in variants:
-        arm = current.get(number, _NOBODY)
+        arm = current.get(number, NOBODY)
         successes, _trials = successes_trials(arm, metric)
         matured = matured_recipients(ages.get(number, []), successes=successes)
         arm = ArmCounts(matured, arm.opens, arm.clicks, arm.conversions, arm.revenue)
-        arms[number] = counts_carried(prior.get(number, _NOBODY), arm)
+        arms[number] = counts_carried(prior.get(number, NOBODY), arm)
     return arms

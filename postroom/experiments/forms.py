@@ -5,22 +5,14 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from postroom.content.models import Message
+from postroom.core.forms import form_bootstrap
 from postroom.experiments.models import MAX_VARIANTS, Experiment
-
-
-def _bootstrap(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
-        if isinstance(widget, forms.Select):
-            css = "form-select"
-        widget.attrs.setdefault("class", css)
 
 
 class ExperimentForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _bootstrap(self)
+        form_bootstrap(self)
 
     class Meta:
         model = Experiment
@@ -61,7 +53,7 @@ class VariantForm(forms.Form):
         field = self.fields["message"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Message.objects.filter(workspace=workspace).order_by("name")
-        _bootstrap(self)
+        form_bootstrap(self)
 
 
 VariantFormSet = formset_factory(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from postroom.experiments.allocation import Decision, bandit_shares, winner_decide
 from postroom.experiments.draw import BUCKETS, bucket_ranges
-from postroom.experiments.stats import ArmCounts
+from postroom.experiments.stats import NOBODY, ArmCounts
 
 HOLDOUT = "holdout"
 TEST = "test"
@@ -170,4 +170,4 @@ def pick_step(settings: Settings, *, released_to: int, winner: int) -> Step:
 
 
 def arms_in_order(settings: Settings, arms: Mapping[int, ArmCounts]) -> Sequence[ArmCounts]:
-    return [arms.get(number, ArmCounts(recipients=0)) for number in settings.variants]
+    return [arms.get(number, NOBODY) for number in settings.variants]

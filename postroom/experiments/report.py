@@ -16,7 +16,10 @@ from postroom.campaigns.models import Campaign, CampaignRun
 from postroom.experiments.models import Experiment, Metric, Mode, Phase, Round, Variant, Wave
 from postroom.experiments.seams import HOLDOUT, outcomes
 from postroom.experiments.stats import (
+    NOBODY,
     ArmCounts,
+    Lift,
+    lift,
     metric_interval,
     metric_value,
     probability_best,
@@ -33,10 +36,13 @@ class VariantResult:
     probability_best: float
     conversion_rate: float
     revenue_per_recipient: float
-    # Over the holdout (None without one): absolute and relative conversion-rate lift,
-    # and the revenue per recipient gained.
+    # Over the holdout (None without one): absolute and relative conversion-rate lift
+    # with the relative lift's 95 % interval and the probability of beating the holdout
+    # (`stats.lift`), and the revenue per recipient gained.
     lift: float | None = None
     lift_relative: float | None = None
+    lift_interval: tuple[float, float] | None = None
+    lift_probability: float | None = None
     revenue_lift: float | None = None
 
 
@@ -76,12 +82,12 @@ def experiment_report(campaign: Campaign) -> ExperimentReport | None:
     arms = outcomes().arms(run_ids=run_ids)
     assigned = outcomes().assigned(run_ids=run_ids)
     variants = list(experiment.variants.all())
-    counts = [arms.get(v.number, ArmCounts(recipients=0)) for v in variants]
+    counts = [arms.get(v.number, NOBODY) for v in variants]
     rng = random.Random(f"{experiment.seed}:report:{[c.recipients for c in counts]}")
     best = probability_best(counts, experiment.metric, rng=rng) if variants else []
     holdout = arms.get(HOLDOUT)
     results = [
-        _result(variant, assigned.get(variant.number, 0), arm, p, experiment.metric, holdout)
+        _result(variant, assigned.get(variant.number, 0), arm, p, experiment.metric, holdout, rng)
         for variant, arm, p in zip(variants, counts, best, strict=True)
     ]
     round_ = (
@@ -108,15 +114,13 @@ def _result(
     probability: float,
     metric: str,
     holdout: ArmCounts | None,
+    rng: random.Random,
 ) -> VariantResult:
     conversion = metric_value(arm, Metric.CONVERSION_RATE)
     revenue = metric_value(arm, Metric.REVENUE)
-    lift = lift_relative = revenue_lift = None
-    if holdout is not None and holdout.recipients:
-        base = metric_value(holdout, Metric.CONVERSION_RATE)
-        lift = conversion - base
-        lift_relative = lift / base if base else None
-        revenue_lift = revenue - metric_value(holdout, Metric.REVENUE)
+    over: Lift | None = None
+    if holdout is not None and holdout.recipients and arm.recipients:
+        over = lift(arm, holdout, Metric.CONVERSION_RATE, rng=rng)
     return VariantResult(
         variant=variant,
         assigned=assigned,
@@ -126,9 +130,11 @@ def _result(
         probability_best=probability,
         conversion_rate=conversion,
         revenue_per_recipient=revenue,
-        lift=lift,
-        lift_relative=lift_relative,
-        revenue_lift=revenue_lift,
+        lift=over.difference if over else None,
+        lift_relative=over.value if over else None,
+        lift_interval=(over.low, over.high) if over else None,
+        lift_probability=over.probability_better if over else None,
+        revenue_lift=revenue - metric_value(holdout, Metric.REVENUE) if over and holdout else None,
     )
 
 

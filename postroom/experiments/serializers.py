@@ -68,8 +68,20 @@ class VariantResultSerializer(serializers.Serializer):
     probability_best = serializers.FloatField()
     conversion_rate = serializers.FloatField()
     revenue_per_recipient = serializers.FloatField()
-    lift = serializers.FloatField(allow_null=True)
-    lift_relative = serializers.FloatField(allow_null=True)
+    lift = serializers.FloatField(
+        allow_null=True, help_text="Conversion rate minus the holdout's (None without one)."
+    )
+    lift_relative = serializers.FloatField(
+        allow_null=True, help_text="Conversion rate over the holdout's, minus 1."
+    )
+    lift_interval = serializers.ListField(
+        child=serializers.FloatField(),
+        allow_null=True,
+        help_text="95 % credible interval of the relative lift.",
+    )
+    lift_probability = serializers.FloatField(
+        allow_null=True, help_text="Probability that the variant converts better than the holdout."
+    )
     revenue_lift = serializers.FloatField(allow_null=True)
 
 

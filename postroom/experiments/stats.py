@@ -58,6 +58,9 @@ class ArmCounts:
     revenue: float = 0.0  # total revenue of the arm's conversions
 
 
+NOBODY = ArmCounts(recipients=0)  # an arm nobody was sent yet
+
+
 def _check_metric(metric: str) -> None:
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")

@@ -15,11 +15,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMinute
 
-from postroom.campaigns.models import CampaignRun, Channel
+from postroom.campaigns.models import CampaignRun, Channel, RunStatus
 from postroom.delivery.models import Delivery, DeliveryStatus
+from postroom.delivery.sending.waves import released_draw
 from postroom.experiments.seams import HOLDOUT
 from postroom.experiments.stats import ArmCounts
 from postroom.tracking.models import Engagement, Event, EventKind
@@ -113,4 +115,29 @@ class TrackedOutcomes:
             .annotate(n=Count("id"))
             .values_list("variant", "n")
         )
-        return {HOLDOUT if variant is None else variant: n for variant, n in rows}
+        counts = {HOLDOUT if variant is None else variant: n for variant, n in rows}
+        for variant, n in _released_waiting(run_ids):
+            counts[variant] = counts.get(variant, 0) + n
+        return counts
+
+
+def _released_waiting(run_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """Released rows no worker has claimed yet, by the variant their claim will give them."""
+    waiting = CampaignRun.objects.filter(
+        pk__in=run_ids,
+        status=RunStatus.SENDING,
+        experiment_round__isnull=False,
+    ).values_list("pk", flat=True)
+    found: list[tuple[int, int]] = []
+    for run_id in waiting:
+        draw = released_draw(run_id)
+        if draw is None:
+            continue
+        sql = (
+            f"SELECT {draw.variant_sql} AS v, COUNT(*) FROM {Delivery._meta.db_table} "  # noqa: S608
+            "WHERE run_id = %s AND status = %s AND bucket < %s GROUP BY v"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [run_id, DeliveryStatus.WAITING, draw.released_to])
+            found += [(v, n) for v, n in cursor.fetchall() if v is not None]
+    return found

@@ -1,10 +1,12 @@
 import base64
 import binascii
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from postroom.audience.emails import email_normalize
 from postroom.delivery.models import DeliveryAttempt
 from postroom.transactional.models import TxMessage, TxState
 from postroom.transactional.services.mime import Attachment
@@ -45,7 +47,11 @@ class TxSendSerializer(serializers.Serializer):
     )
 
     def validate_to(self, value: list[str]) -> list[str]:
-        return list(dict.fromkeys(email.strip().lower() for email in value))
+        """The audience's canonical spelling: a punycode domain is the same address as Unicode."""
+        try:
+            return list(dict.fromkeys(email_normalize(email) for email in value))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
     def attachments_list(self) -> list[Attachment]:
         return [Attachment(**item) for item in self.validated_data["attachments"]]

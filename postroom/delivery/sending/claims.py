@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from postroom.delivery.models import Delivery, DeliveryStatus
+from postroom.delivery.sending.waves import ReleasedDraw, released_draw
 
 _TABLE = Delivery._meta.db_table
 
@@ -32,8 +33,19 @@ def _param(value: dt.datetime) -> Any:
 def deliveries_claim(
     *, run_id: int, owner: str, size: int, lease_seconds: int, now: dt.datetime | None = None
 ) -> list[Claimed]:
-    """Take up to `size` due deliveries of a run for `owner`; nobody else gets them until the lease ends."""
-    return _claim("run_id = %s", run_id, owner=owner, size=size, lease=lease_seconds, now=now)
+    """Take up to `size` due deliveries of a run for `owner`; nobody else gets them until the lease ends.
+
+    Queued and deferred rows first; then, for an experiment, waiting rows its
+    waves have released, each given its variant by this claim (`waves.released_draw`).
+    """
+    claimed = _claim("run_id = %s", run_id, owner=owner, size=size, lease=lease_seconds, now=now)
+    if len(claimed) < size:
+        draw = released_draw(run_id)
+        if draw is not None:
+            claimed += _claim_released(
+                run_id, draw, owner=owner, size=size - len(claimed), lease=lease_seconds, now=now
+            )
+    return sorted(claimed, key=lambda c: c.id)
 
 
 def lane_claim(
@@ -48,12 +60,10 @@ def _claim(
     where: str, key: int, *, owner: str, size: int, lease: int, now: dt.datetime | None
 ) -> list[Claimed]:
     now = now or timezone.now()
-    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     sql = (
         f"UPDATE {_TABLE} SET status = %s, lease_owner = %s, lease_until = %s "  # noqa: S608
         f"WHERE id IN (SELECT id FROM {_TABLE} WHERE {where} AND status IN (%s, %s) "
-        f"AND next_attempt_at <= %s LIMIT %s{lock}) "
-        "RETURNING id, subscriber_id, email, attempts, first_attempt_at, reclaimed, variant, device_id"
+        f"AND next_attempt_at <= %s LIMIT %s{_lock()}) {_RETURNING}"
     )
     params: list[Any] = [
         DeliveryStatus.SENDING,
@@ -65,6 +75,43 @@ def _claim(
         _param(now),
         size,
     ]
+    return _claimed(sql, params)
+
+
+def _claim_released(
+    run_id: int, draw: ReleasedDraw, *, owner: str, size: int, lease: int, now: dt.datetime | None
+) -> list[Claimed]:
+    """Released waiting rows, by their draw (the partial index `delivery_waiting`)."""
+    now = now or timezone.now()
+    sql = (
+        f"UPDATE {_TABLE} SET status = %s, lease_owner = %s, lease_until = %s, "  # noqa: S608
+        f"variant = {draw.variant_sql} "
+        f"WHERE id IN (SELECT id FROM {_TABLE} WHERE run_id = %s AND status = %s "
+        f"AND bucket < %s AND next_attempt_at <= %s LIMIT %s{_lock()}) {_RETURNING}"
+    )
+    params: list[Any] = [
+        DeliveryStatus.SENDING,
+        owner,
+        _param(now + dt.timedelta(seconds=lease)),
+        run_id,
+        DeliveryStatus.WAITING,
+        draw.released_to,
+        _param(now),
+        size,
+    ]
+    return _claimed(sql, params)
+
+
+_RETURNING = (
+    "RETURNING id, subscriber_id, email, attempts, first_attempt_at, reclaimed, variant, device_id"
+)
+
+
+def _lock() -> str:
+    return " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+
+
+def _claimed(sql: str, params: list[Any]) -> list[Claimed]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

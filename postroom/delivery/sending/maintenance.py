@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from postroom.campaigns.models import CampaignRun, RunStatus
-from postroom.delivery.models import OPEN, PENDING, Delivery
+from postroom.delivery.models import OPEN, PENDING, Delivery, DeliveryStatus
 from postroom.delivery.sending.claims import leases_reclaim
 from postroom.delivery.sending.limits import ConnectionSlots
 from postroom.delivery.sending.outcomes import run_finish_if_done, runs_cancel_pending
@@ -52,9 +52,16 @@ def deliveries_maintain(
     due = Delivery.objects.filter(
         run_id=OuterRef("pk"), status__in=PENDING, next_attempt_at__lte=now
     )
+    # An experiment's released waiting rows are due too: they are given their variant when claimed.
+    released = Delivery.objects.filter(
+        run_id=OuterRef("pk"),
+        status=DeliveryStatus.WAITING,
+        bucket__lt=OuterRef("experiment_round__released_to"),
+        next_attempt_at__lte=now,
+    )
     sending = (
         CampaignRun.objects.filter(status=RunStatus.SENDING, campaign__status__in=SENDABLE)
-        .filter(Exists(due))
+        .filter(Exists(due) | Exists(released))
         .order_by("-campaign__priority", "started_at", "pk")  # higher priority first
         .values_list("pk", "campaign__workspace_id")
     )

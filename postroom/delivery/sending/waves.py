@@ -3,11 +3,20 @@
 At launch every recipient's row gets its bucket (a seeded hash, computed by
 the database inside the same INSERT … SELECT), and the ranges released at once
 (the holdout, the test group or the first bandit wave) their status and
-variant; everyone else waits. A later release is one UPDATE of a range of
-waiting rows. Nothing here decides: `postroom.experiments` does.
+variant; everyone else waits.
+
+A later release writes no recipient rows: the round's `released_to` and its
+append-only waves say which waiting rows are due and which variant each
+bucket gets, and the claim that takes a waiting row sets its variant
+(`released_draw`), so releasing the rest of a million costs what releasing
+ten does. Only a campaign whose recipients wait for their own moment (a send
+window in their zone, or a variant's own time of day) is released row by row,
+since each row's time must be computed at the release. Nothing here decides:
+`postroom.experiments` does.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -19,7 +28,7 @@ from postroom.campaigns.schedule import next_time_of_day
 from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.delivery.sending.windows import not_before_sql
 from postroom.experiments.draw import bucket_select
-from postroom.experiments.models import Experiment
+from postroom.experiments.models import Experiment, Round, Wave
 from postroom.experiments.plans import HOLDOUT, Release
 from postroom.experiments.services import round_open
 
@@ -98,6 +107,37 @@ def _variant_times(
             ).update(next_attempt_at=at)
 
 
+@dataclass(frozen=True)
+class ReleasedDraw:
+    """A run's released waiting rows, as the claim takes them: buckets below `released_to`.
+
+    `variant_sql` is trusted SQL (integers only) giving a row's variant from its `bucket`.
+    """
+
+    released_to: int
+    variant_sql: str
+
+
+def released_draw(run_id: int) -> ReleasedDraw | None:
+    """What the run's experiment has released beyond its launch; None without an experiment."""
+    round_ = Round.objects.filter(run_id=run_id).values_list("pk", "released_to").first()
+    if round_ is None:
+        return None
+    waves = Wave.objects.filter(round_id=round_[0]).exclude(kind=HOLDOUT)
+    releases = [
+        Release(kind, low, high, {int(number): share for number, share in shares.items()})
+        for kind, low, high, shares in waves.values_list(
+            "kind", "bucket_from", "bucket_to", "shares"
+        )
+    ]
+    return ReleasedDraw(released_to=round_[1], variant_sql=_variant_case(releases, "bucket"))
+
+
+def released_row_by_row(campaign_window: bool, variant_times: bool) -> bool:
+    """Whether a release must write each row: its recipients wait for their own moment."""
+    return campaign_window or variant_times
+
+
 class OutboxWaves:
     """`postroom.experiments.seams.Waves` over the Delivery table."""
 
@@ -110,6 +150,12 @@ class OutboxWaves:
         )
         campaign = run.campaign
         windowed = campaign.window_start is not None and campaign.window_end is not None
+        experiment = Experiment.objects.get(campaign_id=run.campaign_id)
+        timed = experiment.variants.exclude(send_time=None).exists()
+        if not released_row_by_row(windowed, timed):
+            # The round's new `released_to` and wave (saved with this, in one transaction)
+            # make these rows claimable; the claim gives each its variant.
+            return waiting.count()
         zones = (  # the zones of the range's recipients, only when a window needs them
             list(
                 Subscriber.objects.filter(pk__in=waiting.values("subscriber_id"))
@@ -137,6 +183,5 @@ class OutboxWaves:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             released = max(cursor.rowcount, 0)
-        experiment = Experiment.objects.get(campaign_id=run.campaign_id)
         _variant_times(run, experiment, now, [(release.bucket_from, release.bucket_to)])
         return released

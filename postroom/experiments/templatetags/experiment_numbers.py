@@ -1,5 +1,7 @@
 """Rates as the experiment page shows them: percentages in the page's language."""
 
+import math
+
 from django import template
 from django.utils.formats import number_format
 
@@ -20,6 +22,8 @@ def signed_percent(value: float | None) -> str:
     if value is None:
         return "—"
     sign = "+" if value >= 0 else "\u2212"
+    if math.isinf(value):  # a holdout whose posterior rate is all but zero
+        return f"{sign}\u221e"
     return f"{sign}{number_format(abs(value) * 100, 1)} %"
 
 

@@ -8,6 +8,7 @@ from postroom.campaigns.models import CampaignStatus
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.content.tests.factories import MessageFactory
 from postroom.delivery.models import Delivery, DeliveryStatus
+from postroom.delivery.sending.claims import deliveries_claim
 from postroom.delivery.sending.launch import run_launch
 from postroom.experiments.models import Experiment, Mode
 from postroom.experiments.tests.factories import experiment_campaign, run_of
@@ -73,6 +74,8 @@ def test_the_owner_picks_the_winner_and_the_rest_is_queued_with_it(owner, api):
 
     assert response.status_code == 200, response.content
     assert response.json() == {"released": waiting}
+    rest = deliveries_claim(run_id=run.pk, owner="w", size=1000, lease_seconds=60)
+    assert len(rest) == 100 and {c.variant for c in rest if c.variant != 1} == {2}
     assert not Delivery.objects.filter(run=run, status=DeliveryStatus.WAITING).exists()
     report = api(owner.user, owner.workspace).get(url(campaign)).json()
     assert report["round"]["winner"] == 2

@@ -7,9 +7,11 @@ import time_machine
 from django.utils import timezone
 
 from postroom.delivery.models import Delivery, DeliveryStatus
+from postroom.delivery.sending.claims import deliveries_claim
 from postroom.delivery.sending.engine import run_send
 from postroom.delivery.sending.launch import run_launch
 from postroom.delivery.tests.factories import relay_for
+from postroom.experiments.draw import BUCKETS
 from postroom.experiments.models import Mode, Phase, Round, Wave
 from postroom.experiments.services import rounds_step_due
 from postroom.experiments.tests.factories import experiment_campaign, run_of
@@ -66,8 +68,12 @@ def test_the_waves_end_when_everyone_has_a_variant(owner):
     for step in range(1, 5):
         with time_machine.travel(now + dt.timedelta(minutes=11 * step)):
             rounds_step_due()
-    assert Round.objects.get(run=run).phase == Phase.DECIDED
-    assert not Delivery.objects.filter(run=run, status=DeliveryStatus.WAITING).exists()
+    round_ = Round.objects.get(run=run)
+    assert round_.phase == Phase.DECIDED
+    # everyone is released; a worker's claim gives each waiting row its variant
+    assert round_.released_to == BUCKETS
+    claimed = deliveries_claim(run_id=run.pk, owner="w", size=1000, lease_seconds=60)
+    assert len(claimed) == 100 and None not in {c.variant for c in claimed}
     assert Delivery.objects.filter(run=run, variant__isnull=True).count() == 0
 
 

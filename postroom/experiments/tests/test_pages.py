@@ -7,7 +7,7 @@ from postroom.accounts.roles import Role
 from postroom.campaigns.tests.factories import CampaignFactory
 from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.delivery.sending.launch import run_launch
-from postroom.experiments.models import Experiment, Mode
+from postroom.experiments.models import Experiment, Mode, Round
 from postroom.experiments.tests.factories import experiment_campaign, run_of
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_the_page_shows_the_decision_and_the_owner_picks(owner, login):
     response = client.post(f"/app/campaigns/{campaign.pk}/experiment/pick/", {"variant": "2"})
 
     assert response.status_code == 302
-    assert not Delivery.objects.filter(status=DeliveryStatus.WAITING).exists()
+    assert Round.objects.get(run__campaign=campaign).winner == 2
     assert (
         "data-pick" not in client.get(f"/app/campaigns/{campaign.pk}/experiment/").content.decode()
     )

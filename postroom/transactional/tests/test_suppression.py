@@ -82,3 +82,19 @@ def test_an_address_suppressed_after_submission_is_refused_at_send_time(api, own
     assert smtp_server.received == []
     assert [s.status for s in heard] == ["queued", "refused"]
     assert heard[0].message_id == message.public_id and heard[0].to == "late@example.com"
+
+
+def test_an_international_domain_spelt_in_punycode_is_the_same_suppressed_address(api, owner):
+    # given a suppression stored as the audience stores addresses (Unicode domain)
+    _suppress(owner.workspace, "gone@exämple.com")
+    template = TxTemplateFactory(workspace=owner.workspace)
+
+    # when the API is asked to send to its IDNA spelling, in another case
+    with translation.override("en"):
+        response = api(owner.user).post(
+            "/api/v1/tx/", send_body(template, to=["Gone@XN--EXMPLE-CUA.com"]), format="json"
+        )
+
+    # then it is the same address, refused
+    assert response.status_code == 400
+    assert "gone@exämple.com" in response.json()["error"]["fields"]["to"][0]

@@ -61,10 +61,13 @@ class Command(BaseCommand):
             report = run_send(run.pk, on_progress=show)
             if show:
                 show(report)
-            rounds_step_due()  # an experiment's winner or next wave, when due (the worker's job too)
+            # An experiment's winner or next wave, when due (the worker's job too).
+            released = rounds_step_due()
             left = Delivery.objects.filter(run=run, status__in=OPEN)
             if not left.exists() or report.stopped in ("paused", "cancelled", "disabled"):
                 break
+            if released:
+                continue  # released rows are claimed, and given their variant, by the next job
             due = left.filter(status__in=PENDING).aggregate(at=Min("next_attempt_at"))["at"]
             if due is not None and due <= timezone.now():
                 continue
