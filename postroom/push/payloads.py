@@ -8,9 +8,10 @@ record holds 4,096 bytes of which encryption takes 103.
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 
@@ -25,6 +26,9 @@ class Notification:
     ttl: int = 86400
     urgency: str = "normal"
     collapse_key: str = ""
+    # The signed URL the device reports the notification shown to (tracking's
+    # `/t/r/`); `click_url` is then the signed click redirect to the link.
+    received: str = ""
 
     def encode(self) -> bytes:
         return json.dumps(asdict(self) | {"data": dict(self.data)}, separators=(",", ":")).encode()
@@ -37,10 +41,15 @@ class Notification:
     def display(self) -> dict[str, Any]:
         """What the device shows and gets on a click: the Web Push payload, the webhook's body."""
         shown = {"title": self.title, "body": self.body, "icon": self.icon, "image": self.image}
-        return {k: v for k, v in shown.items() if v} | {
-            "url": self.click_url,
-            "data": dict(self.data),
-        }
+        tracked = {"received": self.received} if self.received else {}
+        return (
+            {k: v for k, v in shown.items() if v}
+            | {
+                "url": self.click_url,
+                "data": dict(self.data),
+            }
+            | tracked
+        )
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ def platform_payload(kind: str, notification: Notification) -> dict[str, Any]:
         alert = {"title": notification.title, "body": notification.body}
         aps: dict[str, Any] = {"alert": alert, "mutable-content": 1}
         extra = {"url": notification.click_url} if notification.click_url else {}
-        return {"aps": aps, **extra, **dict(notification.data)}
+        return {"aps": aps, **extra, **dict(notification.data)} | _tracked(notification)
     if kind == "fcm":
         return {
             "notification": {"title": notification.title, "body": notification.body},
@@ -78,18 +87,43 @@ def fcm_data(notification: Notification) -> dict[str, str]:
     data = {
         k: v if isinstance(v, str) else json.dumps(v) for k, v in dict(notification.data).items()
     }
-    return data | ({"url": notification.click_url} if notification.click_url else {})
+    return (
+        data
+        | ({"url": notification.click_url} if notification.click_url else {})
+        | _tracked(notification)
+    )
+
+
+def _tracked(notification: Notification) -> dict[str, str]:
+    """What the app's SDK reports the notification shown to (a data key the app reads)."""
+    return {"received": notification.received} if notification.received else {}
 
 
 def payload_size(kind: str, notification: Notification) -> int:
     return len(json.dumps(platform_payload(kind, notification), separators=(",", ":")).encode())
 
 
+# The longest tracking token (`postroom.tracking.tokens`: two ids in base 36 and a MAC).
+_TOKEN_LENGTH = 30
+
+
+def as_tracked(notification: Notification) -> Notification:
+    """The notification with tracking URLs as long as a send's can be (what a check must allow
+    for): a receipt URL, and a click URL in place of a shorter link."""
+    click = f"{settings.SITE_URL}/t/c/{'x' * _TOKEN_LENGTH}/"
+    return replace(
+        notification,
+        received=f"{settings.SITE_URL}/t/r/{'x' * _TOKEN_LENGTH}/",
+        click_url=max(notification.click_url, click, key=len) if notification.click_url else "",
+    )
+
+
 def limit_problems(notification: Notification) -> list[str]:
-    """One message per platform whose limit the notification exceeds."""
+    """One message per platform whose limit the notification exceeds, tracking URLs included."""
     problems = []
+    tracked = as_tracked(notification)
     for kind, limit in PLATFORM_LIMITS.items():
-        size = payload_size(kind, notification)
+        size = payload_size(kind, tracked)
         if size > limit.payload_bytes:
             problems.append(
                 _(
@@ -102,7 +136,7 @@ def limit_problems(notification: Notification) -> list[str]:
 
 
 # Keys a provider keeps for itself in the data payload: FCM refuses them, APNs would lose its `aps`.
-RESERVED_DATA_KEYS = frozenset({"aps", "from", "notification", "message_type", "url"})
+RESERVED_DATA_KEYS = frozenset({"aps", "from", "notification", "message_type", "url", "received"})
 RESERVED_DATA_PREFIXES = ("google", "gcm")
 
 

@@ -82,6 +82,7 @@ def test_bandit_waves_resolve_at_claim_with_their_own_shares(owner, smtp_server)
     assert claimed
     for item in claimed:
         bucket = buckets[item.id]
+        assert bucket is not None
         assert wave.bucket_from <= bucket < wave.bucket_to
         expected = next(
             n for (low, high), n in zip(parts, numbers, strict=True) if low <= bucket < high
