@@ -185,12 +185,14 @@ def _batch_send(job: _PushJob, batch: list[Claimed]) -> None:
     by_kind: dict[str, list[Target]] = {}
     for target in checked.send:
         by_kind.setdefault(target.device.kind, []).append(target)
-    for kind, targets in by_kind.items():
+    kinds = list(by_kind.items())
+    for position, (kind, targets) in enumerate(kinds):
         _kind_send(job, kind, targets)
         if not job.store.sendable(job.store.state(job.run)):
             job.report.stopped = "paused"
-            rest = [t.claimed for k, ts in by_kind.items() if k != kind for t in ts]
-            job.released += deliveries_release(owner=job.owner, ids=[c.id for c in rest])
+            # Only the kinds not reached yet: what was sent waits for its flush, in hand.
+            rest = [t.claimed.id for _kind, later in kinds[position + 1 :] for t in later]
+            job.released += deliveries_release(owner=job.owner, ids=rest)
             return
 
 

@@ -80,3 +80,34 @@ def test_retry_failed_resends_the_failed_devices_only_and_never_a_gone_one(
     assert statuses == sorted([DeliveryStatus.SENT] * 3 + [DeliveryStatus.SKIPPED])
     # four first attempts and one retry; the gone device's retry is a skip without an attempt
     assert DeliveryAttempt.objects.filter(delivery__run=run).count() == 5
+
+
+def test_a_pause_between_kinds_gives_back_the_kinds_not_reached_and_sends_nobody_twice(
+    owner, fcm, apns
+):
+    from postroom.delivery.sending.runs import CampaignRuns
+
+    class PausedAfterTheFirstKind(CampaignRuns):
+        def sendable(self, state):
+            return not (fcm.sent or apns.sent) and super().sendable(state)
+
+    _campaign, run, people = push_campaign(owner.workspace, 4)
+    for n, person in enumerate(people[:2]):
+        DeviceFactory(workspace=owner.workspace, subscriber=person, token=f"fcm-{n}")
+    for n, person in enumerate(people[2:]):
+        DeviceFactory(workspace=owner.workspace, subscriber=person, kind="apns", token=f"{n}" * 64)
+    run_launch(run.pk)
+
+    first = run_send(run.pk, store=PausedAfterTheFirstKind())
+
+    assert first.sent == 2 and first.released == 2
+    assert len(fcm.sent) + len(apns.sent) == 2 and not (fcm.sent and apns.sent)
+    statuses = sorted(Delivery.objects.filter(run=run).values_list("status", flat=True))
+    assert statuses == sorted([DeliveryStatus.QUEUED] * 2 + [DeliveryStatus.SENT] * 2)
+
+    run_send(run.pk)
+
+    assert len(fcm.sent) == 2 and len(apns.sent) == 2
+    assert set(Delivery.objects.filter(run=run).values_list("status", flat=True)) == {
+        DeliveryStatus.SENT
+    }
