@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
 from postroom.audience.exports import EchoBuffer, cell_neutralize
+from postroom.campaigns.channels import channel_content_name
 from postroom.campaigns.forms import DecisionForm
 from postroom.campaigns.models import Campaign
 from postroom.core.forms import form_add_service_error
@@ -50,6 +51,7 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
         {
             **campaign_live_state(campaign),
             "events": campaign.events.select_related("user")[:50],
+            "content_name": channel_content_name(campaign),
             "decision_form": DecisionForm(),
             "can_change": m.has(Perm.CAMPAIGN_CHANGE),
             "can_send": m.has(Perm.CAMPAIGN_SEND),
