@@ -86,7 +86,9 @@ def push_relay(kind: str, workspace_id: int) -> RelayConfig:
 
 
 def _configured(workspace_id: int, kind: str) -> bool:
-    return PushProvider.objects.filter(workspace_id=workspace_id, kind=kind, is_active=True).exists()
+    return PushProvider.objects.filter(
+        workspace_id=workspace_id, kind=kind, is_active=True
+    ).exists()
 
 
 _NAMES = {

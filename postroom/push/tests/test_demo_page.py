@@ -51,7 +51,7 @@ def test_the_page_shows_the_device_and_its_inbox_gives_only_new_notifications(pa
     after = html.split('data-after="')[1].split('"')[0]
     answer = page.get("/app/push/demo/inbox/", {"after": after}).json()
 
-    assert 'data-device="%s"' % device.pk in html
+    assert f'data-device="{device.pk}"' in html
     assert [e["notification"] for e in answer["notifications"]] == [NOTE.display()]
 
 
