@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from postroom.audience.models import Subscriber, SubscriberStatus, Subscription, SubscriptionStatus
 from postroom.audience.segments import segment_q
 from postroom.audience.selectors import unsuppressed_q
+from postroom.campaigns.channels import channel_reachable_q
 from postroom.campaigns.models import Campaign
 
 
@@ -23,8 +24,8 @@ def campaign_audience_q(campaign: Campaign) -> Q:
 
     Subscribed to any of its lists (narrowed by its segment when it has both, or
     the segment alone), minus its exclusion lists and segment; never anyone
-    blocklisted or suppressed, nor a contact without an email address (every
-    campaign is an email campaign today; a push channel asks for devices instead).
+    blocklisted or suppressed, nor anyone the channel cannot reach (email: a
+    contact without an address; push: without a valid device).
     """
     list_ids = list(campaign.lists.values_list("id", flat=True))
     include = _on_lists(list_ids) if list_ids else Q()
@@ -43,7 +44,12 @@ def campaign_audience_q(campaign: Campaign) -> Q:
             segment_q(campaign.exclude_segment.definition, workspace_id=campaign.workspace_id)
         )
         include &= Q(~Exists(in_segment))
-    return include & Q(status=SubscriberStatus.ACTIVE) & Q(email__isnull=False) & unsuppressed_q()
+    return (
+        include
+        & Q(status=SubscriberStatus.ACTIVE)
+        & channel_reachable_q(campaign.channel)
+        & unsuppressed_q()
+    )
 
 
 def campaign_audience(campaign: Campaign) -> QuerySet[Subscriber]:

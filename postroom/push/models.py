@@ -186,3 +186,15 @@ class ProviderMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.message_id}"
+
+
+class CampaignCreative(models.Model):
+    """The creative a push campaign sends (campaigns sit below push: kept here, not on Campaign)."""
+
+    campaign = models.OneToOneField(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="push_creative"
+    )
+    creative = models.ForeignKey(Creative, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.creative_id}"

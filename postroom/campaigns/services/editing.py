@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from postroom.accounts.models import Membership
 from postroom.accounts.roles import Perm
 from postroom.audience.models import MailingList, Segment
-from postroom.campaigns.models import Campaign, CampaignStatus, Periodicity
+from postroom.campaigns.channels import channel_content
+from postroom.campaigns.models import Campaign, CampaignStatus, Channel, Periodicity
 from postroom.campaigns.services.access import require_perm
 from postroom.campaigns.services.activation import campaign_activate
 from postroom.campaigns.services.approval import EDITABLE, campaign_recheck_approval
@@ -49,6 +50,25 @@ def _validate(campaign: Campaign) -> None:
         raise ValidationError(errors)
 
 
+def _content_assign(campaign: Campaign, content: int | Unset | None) -> None:
+    """A campaign of a channel other than email keeps its content (a push creative) in that channel's app.
+
+    Refused: none given for a new campaign (or one that has none), or one of another workspace.
+    """
+    channel = channel_content(campaign.channel)
+    if channel is None:
+        if campaign.channel != Channel.EMAIL:
+            raise ValidationError({"channel": _("This channel is not available.")})
+        return
+    if isinstance(content, Unset):
+        content = channel.current(campaign)
+    if content is None:
+        raise ValidationError({"creative": _("A push campaign needs a creative.")})
+    if content not in {pk for pk, _name in channel.choices(campaign.workspace_id)}:
+        raise ValidationError({"creative": _("Unknown creative.")})
+    channel.assign(campaign, content)
+
+
 def _periodicity_errors(campaign: Campaign) -> dict[str, str]:
     """A periodic campaign names its own slots: never guessed from the start.
 
@@ -75,7 +95,9 @@ def campaign_save(
     lists: Iterable[MailingList] | None = None,
     exclude_lists: Iterable[MailingList] | None = None,
     name: str | Unset = UNSET,
+    channel: str | Unset = UNSET,
     message: Message | Unset = UNSET,
+    creative: int | Unset | None = UNSET,
     segment: Segment | Unset | None = UNSET,
     exclude_segment: Segment | Unset | None = UNSET,
     start_at: dt.datetime | Unset = UNSET,
@@ -96,7 +118,8 @@ def campaign_save(
 
     Fields left UNSET keep their value (a new campaign: the model's default);
     `lists` and `exclude_lists` None leave the lists as they are. The status is
-    never set here: it moves through `postroom.campaigns.states`.
+    never set here: it moves through `postroom.campaigns.states`. `creative` is
+    a push campaign's creative (by id, kept by the push app); email ignores it.
     """
     require_perm(actor, Perm.CAMPAIGN_CHANGE, campaign)
     if campaign is not None:
@@ -112,6 +135,7 @@ def campaign_save(
     fields_assign(
         campaign,
         name=name,
+        channel=channel,
         message=message,
         segment=segment,
         exclude_segment=exclude_segment,
@@ -131,6 +155,7 @@ def campaign_save(
     )
     _validate(campaign)
     campaign.save()
+    _content_assign(campaign, creative)
     for name, chosen in (("lists", lists), ("exclude_lists", exclude_lists)):
         if chosen is not None:
             chosen = list(chosen)

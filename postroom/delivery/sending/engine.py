@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from postroom.campaigns.models import CampaignRun, RunStatus
 from postroom.delivery.models import DeliveryStatus
+from postroom.delivery.sending.channels import channel_sender
 from postroom.delivery.sending.claims import (
     Claimed,
     deliveries_claim,
@@ -78,12 +79,14 @@ class JobReport:
 
 
 @dataclass
-class _Job:
+class Job:
+    """One worker's hold on a run and one relay (push: one per provider kind, sharing the owner)."""
+
     run: CampaignRun
     relay: RelayConfig
     owner: str
     transport: Transport
-    prepared: PreparedRun
+    prepared: PreparedRun | None  # email only
     breaker: CircuitBreaker
     limiter: RateLimiter
     slots: ConnectionSlots
@@ -108,6 +111,10 @@ def run_send(
     store: RunStore = RUNS,
 ) -> JobReport:
     """Send the run's due deliveries for up to `seconds` (DELIVERY_JOB_SECONDS)."""
+    channel = CampaignRun.objects.filter(pk=run_id).values_list("campaign__channel", flat=True)
+    sender = channel_sender(next(iter(channel), ""))
+    if sender is not None:  # push: its own batches, through the same claims, limits and writer
+        return sender.send(run_id, seconds=seconds, on_progress=on_progress, store=store)
     report = JobReport()
     job = _job_start(run_id, report, store)
     if job is None:
@@ -140,11 +147,11 @@ def run_send(
         _flush(job)
         job.transport.close()
         job.slots.release()
-    _job_end(job)
+    job_end(job)
     return report
 
 
-def _job_start(run_id: int, report: JobReport, store: RunStore) -> _Job | None:
+def _job_start(run_id: int, report: JobReport, store: RunStore) -> Job | None:
     """Everything a job holds: the run, its relay's limits, a connection slot, the transport."""
     run = CampaignRun.objects.select_related("campaign__message__layout").filter(pk=run_id).first()
     if run is None or run.status != RunStatus.SENDING:
@@ -179,7 +186,7 @@ def _job_start(run_id: int, report: JobReport, store: RunStore) -> _Job | None:
     except Exception:
         slots.release()  # the slot would otherwise stay taken until its lease ran out
         raise
-    return _Job(
+    return Job(
         run=run,
         relay=relay,
         owner=owner,
@@ -193,7 +200,7 @@ def _job_start(run_id: int, report: JobReport, store: RunStore) -> _Job | None:
     )
 
 
-def _lane_between_batches(job: _Job) -> None:
+def _lane_between_batches(job: Job) -> None:
     """The workspace's due transactional messages go first, over this job's connection."""
     _flush(job)  # what the campaign sent so far is written before the lane's own writes
     sender = LaneSender(
@@ -212,7 +219,7 @@ def _lane_between_batches(job: _Job) -> None:
         job.report.stopped = "breaker"
 
 
-def _job_end(job: _Job) -> None:
+def job_end(job: Job) -> None:
     if job.store.stopped(job.store.state(job.run)):
         runs_cancel_pending([job.run.pk])  # cancelled while this job had some in hand
     run_finish_if_done(job.run.pk)
@@ -229,13 +236,14 @@ def _job_end(job: _Job) -> None:
     )
 
 
-def _send_batch(job: _Job, batch: list[Claimed]) -> None:
+def _send_batch(job: Job, batch: list[Claimed]) -> None:
+    assert job.prepared is not None
     recipients = recipients_load(job.prepared, [c.subscriber_id for c in batch if c.subscriber_id])
     for index, claimed in enumerate(batch):
-        if not job.report.stopped and not _lease_kept(job, len(batch) - index):
+        if not job.report.stopped and not job_lease_kept(job, len(batch) - index):
             job.report.stopped = "lease lost"
         if job.report.stopped:
-            _release(job, batch[index:])
+            job_release(job, batch[index:])
             return
         data = recipients.get(claimed.subscriber_id or 0)
         if data is None:
@@ -248,11 +256,11 @@ def _send_batch(job: _Job, batch: list[Claimed]) -> None:
             _flush(job)
             if not job.store.sendable(job.store.state(job.run)):
                 job.report.stopped = "paused"
-                _release(job, batch[index + 1 :])
+                job_release(job, batch[index + 1 :])
                 return
 
 
-def _lease_kept(job: _Job, unsent: int) -> bool:
+def job_lease_kept(job: Job, unsent: int) -> bool:
     """Renew the lease (and relay slot) a third of the way through it, not only at flushes.
 
     A slow relay or a tight rate limit must not let the lease lapse while the
@@ -268,7 +276,8 @@ def _lease_kept(job: _Job, unsent: int) -> bool:
     return kept >= unsent + len(job.pending)
 
 
-def _send_one(job: _Job, claimed: Claimed, data: RecipientData) -> None:
+def _send_one(job: Job, claimed: Claimed, data: RecipientData) -> None:
+    assert job.prepared is not None
     at = timezone.now()
     try:
         message = job.prepared.build(
@@ -280,7 +289,7 @@ def _send_one(job: _Job, claimed: Claimed, data: RecipientData) -> None:
             Attempted(claimed, SendResult(ResultKind.PERMANENT, None, response, "render"), at)
         )
         return
-    if not _rate_limit_passed(job, claimed, at):
+    if not job_rate_limit_passed(job, claimed, at):
         return
     try:
         result = job.transport.send(Outgoing(claimed.id, message.sender, data.email, message.data))
@@ -288,7 +297,14 @@ def _send_one(job: _Job, claimed: Claimed, data: RecipientData) -> None:
         logger.exception("run %s: sending to delivery %s failed", job.run.pk, claimed.id)
         response = f"{type(exc).__name__}: {exc}"[:500]
         result = SendResult(ResultKind.RELAY_DOWN, None, response, "send")
-    job.pending.append(Attempted(claimed, result, at, time_zone=data.time_zone))
+    job_record(job, claimed, result, at, time_zone=data.time_zone)
+
+
+def job_record(
+    job: Job, claimed: Claimed, result: SendResult, at: dt.datetime, *, time_zone: str
+) -> None:
+    """Keep an attempt's result for the next flush; the breaker and the error count learn from it."""
+    job.pending.append(Attempted(claimed, result, at, time_zone=time_zone))
     if result.kind == ResultKind.RELAY_DOWN:
         if job.breaker.trouble(result.response or result.outcome):
             logger.warning("relay %s: circuit breaker open (%s)", job.relay.name, result.response)
@@ -299,7 +315,7 @@ def _send_one(job: _Job, claimed: Claimed, data: RecipientData) -> None:
             job.errors += 1
 
 
-def _rate_limit_passed(job: _Job, claimed: Claimed, at: dt.datetime) -> bool:
+def job_rate_limit_passed(job: Job, claimed: Claimed, at: dt.datetime) -> bool:
     """Wait out short rate-limit waits; a long one ends the job and gives the delivery back."""
     wait = job.limiter.acquire()
     while 0 < wait <= 1.0:
@@ -307,12 +323,12 @@ def _rate_limit_passed(job: _Job, claimed: Claimed, at: dt.datetime) -> bool:
         wait = job.limiter.acquire()
     if wait > 1.0:
         job.report.stopped = "rate limit"
-        _release(job, [claimed], not_before=at + dt.timedelta(seconds=wait))
+        job_release(job, [claimed], not_before=at + dt.timedelta(seconds=wait))
         return False
     return True
 
 
-def _release(job: _Job, claimed: list[Claimed], not_before: dt.datetime | None = None) -> None:
+def job_release(job: Job, claimed: list[Claimed], not_before: dt.datetime | None = None) -> None:
     if not claimed:
         return
     if not_before is None and job.report.stopped == "breaker":
@@ -322,7 +338,7 @@ def _release(job: _Job, claimed: list[Claimed], not_before: dt.datetime | None =
     )
 
 
-def _flush(job: _Job) -> None:
+def _flush(job: Job) -> None:
     """Decide what every result since the last flush means, then write it all in one transaction."""
     items, job.pending = job.pending, []
     if not items:
@@ -350,7 +366,12 @@ def _flush(job: _Job) -> None:
         job.report.stopped = "paused"
 
 
-def _policy(job: _Job, now: dt.datetime) -> Policy:
+def job_flush(job: Job) -> None:
+    """`_flush` for the senders of other channels (looked up at call time, as tests replace it)."""
+    _flush(job)
+
+
+def _policy(job: Job, now: dt.datetime) -> Policy:
     campaign = job.run.campaign
     breaker_open_until = (
         now + dt.timedelta(seconds=job.breaker.retry_after())
@@ -364,7 +385,7 @@ def _policy(job: _Job, now: dt.datetime) -> Policy:
     )
 
 
-def _tally(job: _Job, transitions: list[Transition], now: dt.datetime) -> DeliveriesRecorded:
+def _tally(job: Job, transitions: list[Transition], now: dt.datetime) -> DeliveriesRecorded:
     """Count the job's report, and what the run's counters gain (sent: what the writer marked)."""
     report = job.report
     statuses = [change.status for change in transitions]
@@ -372,13 +393,17 @@ def _tally(job: _Job, transitions: list[Transition], now: dt.datetime) -> Delive
     report.deferred += statuses.count(DeliveryStatus.DEFERRED)
     report.failed += statuses.count(DeliveryStatus.FAILED)
     report.skipped += statuses.count(DeliveryStatus.SKIPPED)
-    failed = [change.email for change in transitions if change.status == DeliveryStatus.FAILED]
+    failed = [  # a push delivery has no address: counted, not listed
+        change.email
+        for change in transitions
+        if change.status == DeliveryStatus.FAILED and change.email
+    ]
     return DeliveriesRecorded(
         campaign_id=job.run.campaign_id,
         run_id=job.run.pk,
         at=now,
         shard=job.shard,
-        failed=len(failed),
+        failed=statuses.count(DeliveryStatus.FAILED),
         deferred=sum(change.temporary for change in transitions),
         skipped=statuses.count(DeliveryStatus.SKIPPED),
         failed_emails=failed,

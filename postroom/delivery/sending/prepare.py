@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from email.utils import formataddr
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -180,7 +180,15 @@ def prepare_run(run: CampaignRun) -> PreparedRun:
     return PreparedRun(run)
 
 
-def recipients_load(prepared: PreparedRun, subscriber_ids: list[int]) -> dict[int, RecipientData]:
+class AudienceLists(Protocol):
+    """What the batch's re-check needs of a prepared run (email's `PreparedRun`, push's own)."""
+
+    workspace_id: int
+    list_ids: list[int]
+    excluded_list_ids: list[int]
+
+
+def recipients_load(prepared: AudienceLists, subscriber_ids: list[int]) -> dict[int, RecipientData]:
     """The batch's recipients who may still be sent to: active, not suppressed, still on a list.
 
     Two queries per batch; whoever unsubscribed, was suppressed or blocklisted

@@ -8,6 +8,7 @@ waiting rows. Nothing here decides: `postroom.experiments` does.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -27,29 +28,68 @@ _TABLE = Delivery._meta.db_table
 _SUBSCRIBERS = Subscriber._meta.db_table
 
 
+@dataclass(frozen=True)
+class LaunchSource:
+    """The rows a launch inserts: `SELECT id, email, time_zone[, device_id]` (id: the subscriber).
+
+    Email: one row per subscriber. Push: one per valid device, its own time zone
+    (else the subscriber's), `email` empty; the draw hashes the subscriber's id,
+    so every device of a person gets the same variant.
+    """
+
+    sql: str
+    params: list[Any]
+    zones: list[str]
+    devices: bool = False
+
+    @property
+    def columns(self) -> list[str]:
+        return ["id", "email", "time_zone", *(["device_id"] if self.devices else [])]
+
+    @property
+    def insert_columns(self) -> str:
+        return ", device_id" if self.devices else ""
+
+    @property
+    def select_columns(self) -> str:
+        return ", t.device_id" if self.devices else ""
+
+    @property
+    def conflict(self) -> str:
+        """The unique index a second launch of the run runs into (email or push rows)."""
+        if self.devices:
+            return "ON CONFLICT (run_id, device_id) WHERE device_id IS NOT NULL DO NOTHING"
+        return "ON CONFLICT (run_id, subscriber_id) WHERE device_id IS NULL DO NOTHING"
+
+
+def subscriber_source(audience: QuerySet[Subscriber]) -> LaunchSource:
+    sql, params = audience.values_list("id", "email", "time_zone").query.sql_with_params()
+    zones = list(audience.values_list("time_zone", flat=True).distinct())
+    return LaunchSource(sql, list(params), zones)
+
+
 def experiment_launch(
-    run: CampaignRun, experiment: Experiment, audience: QuerySet[Subscriber], now: dt.datetime
+    run: CampaignRun,
+    experiment: Experiment,
+    audience: QuerySet[Subscriber],
+    now: dt.datetime,
+    source: LaunchSource | None = None,
 ) -> int:
     """Insert the run's deliveries with their draw; returns how many (held out included)."""
     size = audience.count() if experiment.test_count is not None else 0
     releases = round_open(run=run, experiment=experiment, audience=size, now=now)
-    inner_sql, inner_params = audience.values_list(
-        "id", "email", "time_zone"
-    ).query.sql_with_params()
-    zones = list(audience.values_list("time_zone", flat=True).distinct())
-    start_sql, start_params = not_before_sql(run.campaign, zones, now, "t.time_zone")
+    source = source or subscriber_source(audience)
+    start_sql, start_params = not_before_sql(run.campaign, source.zones, now, "t.time_zone")
     status_sql, status_params = _status_case(releases)
-    columns = ["id", "email", "time_zone"]
-    drawn = bucket_select(inner_sql, columns, experiment.seed, vendor=connection.vendor)
+    drawn = bucket_select(source.sql, source.columns, experiment.seed, vendor=connection.vendor)
     sql = (
         f"INSERT INTO {_TABLE} (run_id, subscriber_id, email, status, next_attempt_at, "  # noqa: S608
-        "lease_owner, attempts, reclaimed, last_response, variant, bucket) "
+        f"lease_owner, attempts, reclaimed, last_response, variant, bucket{source.insert_columns}) "
         f"SELECT %s, t.id, t.email, {status_sql}, {start_sql}, '', 0, 0, '', "
-        f"{_variant_case(releases)}, t.b "
-        f"FROM ({drawn}) t WHERE true "
-        "ON CONFLICT (run_id, subscriber_id) WHERE device_id IS NULL DO NOTHING"
+        f"{_variant_case(releases)}, t.b{source.select_columns} "
+        f"FROM ({drawn}) t WHERE true {source.conflict}"
     )
-    params = [run.pk, *status_params, *start_params, *inner_params]
+    params = [run.pk, *status_params, *start_params, *source.params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         created = max(cursor.rowcount, 0)

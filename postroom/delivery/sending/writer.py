@@ -99,7 +99,7 @@ def outcomes_record(
     record: DeliveriesRecorded,
 ) -> None:
     """What follows in the same transaction: gone addresses suppressed, the counts announced."""
-    gone = [change.email for change in transitions if change.suppress]
+    gone = [change.email for change in transitions if change.suppress and change.email]
     if gone:
         suppress_hard_bounces(workspace_id=workspace_id, emails=gone)
     deliveries_recorded.send(sender=Delivery, record=record)

@@ -1,0 +1,77 @@
+"""What a push job computes once per run (the creative, each variant's title, tracking) and per device.
+
+An experiment on a push campaign changes the notification's title (the
+variant's subject) and its time of day; every other variant field is email's.
+"""
+
+import copy
+import dataclasses
+from typing import Any
+
+from postroom.campaigns.models import CampaignRun
+from postroom.content.rendering import recipient_context
+from postroom.delivery.sending.claims import Claimed
+from postroom.delivery.sending.tracking import tracker
+from postroom.experiments.selectors import experiment_of
+from postroom.push.models import CampaignCreative, Creative
+from postroom.push.payloads import Notification
+from postroom.push.sending.checks import Target
+from postroom.push.services.creatives import creative_notification
+
+# The data key that carries the "received" URL the service worker (or app) calls on arrival.
+RECEIVED_KEY = "received_url"
+
+
+class PushRun:
+    def __init__(self, run: CampaignRun) -> None:
+        campaign = run.campaign
+        self.run = run
+        self.workspace_id = campaign.workspace_id
+        self.list_ids = list(campaign.lists.values_list("id", flat=True))
+        self.excluded_list_ids = list(campaign.exclude_lists.values_list("id", flat=True))
+        link = (
+            CampaignCreative.objects.select_related("creative")
+            .filter(campaign_id=campaign.pk, creative__workspace_id=campaign.workspace_id)
+            .first()
+        )
+        if link is None:
+            raise ValueError("the push campaign has no creative")
+        self.creatives: dict[int | None, Creative] = {None: link.creative}
+        experiment = experiment_of(campaign)
+        for variant in experiment.variants.all() if experiment is not None else []:
+            changed = link.creative
+            if variant.subject:
+                changed = copy.copy(link.creative)
+                changed.title = variant.subject
+            self.creatives[variant.number] = changed
+        self.campaign_vars = {"name": campaign.name, "id": campaign.pk}
+        self.links = self._links(run, link.creative)
+
+    @staticmethod
+    def _links(run: CampaignRun, creative: Creative) -> Any:
+        """The run's push tracker when tracking offers one; a templated click URL stays untracked."""
+        if not run.campaign.track_clicks or "{" in creative.click_url:
+            return None
+        make = getattr(tracker(), "push_tracker", None)
+        return make(run.campaign, creative.click_url) if make is not None else None
+
+    def notification(self, target: Target) -> Notification:
+        """The creative rendered for the device's subscriber, with this delivery's tracking URLs."""
+        claimed: Claimed = target.claimed
+        recipient = target.recipient
+        creative = self.creatives.get(claimed.variant) or self.creatives[None]
+        context = recipient_context(
+            email=recipient.email,
+            full_name=recipient.full_name,
+            attributes=recipient.attributes,
+            language=target.device.locale or recipient.language,
+            time_zone=target.time_zone,
+            campaign=self.campaign_vars,
+        )
+        note = creative_notification(creative, context)
+        if self.links is None:
+            return note
+        links = self.links.links(claimed.id)
+        return dataclasses.replace(
+            note, click_url=links.click, data={**note.data, RECEIVED_KEY: links.received}
+        )
