@@ -44,6 +44,11 @@ def link_cache_clear() -> None:
     _CACHED.clear()
 
 
+def link_redirects(target: LinkTarget) -> bool:
+    """Whether a click is redirected to the link: a web address (an app's deep link is not)."""
+    return target[1][:8].lower().startswith(("http://", "https://"))
+
+
 def click_target(url: str, *, campaign: str, visitor: str) -> str:
     """The link's URL with UTM parameters (unless it has its own) and the visitor token."""
     parts = urlsplit(url)

@@ -1,4 +1,4 @@
-"""The open pixel and the click redirect served in front of Django's middleware stack.
+"""The open pixel, the click redirect and push receipts (`/t/r/`) served in front of Django's middleware stack.
 
 They are the installation's most requested URLs (every open and every click
 of every message) and need nothing from the middleware but its headers, which
@@ -24,9 +24,9 @@ from django.utils.encoding import iri_to_uri
 
 from postroom.core.csp import APP_POLICY
 from postroom.tracking.buffer import hit_record
-from postroom.tracking.clicks import click_location, link_target_cached
+from postroom.tracking.clicks import click_location, link_redirects, link_target_cached
 from postroom.tracking.hits import hit_make
-from postroom.tracking.tokens import CLICK, OPEN, token_read
+from postroom.tracking.tokens import CLICK, OPEN, RECEIVED, token_read
 from postroom.tracking.views import NO_STORE, PIXEL
 
 logger = logging.getLogger(__name__)
@@ -127,13 +127,16 @@ class TrackingFastPath:
     def answer(self, environ: dict[str, Any], path: str) -> tuple[str, Headers, bytes] | None:
         """(status, headers, body) of a pixel or click request; None to leave it to Django."""
         kind, token = path[3:5], path[5:-1]
-        if kind not in ("o/", "c/") or not token or "/" in token:
+        if kind not in ("o/", "c/", "r/") or not token or "/" in token:
             return None
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") and not (kind == "r/" and method in ("POST", "OPTIONS")):
             return None
         secure = self._secure(environ)
         if (self.redirect and not secure) or not self._host_allowed(environ, secure):
             return None
+        if kind == "r/":
+            return self._received(environ, token, method, secure)
         if kind == "o/":
             ids = token_read(OPEN, token)
             if ids is not None:
@@ -144,7 +147,7 @@ class TrackingFastPath:
         if ids is None or ids[1] is None:
             return None
         target = link_target_cached(ids[1])
-        if target is None:  # not looked up by this process yet (or no such link)
+        if target is None or not link_redirects(target):  # not looked up yet, or a deep link
             return None
         location = iri_to_uri(click_location(ids[0], target))
         hit_record(hit_make("click", ids[0], meta=environ, link_id=ids[1]))
@@ -155,6 +158,26 @@ class TrackingFastPath:
             ("Referrer-Policy", "no-referrer"),
         ]
         return "302 Found", self._finish(headers, environ, secure, 0), b""
+
+    def _received(
+        self, environ: dict[str, Any], token: str, method: str, secure: bool
+    ) -> tuple[str, Headers, bytes] | None:
+        """A push shown on its device (`tracking_received`): 204 with CORS, whatever the token."""
+        if method == "POST" and not _body_discarded(environ):
+            return None
+        if method != "OPTIONS":
+            ids = token_read(RECEIVED, token)
+            if ids is not None:
+                hit_record(hit_make("received", ids[0], meta=environ))
+        headers = [
+            ("Content-Type", f"text/html; charset={settings.DEFAULT_CHARSET}"),
+            ("Cache-Control", NO_STORE),
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+            ("Access-Control-Allow-Headers", "Content-Type"),
+            ("Access-Control-Max-Age", "86400"),
+        ]
+        return "204 No Content", self._finish(headers, environ, secure, 0), b""
 
     def _finish(
         self, headers: Headers, environ: Mapping[str, Any], secure: bool, length: int
@@ -214,6 +237,22 @@ class TrackingFastPath:
                 self.languages.clear()
             self.languages[key] = language
         return language
+
+
+_BODY_MAX = 4096
+
+
+def _body_discarded(environ: dict[str, Any]) -> bool:
+    """Read and drop a small request body (what a service worker posts); False if it is not one."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    if length < 0 or length > _BODY_MAX:
+        return False
+    if length:
+        environ["wsgi.input"].read(length)
+    return True
 
 
 class _LanguageRequest:

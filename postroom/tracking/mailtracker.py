@@ -1,8 +1,42 @@
-"""Tracking as the delivery engine uses it while building mail (`postroom.delivery.sending.tracking`)."""
+"""Tracking as the delivery engine uses it while building mail and pushes (`postroom.delivery.sending.tracking`)."""
+
+from dataclasses import dataclass
 
 from postroom.campaigns.models import Campaign
+from postroom.core.siteurls import url_parts
+from postroom.delivery.sending.tracking import PushLinks
 from postroom.tracking.links import Rewriter, hrefs, links_register
-from postroom.tracking.tokens import UNSUBSCRIBE, WEB_VIEW, token_make
+from postroom.tracking.tokens import CLICK, RECEIVED, UNSUBSCRIBE, WEB_VIEW, token_make
+
+
+@dataclass(frozen=True, slots=True)
+class PushRunTracker:
+    """A push run's URLs: the reversed routes around each delivery's signed tokens."""
+
+    received: tuple[str, str]
+    click: tuple[str, str]
+    link_id: int | None  # the notification's URL as a registered link; None without one
+
+    def links(self, delivery_id: int) -> PushLinks:
+        before, after = self.received
+        received = f"{before}{token_make(RECEIVED, delivery_id)}{after}"
+        if self.link_id is None:
+            return PushLinks(received=received, click="")
+        before, after = self.click
+        return PushLinks(
+            received=received,
+            click=f"{before}{token_make(CLICK, delivery_id, self.link_id)}{after}",
+        )
+
+
+def push_tracker(campaign: Campaign, url: str) -> PushRunTracker:
+    """`url` is registered as the campaign's link so a tap goes through the click redirect."""
+    link_id = links_register(campaign, [url]).get(url) if url else None
+    return PushRunTracker(
+        received=url_parts("tracking_received"),
+        click=url_parts("tracking_click"),
+        link_id=link_id,
+    )
 
 
 class MailTracker:
@@ -24,3 +58,6 @@ class MailTracker:
 
     def web_view_token(self, delivery_id: int) -> str:
         return token_make(WEB_VIEW, delivery_id)
+
+    def push_tracker(self, campaign: Campaign, url: str) -> PushRunTracker:
+        return push_tracker(campaign, url)

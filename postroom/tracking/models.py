@@ -41,6 +41,10 @@ class EventKind(models.TextChoices):
     BOUNCE_HARD = "bounce_hard", _("Hard bounce")
     BOUNCE_SOFT = "bounce_soft", _("Soft bounce")
     COMPLAINT = "complaint", _("Complaint")
+    # A push notification shown on its device (service worker, app, provider receipt).
+    RECEIVED = "received", _("Received")
+    # A push the provider reported it could not deliver (its receipt).
+    FAILED = "failed", _("Not delivered")
 
 
 class Event(models.Model):

@@ -11,6 +11,7 @@ CLICK = "click"
 VISITOR = "visitor"
 WEB_VIEW = "view"
 UNSUBSCRIBE = "unsub"
+RECEIVED = "recv"  # a push notification shown on its device
 
 
 def token_make(purpose: str, delivery_id: int, link_id: int | None = None) -> str:

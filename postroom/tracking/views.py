@@ -23,11 +23,11 @@ from django.views.decorators.http import require_http_methods
 from postroom.core.csp import MAIL_PAGE_POLICY
 from postroom.core.ratelimit import hourly_limit_exceeded
 from postroom.tracking.buffer import hit_record
-from postroom.tracking.clicks import click_location, link_target
+from postroom.tracking.clicks import click_location, link_redirects, link_target
 from postroom.tracking.hits import conversion_uid, hit_make, lead_details, revenue_parse
 from postroom.tracking.pagecache import page_unavailable
 from postroom.tracking.signals import ReportedLead, lead_reported
-from postroom.tracking.tokens import CLICK, OPEN, VISITOR, WEB_VIEW, token_read
+from postroom.tracking.tokens import CLICK, OPEN, RECEIVED, VISITOR, WEB_VIEW, token_read
 from postroom.tracking.webview import web_view_page
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -49,17 +49,47 @@ def tracking_open(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "HEAD"])
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST", "OPTIONS"])
 def tracking_click(request: HttpRequest, token: str) -> HttpResponse:
+    """A tap on a tracked link: redirected to it; a POST (a push's service worker or
+    app, which opens the link itself) and a link that is no web address (an app's
+    deep link) are recorded and answered 204."""
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse(status=204), methods="GET, POST, OPTIONS")
     ids = token_read(CLICK, token)
     link = link_target(ids[1]) if ids and ids[1] is not None else None
     if ids is None or link is None:
-        return render(request, "tracking/invalid.html", status=404)
+        response = render(request, "tracking/invalid.html", status=404)
+        return _cors(response) if request.method == "POST" else response
     delivery_id, link_id = ids[0], ids[1]
     hit_record(hit_make("click", delivery_id, request=request, link_id=link_id))
+    if request.method == "POST" or not link_redirects(link):
+        return _cors(_no_content(), methods="GET, POST, OPTIONS")
     response = _Redirect(click_location(delivery_id, link))
     response["Cache-Control"] = NO_STORE
     response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST", "OPTIONS"])
+def tracking_received(request: HttpRequest, token: str) -> HttpResponse:
+    """A push notification shown on its device, reported by the service worker or the app.
+
+    Any origin may call it (no credentials); a forged token records nothing and
+    gets the same answer.
+    """
+    if request.method != "OPTIONS":
+        ids = token_read(RECEIVED, token)
+        if ids is not None:
+            hit_record(hit_make("received", ids[0], request=request))
+    return _cors(_no_content(), methods="GET, POST, OPTIONS")
+
+
+def _no_content() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = NO_STORE
     return response
 
 
@@ -88,9 +118,9 @@ def tracking_snippet(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cors(response: HttpResponse) -> HttpResponse:
+def _cors(response: HttpResponse, methods: str = "POST, OPTIONS") -> HttpResponse:
     response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    response["Access-Control-Allow-Methods"] = methods
     response["Access-Control-Allow-Headers"] = "Content-Type"
     response["Access-Control-Max-Age"] = "86400"
     return response

@@ -6,6 +6,7 @@ registers an implementation of `Tracker` when Django starts
 (`TrackingConfig.ready`); a run's message is then prepared with it.
 """
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from postroom.campaigns.models import Campaign
@@ -17,6 +18,24 @@ class RunTracker(Protocol):
     def html(self, html: str, delivery_id: int) -> str: ...
 
     def text(self, text: str, delivery_id: int) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PushLinks:
+    """One push delivery's tracking URLs (absolute).
+
+    `received`: the device reports the notification shown (POST or GET, any origin);
+    `click`: the signed click redirect to the notification's URL (a person's tap).
+    """
+
+    received: str
+    click: str
+
+
+class PushTracker(Protocol):
+    """One push run's tracking URLs, per delivery."""
+
+    def links(self, delivery_id: int) -> PushLinks: ...
 
 
 class Tracker(Protocol):
@@ -33,6 +52,10 @@ class Tracker(Protocol):
         ...
 
     def web_view_token(self, delivery_id: int) -> str: ...
+
+    def push_tracker(self, campaign: Campaign, url: str) -> PushTracker:
+        """Received and click URLs for a push campaign whose notification opens `url`."""
+        ...
 
 
 _registered: list[Tracker] = []
