@@ -34,7 +34,7 @@ import django
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.send_bench import machine_busy, processes  # noqa: E402
+from bench.send_bench import processes  # noqa: E402
 
 KINDS = ("webpush", "fcm", "apns", "onesignal")
 
@@ -209,10 +209,198 @@ def audience_for(rows: int, info: dict[str, dict[str, str]]):
     the_list = MailingList.objects.create(workspace=workspace, name="Push bench")
     t0 = time.perf_counter()
     populate(workspace.pk, the_list.pk, rows, info["webpush"]["url"])
-    print(f"  {rows:,} contacts with a device each made in {time.perf_counter() - t0:.1f} s (setup)")
+    print(
+        f"  {rows:,} contacts with a device each made in {time.perf_counter() - t0:.1f} s (setup)"
+    )
     return workspace, the_list
 
 
 def median_line(label: str, values: list[float], fmt: str = ",.0f") -> str:
     shown = ", ".join(format(v, fmt) for v in values)
     return f"{label}: median {format(statistics.median(values), fmt)} ({shown})"
+
+
+def push_campaign(workspace, the_list):
+    """A running push campaign to the list: a creative with a tracked click URL and some data."""
+    from django.utils import timezone
+
+    from postroom.campaigns.models import Campaign, CampaignStatus, Channel
+    from postroom.content.models import Message
+    from postroom.push.models import CampaignCreative, Creative
+
+    creative = Creative.objects.create(
+        workspace=workspace,
+        name="Bench",
+        title="Hello {{ subscriber.full_name }}",
+        body="Our spring sale starts today: everything 20% off until Sunday.",
+        icon_url="https://shop.example.com/icon.png",
+        click_url="https://shop.example.com/sale",
+        data={"campaign": "spring", "screen": "sale"},
+        ttl=3600,
+        urgency="high",
+        collapse_key="sale",
+    )
+    message = Message.objects.create(  # a campaign row still names a message; push never reads it
+        workspace=workspace, name="Bench", subject="-", from_email="news@example.com", body="-"
+    )
+    campaign = Campaign.objects.create(
+        workspace=workspace,
+        name="Push bench",
+        channel=Channel.PUSH,
+        message=message,
+        start_at=timezone.now(),
+        status=CampaignStatus.RUNNING,
+    )
+    campaign.lists.add(the_list)
+    CampaignCreative.objects.create(campaign=campaign, creative=creative)
+    return campaign
+
+
+def run_launched(campaign) -> tuple[int, int, float]:
+    """A new run of the campaign, launched: (run id, deliveries, seconds the launch took)."""
+    from django.utils import timezone
+
+    from postroom.campaigns.models import CampaignRun
+    from postroom.delivery.sending.launch import run_launch
+
+    run = CampaignRun.objects.create(campaign=campaign, scheduled_for=timezone.now())
+    t0 = time.perf_counter()
+    created = run_launch(run.pk)
+    return run.pk, created, time.perf_counter() - t0
+
+
+def deliveries_drop(run_id: int) -> None:
+    """A launch-only run's rows go, so the next launch starts from the same table size."""
+    from django.db import connection
+
+    from postroom.delivery.models import Delivery
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Delivery._meta.db_table} WHERE run_id = %s", [run_id])  # noqa: S608
+        cursor.execute(f"VACUUM {Delivery._meta.db_table}")
+
+
+def engine_send(run_id: int, workers: int) -> Figures:
+    command = [sys.executable, "bench/send_worker.py", str(run_id)]
+    wall, machine, reports = processes([command] * workers)
+    return Figures(
+        sent=sum(r["sent"] for r in reports),
+        wall=wall,
+        own_cpu=sum(r["cpu"] for r in reports),
+        machine_cpu=machine,
+        rss_mb=max(r["rss_mb"] for r in reports),
+    )
+
+
+def baseline_send(run_id: int, total: int, workers: int) -> Figures:
+    share = total // workers
+    commands = [
+        [
+            sys.executable,
+            "bench/push_baseline.py",
+            str(run_id),
+            str(i * share),
+            str(share if i < workers - 1 else total - i * share),  # the last takes the rest
+        ]
+        for i in range(workers)
+    ]
+    wall, machine, reports = processes(commands, go=True)
+    return Figures(
+        sent=sum(r["sent"] for r in reports),
+        wall=wall,
+        own_cpu=sum(r["cpu"] for r in reports),
+        machine_cpu=machine,
+        rss_mb=max(r["rss_mb"] for r in reports),
+    )
+
+
+def figures_line(label: str, f: Figures) -> str:
+    return (
+        f"  {label}: {f.sent:,} in {f.wall:.1f} s: {f.rate:,.0f} notifications/s; CPU per 1,000:"
+        f" {f.per_1000(f.own_cpu):.2f} s in the senders, {f.per_1000(f.machine_cpu):.2f} s machine;"
+        f" peak RSS {f.rss_mb:.0f} MB per sender"
+    )
+
+
+def launch_bench(rows: int, repeats: int, info: dict[str, dict[str, str]]) -> None:
+    print(f"launch of a push run over {rows:,} devices (a quarter of each kind):")
+    workspace, the_list = audience_for(rows, info)
+    campaign = push_campaign(workspace, the_list)
+    seconds = []
+    for _ in range(repeats):
+        run_id, created, took = run_launched(campaign)
+        print(f"  {created:,} deliveries created in {took:.1f} s")
+        seconds.append(took)
+        deliveries_drop(run_id)
+    print(median_line("  launch seconds", seconds, ".1f"))
+
+
+def send_bench(
+    devices: int, repeats: int, workers: int, info: dict, peers: list[subprocess.Popen]
+) -> None:
+    print(f"engine and baseline: {devices:,} devices, {workers} sender processes each:")
+    workspace, the_list = audience_for(devices, info)
+    campaign = push_campaign(workspace, the_list)
+    engine, baseline = [], []
+    for n in range(repeats):
+        run_id, created, took = run_launched(campaign)
+        print(f" repeat {n + 1}: run launched ({created:,} deliveries) in {took:.1f} s")
+        before = peers_taken(peers)
+        engine.append(engine_send(run_id, workers))
+        print(
+            figures_line("engine", engine[-1]) + f"; providers took {peers_taken(peers) - before:,}"
+        )
+        before = peers_taken(peers)
+        baseline.append(baseline_send(run_id, created, workers))
+        print(
+            figures_line("baseline", baseline[-1])
+            + f"; providers took {peers_taken(peers) - before:,}"
+        )
+        print(f"  engine / baseline: {engine[-1].rate / baseline[-1].rate:.2f}")
+    print("medians:")
+    for label, runs in (("engine", engine), ("baseline", baseline)):
+        print(median_line(f"  {label} notifications/s", [f.rate for f in runs]))
+        print(
+            median_line(
+                f"  {label} sender CPU-s per 1,000", [f.per_1000(f.own_cpu) for f in runs], ".2f"
+            )
+        )
+        print(
+            median_line(
+                f"  {label} machine CPU-s per 1,000",
+                [f.per_1000(f.machine_cpu) for f in runs],
+                ".2f",
+            )
+        )
+        print(median_line(f"  {label} peak RSS MB per sender", [f.rss_mb for f in runs]))
+    ratios = [e.rate / b.rate for e, b in zip(engine, baseline, strict=True)]
+    print(median_line("  engine / baseline", ratios, ".2f"))
+
+
+def main() -> None:
+    devices = int(os.environ.get("BENCH_DEVICES", "100000"))
+    launch_rows = int(os.environ.get("BENCH_LAUNCH_DEVICES", "1000000"))
+    repeats = int(os.environ.get("BENCH_REPEATS", "3"))
+    workers = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) + 1)))
+    peers, info = peers_start()
+    try:
+        peers_environment(info)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        django.setup()
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            sys.exit("bench-push measures the PostgreSQL path: set DATABASE_URL to PostgreSQL")
+        if launch_rows:
+            launch_bench(launch_rows, repeats, info)
+        if devices:
+            send_bench(devices, repeats, workers, info, peers)
+    finally:
+        for process in peers:
+            assert process.stdin is not None
+            process.stdin.close()
+            process.wait(10)
+
+
+if __name__ == "__main__":
+    main()
