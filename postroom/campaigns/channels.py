@@ -44,3 +44,12 @@ def channel_reachable_q(channel: str) -> Q:
         return Q(email__isnull=False)
     content = _CHANNELS.get(channel)
     return content.reachable() if content is not None else Q(pk__in=[])
+
+
+def channel_content_name(campaign: Campaign) -> str:
+    """The name of what a campaign of a channel other than email sends ("" for email or none)."""
+    content = _CHANNELS.get(campaign.channel)
+    current = content.current(campaign) if content is not None else None
+    if content is None or current is None:
+        return ""
+    return dict(content.choices(campaign.workspace_id)).get(current, "")

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from postroom.audience.models import MailingList, Segment
-from postroom.campaigns.models import Campaign
+from postroom.campaigns.channels import channel_content
+from postroom.campaigns.models import Campaign, Channel
 from postroom.content.models import Message, MessageKind
 from postroom.core.zones import zone_names
 
@@ -39,11 +40,19 @@ class CampaignForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in zone_names()])
+    creative = forms.TypedChoiceField(
+        label=_("Creative"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("What a push campaign sends."),
+    )
 
     class Meta:
         model = Campaign
         fields = (
             "name",
+            "channel",
             "message",
             "lists",
             "segment",
@@ -93,6 +102,12 @@ class CampaignForm(forms.ModelForm):
             self.fields[name].queryset = MailingList.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         for name in ("segment", "exclude_segment"):
             self.fields[name].queryset = Segment.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
+        self.fields["channel"].required = False  # email unless chosen (forms posted before it existed)
+        push = channel_content(Channel.PUSH)
+        creative = self.fields["creative"]
+        creative.choices = [("", "---------"), *(push.choices(workspace.pk) if push else [])]  # type: ignore[attr-defined]
+        if push is not None and self.instance.pk:
+            self.initial["creative"] = push.current(self.instance)
         if self.instance.pk:
             zone = ZoneInfo(self.instance.time_zone or "UTC")
             for name in ("start_at", "end_at"):
@@ -106,6 +121,9 @@ class CampaignForm(forms.ModelForm):
             value: dt.datetime | None = data.get(name)
             if value is not None:
                 data[name] = value.replace(tzinfo=zone)
+        data["channel"] = data.get("channel") or self.instance.channel or Channel.EMAIL
+        if data["channel"] == Channel.PUSH and data.get("creative") is None:
+            self.add_error("creative", _("A push campaign needs a creative."))
         return data
 
 

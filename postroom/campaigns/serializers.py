@@ -1,6 +1,9 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from postroom.audience.models import MailingList, Segment
+from postroom.campaigns.channels import channel_content
 from postroom.campaigns.models import Campaign, CampaignEvent, CampaignRun
 from postroom.content.models import Message
 from postroom.core.serializers import WorkspaceRelatedField
@@ -8,6 +11,8 @@ from postroom.core.serializers import WorkspaceRelatedField
 
 class CampaignSerializer(serializers.ModelSerializer):
     message = WorkspaceRelatedField(queryset=Message.objects.all())
+    # A push campaign's creative (id), kept by the push app; null for email.
+    creative = serializers.IntegerField(required=False, allow_null=True, min_value=1, write_only=True)
     lists = WorkspaceRelatedField(queryset=MailingList.objects.all(), many=True, required=False)
     exclude_lists = WorkspaceRelatedField(
         queryset=MailingList.objects.all(), many=True, required=False
@@ -22,7 +27,9 @@ class CampaignSerializer(serializers.ModelSerializer):
         fields = (
             "id",
             "name",
+            "channel",
             "message",
+            "creative",
             "lists",
             "segment",
             "exclude_lists",
@@ -56,6 +63,13 @@ class CampaignSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
+
+
+    def to_representation(self, instance: Campaign) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        content = channel_content(instance.channel)
+        data["creative"] = content.current(instance) if content is not None else None
+        return data
 
 
 class CampaignEventSerializer(serializers.ModelSerializer):

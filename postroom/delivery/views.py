@@ -31,6 +31,7 @@ from postroom.delivery.models import (
     SandboxMessage,
     SmtpRelay,
 )
+from postroom.campaigns.channels import channel_content_name
 from postroom.delivery.selectors import campaign_live_state, delivery_list
 from postroom.delivery.services import relays
 from postroom.delivery.transports.relays import relay_for_workspace
@@ -50,6 +51,7 @@ def campaign_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
         {
             **campaign_live_state(campaign),
             "events": campaign.events.select_related("user")[:50],
+            "content_name": channel_content_name(campaign),
             "decision_form": DecisionForm(),
             "can_change": m.has(Perm.CAMPAIGN_CHANGE),
             "can_send": m.has(Perm.CAMPAIGN_SEND),

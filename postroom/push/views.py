@@ -100,10 +100,14 @@ def creative_preview(request: WorkspaceRequest) -> HttpResponse:
 @workspace_view(Perm.CONTENT_CHANGE)
 @require_POST
 def creative_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    creative_services.creative_delete(
-        creative=get_scoped_or_404(Creative, request.workspace, pk=pk)
-    )
-    messages.success(request, _("Creative deleted."))
+    try:
+        creative_services.creative_delete(
+            creative=get_scoped_or_404(Creative, request.workspace, pk=pk)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Creative deleted."))
     return redirect("push_creative_index")
 
 

@@ -12,7 +12,7 @@ from jinja2 import TemplateError
 from postroom.accounts.models import Workspace
 from postroom.content.rendering import sample_context, subject_render
 from postroom.content.templating import template_problem
-from postroom.push.models import Creative
+from postroom.push.models import CampaignCreative, Creative
 from postroom.push.payloads import Notification, limit_problems, reserved_data_keys
 
 TEMPLATED = ("title", "body", "click_url")
@@ -83,4 +83,7 @@ def creative_save(
 
 
 def creative_delete(*, creative: Creative) -> None:
+    """Refused while a campaign sends it (the campaign would have nothing to send)."""
+    if CampaignCreative.objects.filter(creative=creative).exists():
+        raise ValidationError(_("A campaign sends this creative: it cannot be deleted."))
     creative.delete()
