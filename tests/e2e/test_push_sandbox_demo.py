@@ -1,0 +1,93 @@
+"""The push sandbox as a new user meets it: subscribe the demo page, send, see the notification."""
+
+import contextlib
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from postroom.audience.models import MailingList
+from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus, Channel
+from postroom.content.tests.factories import MessageFactory
+from postroom.delivery.sending.engine import run_send
+from postroom.delivery.sending.launch import run_launch
+from postroom.push.models import CampaignCreative, Creative
+from postroom.push.services.demo import DEMO_LIST_NAME
+from postroom.tracking.buffer import hits_flush
+from postroom.tracking.models import Event, EventKind
+from tests.e2e.conftest import browser_page, log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PERSON = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
+NOTIFICATIONS = (
+    "navigator.serviceWorker.getRegistration(document.getElementById('push-demo').dataset.worker)"
+    ".then(r => r.getNotifications())"
+    ".then(n => n.map(x => ({title: x.title, body: x.body, url: x.data && x.data.url})))"
+)
+
+
+@pytest.fixture
+def person(browser, live_server):
+    yield from browser_page(browser, live_server, user_agent=PERSON)
+
+
+def demo_campaign(workspace) -> Campaign:
+    creative = Creative.objects.create(
+        workspace=workspace,
+        name="Hello",
+        title="Hello from the sandbox",
+        body="Tap to see the sale",
+        click_url="https://shop.example.com/sale",
+    )
+    campaign = Campaign.objects.create(
+        workspace=workspace,
+        name="Sandbox push",
+        channel=Channel.PUSH,
+        message=MessageFactory(workspace=workspace),
+        start_at=creative.created_at,
+        status=CampaignStatus.RUNNING,
+    )
+    campaign.lists.add(MailingList.objects.get(workspace=workspace, name=DEMO_LIST_NAME))
+    CampaignCreative.objects.create(campaign=campaign, creative=creative)
+    return campaign
+
+
+def test_the_demo_page_subscribes_in_the_sandbox_and_shows_a_sent_push(
+    person, owner, live_server, settings, tmp_path
+):
+    page = person
+    settings.SITE_URL = live_server.url
+    settings.PUSH_SANDBOX = True
+    settings.PUSH_SANDBOX_DIR = tmp_path / "push"
+    settings.TRACKING_PREFETCH_SECONDS = 0
+    settings.TRACKING_SCANNER_SECONDS = 0
+    page.context.grant_permissions(["notifications"], origin=live_server.url)
+    log_in(page, owner.user.email)
+
+    page.goto("/app/push/demo/")
+    page.get_by_role("button", name="Subscribe this browser in the sandbox").click()
+    page.locator("#push-demo-subscribed").wait_for()
+    page.locator("#push-demo[data-ready=worker]").wait_for()
+
+    campaign = demo_campaign(owner.workspace)
+    run = CampaignRun.objects.create(campaign=campaign, scheduled_for=campaign.start_at)
+    assert run_launch(run.pk) == 1
+    assert run_send(run.pk).sent == 1
+
+    page.locator("#push-demo-received", has_text="Hello from the sandbox").wait_for()
+    page.wait_for_function(NOTIFICATIONS + ".then(n => n.length === 1)")
+    [shown] = page.evaluate(NOTIFICATIONS)
+    assert (shown["title"], shown["body"]) == ("Hello from the sandbox", "Tap to see the sale")
+    assert shown["url"].startswith(live_server.url + "/t/c/")
+
+    with page.context.expect_event(
+        "request", lambda request: request.url.startswith("https://shop.example.com/")
+    ):
+        window = page.context.new_page()
+        with contextlib.suppress(PlaywrightError):  # the shop is offline here
+            window.goto(shown["url"], wait_until="commit")
+    window.close()
+    hits_flush()
+    assert EventKind.CLICK in set(
+        Event.objects.filter(campaign=campaign).values_list("kind", flat=True)
+    )
