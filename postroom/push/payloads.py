@@ -25,6 +25,9 @@ class Notification:
     ttl: int = 86400
     urgency: str = "normal"
     collapse_key: str = ""
+    # The signed URL the device reports the notification shown to (tracking's
+    # `/t/r/`); `click_url` is then the signed click redirect to the link.
+    received: str = ""
 
     def encode(self) -> bytes:
         return json.dumps(asdict(self) | {"data": dict(self.data)}, separators=(",", ":")).encode()
@@ -37,10 +40,11 @@ class Notification:
     def display(self) -> dict[str, Any]:
         """What the device shows and gets on a click: the Web Push payload, the webhook's body."""
         shown = {"title": self.title, "body": self.body, "icon": self.icon, "image": self.image}
+        tracked = {"received": self.received} if self.received else {}
         return {k: v for k, v in shown.items() if v} | {
             "url": self.click_url,
             "data": dict(self.data),
-        }
+        } | tracked
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def platform_payload(kind: str, notification: Notification) -> dict[str, Any]:
         alert = {"title": notification.title, "body": notification.body}
         aps: dict[str, Any] = {"alert": alert, "mutable-content": 1}
         extra = {"url": notification.click_url} if notification.click_url else {}
-        return {"aps": aps, **extra, **dict(notification.data)}
+        return {"aps": aps, **extra, **dict(notification.data)} | _tracked(notification)
     if kind == "fcm":
         return {
             "notification": {"title": notification.title, "body": notification.body},
@@ -78,7 +82,16 @@ def fcm_data(notification: Notification) -> dict[str, str]:
     data = {
         k: v if isinstance(v, str) else json.dumps(v) for k, v in dict(notification.data).items()
     }
-    return data | ({"url": notification.click_url} if notification.click_url else {})
+    return (
+        data
+        | ({"url": notification.click_url} if notification.click_url else {})
+        | _tracked(notification)
+    )
+
+
+def _tracked(notification: Notification) -> dict[str, str]:
+    """What the app's SDK reports the notification shown to (a data key the app reads)."""
+    return {"received": notification.received} if notification.received else {}
 
 
 def payload_size(kind: str, notification: Notification) -> int:
@@ -102,7 +115,9 @@ def limit_problems(notification: Notification) -> list[str]:
 
 
 # Keys a provider keeps for itself in the data payload: FCM refuses them, APNs would lose its `aps`.
-RESERVED_DATA_KEYS = frozenset({"aps", "from", "notification", "message_type", "url"})
+RESERVED_DATA_KEYS = frozenset(
+    {"aps", "from", "notification", "message_type", "url", "received"}
+)
 RESERVED_DATA_PREFIXES = ("google", "gcm")
 
 

@@ -1,6 +1,7 @@
 """A campaign's report over the API: counts, rates, the hourly series and link clicks.
 
-Routed under the campaign (`/campaigns/{id}/stats/`, `/campaigns/{id}/links/`)
+Routed under the campaign (`/campaigns/{id}/stats/`, `/campaigns/{id}/links/`,
+`/campaigns/{id}/push-stats/`)
 by `postroom.api.urls`; reports sits above campaigns, so the campaign's own
 viewset does not import it.
 """
@@ -14,8 +15,14 @@ from rest_framework.response import Response
 from postroom.accounts.rest import WorkspaceViewSet, api_membership
 from postroom.accounts.roles import Perm
 from postroom.campaigns.models import Campaign
+from postroom.reports.push import push_report
 from postroom.reports.selectors import report_domains, report_links, report_series, report_totals
-from postroom.reports.serializers import LinkStatsSerializer, StatsFilterSerializer, StatsSerializer
+from postroom.reports.serializers import (
+    LinkStatsSerializer,
+    PushStatsSerializer,
+    StatsFilterSerializer,
+    StatsSerializer,
+)
 
 
 class CampaignReportApi(WorkspaceViewSet):
@@ -43,6 +50,14 @@ class CampaignReportApi(WorkspaceViewSet):
         data["series"] = report_series(campaign, run_id=run_id, machine=machine)
         data["failing_domains"] = report_domains(campaign, run_id=run_id)
         return Response(StatsSerializer(data).data)
+
+    @extend_schema(parameters=[StatsFilterSerializer], responses=PushStatsSerializer)
+    @action(detail=True, methods=["get"], url_path="push-stats")
+    def push_stats(self, request: Request, pk: str) -> Response:
+        """A push campaign's sent, delivered, failed by reason, clicked and invalid tokens
+        removed, per variant and per platform (an email campaign's are all zero)."""
+        campaign, run_id, _machine = self._report_campaign(request)
+        return Response(PushStatsSerializer(push_report(campaign, run_id=run_id)).data)
 
     # The links of one message: a short list, whole, not a page.
     @extend_schema(parameters=[StatsFilterSerializer], responses=LinkStatsSerializer(many=True))

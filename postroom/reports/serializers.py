@@ -69,3 +69,48 @@ class LinkStatsSerializer(serializers.Serializer):
     clicks_unique = serializers.IntegerField()
     clicks_machine = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True)
+
+
+class PushRatesSerializer(serializers.Serializer):
+    delivered = serializers.FloatField(allow_null=True, help_text="% of sent.")
+    failed = serializers.FloatField(allow_null=True, help_text="% of sent and failed.")
+    clicked = serializers.FloatField(allow_null=True, help_text="% of delivered (else of sent).")
+
+
+class PushFiguresSerializer(serializers.Serializer):
+    sent = serializers.IntegerField(help_text="Accepted by the provider.")
+    delivered = serializers.IntegerField(
+        help_text="Shown on the device (its receipt) or confirmed by the provider's receipt."
+    )
+    failed = serializers.IntegerField(
+        help_text="Refused when sent, or reported undelivered by the provider."
+    )
+    clicked = serializers.IntegerField(help_text="Tapped, once per delivery.")
+    invalidated = serializers.IntegerField(
+        help_text="Devices found invalid by this campaign's sends (never sent to again)."
+    )
+    rates = PushRatesSerializer()
+
+
+class PushVariantSerializer(PushFiguresSerializer):
+    variant = serializers.IntegerField(allow_null=True)
+    letter = serializers.CharField()
+
+
+class PushPlatformSerializer(PushFiguresSerializer):
+    kind = serializers.CharField(help_text="The device kind: webpush, fcm, apns, onesignal.")
+    platform = serializers.CharField()
+
+
+class PushReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class PushStatsSerializer(serializers.Serializer):
+    """A push campaign's figures; live while it sends (read from the deliveries and events)."""
+
+    totals = PushFiguresSerializer()
+    variants = PushVariantSerializer(many=True)
+    platforms = PushPlatformSerializer(many=True)
+    reasons = PushReasonSerializer(many=True)

@@ -7,9 +7,11 @@ from django.shortcuts import render
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
 from postroom.audience.exports import cell_neutralize
-from postroom.campaigns.models import Campaign, CampaignRun
+from postroom.campaigns.models import Campaign, CampaignRun, Channel
 from postroom.core.tenancy import get_scoped_or_404
 from postroom.crm.selectors import email_campaign_figures
+from postroom.reports.push import FIGURES as PUSH_FIGURES
+from postroom.reports.push import push_report
 from postroom.reports.selectors import (
     SERIES,
     report_domains,
@@ -44,9 +46,27 @@ def _report(campaign: Campaign, options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _push_report(request: WorkspaceRequest, campaign: Campaign) -> HttpResponse:
+    options = _options(request, campaign)
+    context = {
+        "campaign": campaign,
+        **options,
+        "push": push_report(campaign, run_id=options["run_id"]),
+        "live": report_live(campaign),
+    }
+    template = (
+        "reports/_push_numbers.html"
+        if request.headers.get("HX-Request")
+        else "reports/campaign_report.html"
+    )
+    return render(request, template, context)
+
+
 @workspace_view(Perm.REPORTS_VIEW)
 def campaign_report(request: WorkspaceRequest, pk: int) -> HttpResponse:
     campaign = get_scoped_or_404(Campaign, request.workspace, pk=pk)
+    if campaign.channel == Channel.PUSH:
+        return _push_report(request, campaign)
     options = _options(request, campaign)
     report = _report(campaign, options)
     chart = {
@@ -79,10 +99,13 @@ def campaign_report_csv(request: WorkspaceRequest, pk: int) -> HttpResponse:
     """The hourly series, the totals and the links of a report, as one CSV."""
     campaign = get_scoped_or_404(Campaign, request.workspace, pk=pk)
     options = _options(request, campaign)
-    report = _report(campaign, options)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-report.csv"'
     writer = csv.writer(response)
+    if campaign.channel == Channel.PUSH:
+        _push_csv(writer, push_report(campaign, run_id=options["run_id"]))
+        return response
+    report = _report(campaign, options)
     writer.writerow(["hour", *SERIES, "revenue"])
     for point in report["series"]:
         writer.writerow([point["hour"].isoformat(), *(point[n] for n in SERIES), point["revenue"]])
@@ -133,3 +156,18 @@ def campaign_report_csv(request: WorkspaceRequest, pk: int) -> HttpResponse:
             ]
         )
     return response
+
+
+def _push_csv(writer: Any, report: dict[str, Any]) -> None:
+    """A push report as rows: the totals, each variant, each platform, the failure reasons."""
+    writer.writerow(["group", "name", *PUSH_FIGURES])
+    writer.writerow(["total", "", *(report["totals"][n] for n in PUSH_FIGURES)])
+    for row in report["variants"]:
+        writer.writerow(["variant", row["variant"] or "", *(row[n] for n in PUSH_FIGURES)])
+    for row in report["platforms"]:
+        name = f"{row['kind']} {row['platform']}".strip()
+        writer.writerow(["platform", cell_neutralize(name), *(row[n] for n in PUSH_FIGURES)])
+    writer.writerow([])
+    writer.writerow(["failure reason", "count"])
+    for reason in report["reasons"]:
+        writer.writerow([cell_neutralize(reason["reason"]), reason["count"]])

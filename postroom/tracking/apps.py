@@ -10,7 +10,11 @@ class TrackingConfig(AppConfig):
         # Imported here, once the app registry is ready: these modules import models.
         from postroom.delivery.sending.tracking import tracker_register
         from postroom.experiments.seams import outcomes_register
-        from postroom.tracking import receivers, segments  # noqa: F401  (signal receivers, conditions)
+        from postroom.tracking import (  # noqa: F401  (signal receivers, conditions)
+            push_receipts,
+            receivers,
+            segments,
+        )
         from postroom.tracking.experiment_outcomes import TrackedOutcomes
         from postroom.tracking.mailtracker import MailTracker
 

@@ -4,19 +4,39 @@ Opens and clicks are the first human ones (`Engagement.opened_at` and
 `clicked_at` never hold a machine open or a link scanner's click), so
 neither decides a winner. The holdout's recipients received nothing: they
 count as recipients and by their conversions only (the lift).
+
+A push campaign's variants count the same way: a tap is a click (through the
+tracked redirect, or the provider's receipt), and a notification shown on its
+device (a "received" event) or tapped counts as its "open", so an experiment on
+opens compares delivery to the screen.
 """
 
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMinute
 
+from postroom.campaigns.models import CampaignRun, Channel
 from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.experiments.seams import HOLDOUT
 from postroom.experiments.stats import ArmCounts
 from postroom.tracking.models import Engagement, Event, EventKind
+
+
+def _push_opens(run_ids: Sequence[int]) -> dict[int | None, int]:
+    """Per variant: push deliveries shown on their device or tapped."""
+    shown = Exists(
+        Event.objects.filter(delivery_id=OuterRef("pk"), kind=EventKind.RECEIVED)
+    ) | Exists(Engagement.objects.filter(delivery_id=OuterRef("pk"), opened_at__isnull=False))
+    return dict(
+        Delivery.objects.filter(run_id__in=run_ids, device_id__isnull=False, variant__isnull=False)
+        .filter(shown)
+        .values("variant")
+        .annotate(n=Count("id"))
+        .values_list("variant", "n")
+    )
 
 
 class TrackedOutcomes:
@@ -44,6 +64,9 @@ class TrackedOutcomes:
                 conversions=Count("converted_at"),
             )
         }
+        if CampaignRun.objects.filter(pk__in=run_ids, campaign__channel=Channel.PUSH).exists():
+            for variant, opens in _push_opens(run_ids).items():
+                engaged.setdefault(variant, {})["opens"] = opens
         revenue = dict(
             Event.objects.filter(run_id__in=run_ids, kind=EventKind.CONVERSION, machine=False)
             .values("delivery__variant")

@@ -31,10 +31,10 @@ def push_run(
                 subscriber_id=device.subscriber_id,
                 email="",
                 device_id=device.pk,
-                next_attempt_at=sent_at,
-                sent_at=sent_at,
-                status=DeliveryStatus.SENT,
-                **{name: values[i] for name, values in per_device.items()},
+                **(
+                    {"next_attempt_at": sent_at, "sent_at": sent_at, "status": DeliveryStatus.SENT}
+                    | {name: values[i] for name, values in per_device.items()}
+                ),
             )
             for i, device in enumerate(devices)
         ]
