@@ -34,7 +34,7 @@ from postroom.push.services.providers import provider_save
 from postroom.push.tests.peers.webpush import FakeWebPush
 from postroom.tracking.buffer import hits_flush
 from postroom.tracking.models import Event, EventKind
-from tests.e2e.conftest import browser_page
+from tests.e2e.conftest import browser_page, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -152,6 +152,21 @@ def registration_of(page, scope: str) -> tuple[object, str]:
     raise AssertionError(f"no worker registration for {scope}: {seen}")
 
 
+def report_numbers(page, campaign) -> dict[str, str]:
+    """The campaign's report once the worker's receipt and the click are written (flushed here)."""
+    for _ in range(100):  # the worker posts its receipt right after showing the notification
+        hits_flush()  # what the web process's flush thread does every two seconds
+        kinds = set(Event.objects.filter(campaign=campaign).values_list("kind", flat=True))
+        if {EventKind.RECEIVED, EventKind.CLICK} <= kinds:
+            break
+        page.wait_for_timeout(100)
+    page.goto(f"/app/campaigns/{campaign.pk}/report/")
+    return {
+        name: page.locator(f"#push-totals [data-metric={name}]").inner_text()
+        for name in ("sent", "delivered", "clicked", "failed")
+    }
+
+
 def test_a_push_from_the_engine_is_shown_by_the_snippets_worker_and_its_click_recorded(
     person, owner, live_server, settings, webpush, site
 ):
@@ -204,6 +219,6 @@ def test_a_push_from_the_engine_is_shown_by_the_snippets_worker_and_its_click_re
             window.goto(click_url, wait_until="commit")
     assert shop.value.url.startswith("https://shop.example.com/sale")
     window.close()
-    hits_flush()  # what the web process's flush thread does every two seconds
-    kinds = set(Event.objects.filter(campaign=campaign).values_list("kind", flat=True))
-    assert EventKind.CLICK in kinds
+    log_in(page, owner.user.email)
+    report = report_numbers(page, campaign)
+    assert (report["sent"], report["delivered"], report["clicked"]) == ("1", "1", "1")

@@ -18,9 +18,6 @@ from postroom.push.payloads import Notification
 from postroom.push.sending.checks import Target
 from postroom.push.services.creatives import creative_notification
 
-# The data key that carries the "received" URL the service worker (or app) calls on arrival.
-RECEIVED_KEY = "received_url"
-
 
 class PushRun:
     def __init__(self, run: CampaignRun) -> None:
@@ -72,6 +69,4 @@ class PushRun:
         if self.links is None:
             return note
         links = self.links.links(claimed.id)
-        return dataclasses.replace(
-            note, click_url=links.click, data={**note.data, RECEIVED_KEY: links.received}
-        )
+        return dataclasses.replace(note, click_url=links.click, received=links.received)
