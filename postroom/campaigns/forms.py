@@ -102,7 +102,9 @@ class CampaignForm(forms.ModelForm):
             self.fields[name].queryset = MailingList.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
         for name in ("segment", "exclude_segment"):
             self.fields[name].queryset = Segment.objects.filter(workspace=workspace)  # type: ignore[attr-defined]
-        self.fields["channel"].required = False  # email unless chosen (forms posted before it existed)
+        self.fields[
+            "channel"
+        ].required = False  # email unless chosen (forms posted before it existed)
         push = channel_content(Channel.PUSH)
         creative = self.fields["creative"]
         creative.choices = [("", "---------"), *(push.choices(workspace.pk) if push else [])]  # type: ignore[attr-defined]

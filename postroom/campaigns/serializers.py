@@ -12,7 +12,9 @@ from postroom.core.serializers import WorkspaceRelatedField
 class CampaignSerializer(serializers.ModelSerializer):
     message = WorkspaceRelatedField(queryset=Message.objects.all())
     # A push campaign's creative (id), kept by the push app; null for email.
-    creative = serializers.IntegerField(required=False, allow_null=True, min_value=1, write_only=True)
+    creative = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, write_only=True
+    )
     lists = WorkspaceRelatedField(queryset=MailingList.objects.all(), many=True, required=False)
     exclude_lists = WorkspaceRelatedField(
         queryset=MailingList.objects.all(), many=True, required=False
@@ -63,7 +65,6 @@ class CampaignSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         )
-
 
     def to_representation(self, instance: Campaign) -> dict[str, Any]:
         data = super().to_representation(instance)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from postroom.accounts.roles import Perm
 from postroom.accounts.workspace import WorkspaceRequest, workspace_view
 from postroom.audience.exports import EchoBuffer, cell_neutralize
+from postroom.campaigns.channels import channel_content_name
 from postroom.campaigns.forms import DecisionForm
 from postroom.campaigns.models import Campaign
 from postroom.core.forms import form_add_service_error
@@ -31,7 +32,6 @@ from postroom.delivery.models import (
     SandboxMessage,
     SmtpRelay,
 )
-from postroom.campaigns.channels import channel_content_name
 from postroom.delivery.selectors import campaign_live_state, delivery_list
 from postroom.delivery.services import relays
 from postroom.delivery.transports.relays import relay_for_workspace

@@ -41,10 +41,14 @@ class Notification:
         """What the device shows and gets on a click: the Web Push payload, the webhook's body."""
         shown = {"title": self.title, "body": self.body, "icon": self.icon, "image": self.image}
         tracked = {"received": self.received} if self.received else {}
-        return {k: v for k, v in shown.items() if v} | {
-            "url": self.click_url,
-            "data": dict(self.data),
-        } | tracked
+        return (
+            {k: v for k, v in shown.items() if v}
+            | {
+                "url": self.click_url,
+                "data": dict(self.data),
+            }
+            | tracked
+        )
 
 
 @dataclass(frozen=True)
@@ -115,9 +119,7 @@ def limit_problems(notification: Notification) -> list[str]:
 
 
 # Keys a provider keeps for itself in the data payload: FCM refuses them, APNs would lose its `aps`.
-RESERVED_DATA_KEYS = frozenset(
-    {"aps", "from", "notification", "message_type", "url", "received"}
-)
+RESERVED_DATA_KEYS = frozenset({"aps", "from", "notification", "message_type", "url", "received"})
 RESERVED_DATA_PREFIXES = ("google", "gcm")
 
 

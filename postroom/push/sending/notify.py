@@ -6,12 +6,11 @@ variant's subject) and its time of day; every other variant field is email's.
 
 import copy
 import dataclasses
-from typing import Any
 
 from postroom.campaigns.models import CampaignRun
 from postroom.content.rendering import recipient_context
 from postroom.delivery.sending.claims import Claimed
-from postroom.delivery.sending.tracking import tracker
+from postroom.delivery.sending.tracking import PushTracker, tracker
 from postroom.experiments.selectors import experiment_of
 from postroom.push.models import CampaignCreative, Creative
 from postroom.push.payloads import Notification
@@ -45,12 +44,12 @@ class PushRun:
         self.links = self._links(run, link.creative)
 
     @staticmethod
-    def _links(run: CampaignRun, creative: Creative) -> Any:
-        """The run's push tracker when tracking offers one; a templated click URL stays untracked."""
-        if not run.campaign.track_clicks or "{" in creative.click_url:
-            return None
-        make = getattr(tracker(), "push_tracker", None)
-        return make(run.campaign, creative.click_url) if make is not None else None
+    def _links(run: CampaignRun, creative: Creative) -> PushTracker:
+        """The run's received URLs, and click URLs unless clicks are not tracked or the click
+        URL is personalized (a template: the link registered must be the same for everyone)."""
+        url = creative.click_url
+        tracked = run.campaign.track_clicks and "{" not in url
+        return tracker().push_tracker(run.campaign, url if tracked else "")
 
     def notification(self, target: Target) -> Notification:
         """The creative rendered for the device's subscriber, with this delivery's tracking URLs."""
@@ -66,7 +65,7 @@ class PushRun:
             campaign=self.campaign_vars,
         )
         note = creative_notification(creative, context)
-        if self.links is None:
-            return note
         links = self.links.links(claimed.id)
-        return dataclasses.replace(note, click_url=links.click, received=links.received)
+        return dataclasses.replace(
+            note, click_url=links.click or note.click_url, received=links.received
+        )

@@ -53,9 +53,7 @@ def test_each_valid_device_gets_one_notification_through_its_provider(
 
     assert run_launch(run.pk) == 3
     rows = Delivery.objects.filter(run=run)
-    assert sorted(rows.values_list("device_id", flat=True)) == sorted(
-        [browser.pk, phone.pk, iphone.pk]
-    )
+    assert set(rows.values_list("device_id", flat=True)) == {browser.pk, phone.pk, iphone.pk}
     assert set(rows.values_list("email", flat=True)) == {""}
 
     report = run_send(run.pk)
@@ -64,8 +62,12 @@ def test_each_valid_device_gets_one_notification_through_its_provider(
     ((sub_id, payload, _headers),) = webpush.delivered
     assert sub_id == sub.id
     assert payload["title"] == "Hello Pat" and payload["body"] == "Your order has shipped."
-    assert payload["url"].startswith("http")
-    assert payload["data"]["order"] == 7
+    assert payload["data"] == {"order": 7}
+    # the delivery's own tracking URLs: the tap through the click redirect, the receipt
+    assert "/t/c/" in payload["url"] and "/t/r/" in payload["received"]
+    assert payload["received"].startswith("http") and payload["received"] != payload["url"]
+    fcm_data = fcm.sent[0]["data"]
+    assert fcm_data["url"].startswith("http") and fcm_data["received"].startswith("http")
     assert [m["token"] for m in fcm.sent] == ["fcm-a"]
     assert [device for device, _body, _headers in apns.sent] == ["a" * 64]
     assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENT}
@@ -78,7 +80,7 @@ def test_each_valid_device_gets_one_notification_through_its_provider(
 
 
 def test_push_only_contacts_are_in_the_push_audience(workspace, fcm):
-    campaign, run, people = push_campaign(workspace, 1)
+    _campaign, run, people = push_campaign(workspace, 1)
     Subscriber.objects.filter(pk=people[0].pk).update(email=None, external_id="app-1")
     device(people[0], token="fcm-only")
 
@@ -113,9 +115,7 @@ def test_an_unsubscribed_person_is_not_sent(workspace, fcm):
     device(people[0], token="fcm-left")
     device(people[1], token="fcm-stays")
     run_launch(run.pk)
-    Subscription.objects.filter(subscriber=people[0]).update(
-        status=SubscriptionStatus.UNSUBSCRIBED
-    )
+    Subscription.objects.filter(subscriber=people[0]).update(status=SubscriptionStatus.UNSUBSCRIBED)
 
     run_send(run.pk)
 
@@ -223,8 +223,8 @@ def test_an_experiment_gives_every_device_of_a_person_the_same_variant(workspace
 
     by_variant = dict(Delivery.objects.filter(run=run).values_list("device_id", "variant"))
     tokens = {d.token: d.pk for d in Device.objects.filter(workspace=workspace)}
-    for message in fcm.sent:
-        sent = message
+    titles = {1: "Variant one", 2: "Variant two"}
+    for sent in fcm.sent:
         variant = by_variant[tokens[sent["token"]]]
-        assert sent["notification"]["title"] == f"Variant {['one', 'two'][variant - 1]}"
+        assert variant is not None and sent["notification"]["title"] == titles[variant]
     assert len(fcm.sent) == 120
