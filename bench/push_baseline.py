@@ -45,11 +45,12 @@ def main() -> None:
 
     run = CampaignRun.objects.select_related("campaign").get(pk=run_id)
     prepared = PushRun(run)
-    rows = list(
-        Delivery.objects.filter(run=run)
+    rows = [
+        (pk, subscriber_id, device_id or 0, variant)
+        for pk, subscriber_id, device_id, variant in Delivery.objects.filter(run=run)
         .order_by("pk")
         .values_list("pk", "subscriber_id", "device_id", "variant")[first : first + count]
-    )
+    ]
     recipients = recipients_load(prepared, [subscriber for _, subscriber, _, _ in rows])
     devices = devices_load(
         workspace_id=prepared.workspace_id, device_ids=[d for _, _, d, _ in rows]

@@ -117,12 +117,18 @@ class BenchOneSignal(FakeOneSignal):
         return Answer(200, json.dumps({"id": str(uuid.uuid4()), "external_id": None}).encode())
 
 
-PEERS = {"webpush": BenchWebPush, "fcm": BenchFcm, "apns": BenchApns, "onesignal": BenchOneSignal}
+BenchPeer = BenchWebPush | BenchFcm | BenchApns | BenchOneSignal
+PEERS: dict[str, type[BenchPeer]] = {
+    "webpush": BenchWebPush,
+    "fcm": BenchFcm,
+    "apns": BenchApns,
+    "onesignal": BenchOneSignal,
+}
 
 
-def peer_info(kind: str, peer: object) -> dict[str, str]:
+def peer_info(kind: str, peer: BenchPeer) -> dict[str, str]:
     """What the bench needs to point a workspace at this peer: its URL and credentials."""
-    url = peer.server.url  # type: ignore[attr-defined]
+    url = peer.server.url
     if isinstance(peer, BenchFcm):
         return {
             "url": url,
