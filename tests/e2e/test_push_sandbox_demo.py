@@ -1,16 +1,14 @@
 """The push sandbox as a new user meets it: subscribe the demo page, send, see the notification."""
 
 import contextlib
+import re
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from postroom.audience.models import MailingList
-from postroom.campaigns.models import Campaign, CampaignRun, CampaignStatus, Channel
+from postroom.campaigns.models import Campaign
 from postroom.content.tests.factories import MessageFactory
-from postroom.delivery.sending.engine import run_send
-from postroom.delivery.sending.launch import run_launch
-from postroom.push.models import CampaignCreative, Creative
+from postroom.push.models import Creative
 from postroom.push.services.demo import DEMO_LIST_NAME
 from postroom.tracking.buffer import hits_flush
 from postroom.tracking.models import Event, EventKind
@@ -31,25 +29,29 @@ def person(browser, live_server):
     yield from browser_page(browser, live_server, user_agent=PERSON)
 
 
-def demo_campaign(workspace) -> Campaign:
-    creative = Creative.objects.create(
+def campaign_sent_from_the_app(page, workspace) -> Campaign:
+    """A web-push campaign to the demo list, made and sent in the app as a new user would."""
+    Creative.objects.create(
         workspace=workspace,
         name="Hello",
         title="Hello from the sandbox",
         body="Tap to see the sale",
         click_url="https://shop.example.com/sale",
     )
-    campaign = Campaign.objects.create(
-        workspace=workspace,
-        name="Sandbox push",
-        channel=Channel.PUSH,
-        message=MessageFactory(workspace=workspace),
-        start_at=creative.created_at,
-        status=CampaignStatus.RUNNING,
-    )
-    campaign.lists.add(MailingList.objects.get(workspace=workspace, name=DEMO_LIST_NAME))
-    CampaignCreative.objects.create(campaign=campaign, creative=creative)
-    return campaign
+    MessageFactory(workspace=workspace, name="Newsletter")
+    page.goto("/app/campaigns/new/")
+    page.fill("#campaign-form input[name=name]", "Sandbox push")
+    page.select_option("#campaign-form select[name=channel]", "push")
+    page.select_option("#campaign-form select[name=message]", label="Newsletter")
+    page.select_option("#campaign-form select[name=creative]", label="Hello")
+    page.get_by_label(DEMO_LIST_NAME).first.check()
+    page.fill("#campaign-form input[name=start_at]", "2026-01-01T09:00")
+    page.click("#campaign-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/app/campaigns/\d+/$"))
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Send now").click()
+    page.locator("#campaign-progress [data-status=sent]", has_text="1").wait_for()
+    return Campaign.objects.get(workspace=workspace, name="Sandbox push")
 
 
 def report_numbers(page, campaign) -> dict[str, str]:
@@ -84,10 +86,9 @@ def test_the_demo_page_subscribes_in_the_sandbox_and_shows_a_sent_push(
     page.locator("#push-demo-subscribed").wait_for()
     page.locator("#push-demo[data-ready=worker]").wait_for()
 
-    campaign = demo_campaign(owner.workspace)
-    run = CampaignRun.objects.create(campaign=campaign, scheduled_for=campaign.start_at)
-    assert run_launch(run.pk) == 1
-    assert run_send(run.pk).sent == 1
+    app = page.context.new_page()
+    campaign = campaign_sent_from_the_app(app, owner.workspace)
+    app.close()
 
     page.locator("#push-demo-received", has_text="Hello from the sandbox").wait_for()
     page.wait_for_function(NOTIFICATIONS + ".then(n => n.length === 1)")
