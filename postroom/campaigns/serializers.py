@@ -13,7 +13,7 @@ class CampaignSerializer(serializers.ModelSerializer):
     message = WorkspaceRelatedField(queryset=Message.objects.all())
     # A push campaign's creative (id), kept by the push app; null for email.
     creative = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, write_only=True
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1
     )
     lists = WorkspaceRelatedField(queryset=MailingList.objects.all(), many=True, required=False)
     exclude_lists = WorkspaceRelatedField(

@@ -174,8 +174,11 @@ def _batch_send(job: _PushJob, batch: list[Claimed]) -> None:
         window=(campaign.window_start, campaign.window_end),
         now=now,
     )
+    waiting: dict[dt.datetime, list[int]] = {}
     for claimed, opens in checked.later:  # outside the device's window: back until it opens
-        job.released += deliveries_release(owner=job.owner, ids=[claimed.id], not_before=opens)
+        waiting.setdefault(opens, []).append(claimed.id)
+    for opens, ids in waiting.items():  # one UPDATE per window start (a time zone's)
+        job.released += deliveries_release(owner=job.owner, ids=ids, not_before=opens)
     if checked.skip:
         checks = _checks_job(job)
         checks.pending += [Attempted(claimed, None, now, why) for claimed, why in checked.skip]

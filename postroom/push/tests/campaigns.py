@@ -9,8 +9,10 @@ from postroom.push.models import CampaignCreative
 from postroom.push.tests.factories import CreativeFactory
 
 
-def push_campaign(workspace, people: int, **fields) -> tuple[Campaign, CampaignRun, list]:
-    mailing_list, subscribers = audience(workspace, people)
+def push_campaign(
+    workspace, people: int, *, prefix: str = "person", **fields
+) -> tuple[Campaign, CampaignRun, list]:
+    mailing_list, subscribers = audience(workspace, people, prefix=prefix)
     creative = CreativeFactory(
         workspace=workspace,
         title="Hello {{ subscriber.first_name }}",

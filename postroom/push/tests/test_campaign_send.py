@@ -228,3 +228,22 @@ def test_an_experiment_gives_every_device_of_a_person_the_same_variant(workspace
         variant = by_variant[tokens[sent["token"]]]
         assert variant is not None and sent["notification"]["title"] == titles[variant]
     assert len(fcm.sent) == 120
+
+
+def test_the_checks_and_sends_do_not_query_per_device(workspace, fcm, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.DELIVERY_FLUSH_EVERY = 1000  # one flush per job: what is left is the batch's own
+
+    def queries(people: int) -> int:
+        _campaign, run, persons = push_campaign(workspace, people, prefix=f"p{people}-")
+        for n, person in enumerate(persons):
+            device(person, token=f"fcm-{people}-{n}")
+        run_launch(run.pk)
+        with CaptureQueriesContext(connection) as captured:
+            assert run_send(run.pk).sent == people
+        return len(captured)
+
+    # 20 more devices, no more queries (the larger run goes first, its caches cold)
+    assert queries(25) <= queries(5) + 2
