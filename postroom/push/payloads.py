@@ -8,9 +8,10 @@ record holds 4,096 bytes of which encryption takes 103.
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 
@@ -102,11 +103,27 @@ def payload_size(kind: str, notification: Notification) -> int:
     return len(json.dumps(platform_payload(kind, notification), separators=(",", ":")).encode())
 
 
+# The longest tracking token (`postroom.tracking.tokens`: two ids in base 36 and a MAC).
+_TOKEN_LENGTH = 30
+
+
+def as_tracked(notification: Notification) -> Notification:
+    """The notification with tracking URLs as long as a send's can be (what a check must allow
+    for): a receipt URL, and a click URL in place of a shorter link."""
+    click = f"{settings.SITE_URL}/t/c/{'x' * _TOKEN_LENGTH}/"
+    return replace(
+        notification,
+        received=f"{settings.SITE_URL}/t/r/{'x' * _TOKEN_LENGTH}/",
+        click_url=max(notification.click_url, click, key=len) if notification.click_url else "",
+    )
+
+
 def limit_problems(notification: Notification) -> list[str]:
-    """One message per platform whose limit the notification exceeds."""
+    """One message per platform whose limit the notification exceeds, tracking URLs included."""
     problems = []
+    tracked = as_tracked(notification)
     for kind, limit in PLATFORM_LIMITS.items():
-        size = payload_size(kind, notification)
+        size = payload_size(kind, tracked)
         if size > limit.payload_bytes:
             problems.append(
                 _(

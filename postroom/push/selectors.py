@@ -8,7 +8,7 @@ from jinja2 import TemplateError
 
 from postroom.content.rendering import sample_context
 from postroom.push.models import Creative, Device
-from postroom.push.payloads import PLATFORM_LIMITS, Notification, payload_size
+from postroom.push.payloads import PLATFORM_LIMITS, Notification, as_tracked, payload_size
 from postroom.push.services.creatives import creative_notification
 
 
@@ -41,7 +41,7 @@ def creative_preview(creative: Creative) -> dict[str, Any]:
             {
                 "kind": kind,
                 "label": limit.label,
-                "size": payload_size(kind, note),
+                "size": payload_size(kind, as_tracked(note)),
                 "limit": limit.payload_bytes,
             }
             for kind, limit in PLATFORM_LIMITS.items()

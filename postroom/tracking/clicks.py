@@ -14,21 +14,23 @@ from django.utils.text import slugify
 from postroom.tracking.models import Link
 from postroom.tracking.tokens import VISITOR, token_make
 
-LinkTarget = tuple[int, str, str]  # campaign id, URL, campaign slug
+LinkTarget = tuple[int, str, str, str]  # campaign id, URL, campaign slug, channel
 _CACHED: dict[int, LinkTarget | None] = {}
 _CACHE_SIZE: Final = 4096
 _UNKNOWN: Final = object()
 
 
 def link_target(link_id: int) -> LinkTarget | None:
-    """The link's campaign id, URL and campaign slug; None for no such link."""
+    """The link's campaign id, URL, campaign slug and channel; None for no such link."""
     found = _CACHED.get(link_id, _UNKNOWN)
     if found is not _UNKNOWN:
         return found  # type: ignore[return-value]
     row = (
-        Link.objects.filter(pk=link_id).values_list("campaign_id", "url", "campaign__name").first()
+        Link.objects.filter(pk=link_id)
+        .values_list("campaign_id", "url", "campaign__name", "campaign__channel")
+        .first()
     )
-    target = (row[0], row[1], slugify(row[2])[:60] or str(row[0])) if row else None
+    target = (row[0], row[1], slugify(row[2])[:60] or str(row[0]), row[3]) if row else None
     if len(_CACHED) >= _CACHE_SIZE:
         _CACHED.clear()
     _CACHED[link_id] = target
@@ -49,7 +51,7 @@ def link_redirects(target: LinkTarget) -> bool:
     return target[1][:8].lower().startswith(("http://", "https://"))
 
 
-def click_target(url: str, *, campaign: str, visitor: str) -> str:
+def click_target(url: str, *, campaign: str, visitor: str, medium: str = "email") -> str:
     """The link's URL with UTM parameters (unless it has its own) and the visitor token."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
@@ -58,7 +60,7 @@ def click_target(url: str, *, campaign: str, visitor: str) -> str:
     if settings.TRACKING_UTM:
         for name, value in (
             ("utm_source", "postroom"),
-            ("utm_medium", "email"),
+            ("utm_medium", medium),
             ("utm_campaign", campaign),
         ):
             if name not in names:
@@ -69,5 +71,7 @@ def click_target(url: str, *, campaign: str, visitor: str) -> str:
 
 
 def click_location(delivery_id: int, target: LinkTarget) -> str:
-    _campaign_id, url, slug = target
-    return click_target(url, campaign=slug, visitor=token_make(VISITOR, delivery_id))
+    _campaign_id, url, slug, channel = target
+    return click_target(
+        url, campaign=slug, visitor=token_make(VISITOR, delivery_id), medium=channel or "email"
+    )

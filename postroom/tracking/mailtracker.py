@@ -30,8 +30,14 @@ class PushRunTracker:
 
 
 def push_tracker(campaign: Campaign, url: str) -> PushRunTracker:
-    """`url` is registered as the campaign's link so a tap goes through the click redirect."""
-    link_id = links_register(campaign, [url]).get(url) if url else None
+    """`url` is registered as the campaign's link so a tap goes through the click redirect.
+
+    Without click tracking (`Campaign.track_clicks` off) or a URL, `click` is "":
+    the notification opens its URL as written. The receipt is a delivery status,
+    asked for always.
+    """
+    tracked = bool(url) and campaign.track_clicks
+    link_id = links_register(campaign, [url]).get(url) if tracked else None
     return PushRunTracker(
         received=url_parts("tracking_received"),
         click=url_parts("tracking_click"),

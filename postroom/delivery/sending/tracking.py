@@ -25,7 +25,8 @@ class PushLinks:
     """One push delivery's tracking URLs (absolute).
 
     `received`: the device reports the notification shown (POST or GET, any origin);
-    `click`: the signed click redirect to the notification's URL (a person's tap).
+    `click`: the signed click redirect to the notification's URL (a person's tap);
+    "" when clicks are not tracked (the notification then opens its URL as written).
     """
 
     received: str

@@ -83,6 +83,7 @@ def test_a_tap_redirects_to_the_link_and_a_posted_tap_is_recorded_without_one(pu
     _campaign, deliveries, links = pushed
     tap = client.get(path_of(links[0].click), HTTP_USER_AGENT=SW)
     assert tap.status_code == 302 and tap["Location"].startswith("https://shop.example.com/sale?")
+    assert "utm_medium=push" in tap["Location"]
     posted = client.post(path_of(links[1].click), HTTP_USER_AGENT=SW)
     assert posted.status_code == 204 and posted["Access-Control-Allow-Origin"] == "*"
     hits_flush()
@@ -149,3 +150,27 @@ def test_receipts_wait_in_the_redis_buffer_like_opens(pushed, settings):
     assert current.waiting() == 2 and not Event.objects.exists()
     assert hits_flush() == 2
     assert Event.objects.filter(kind=EventKind.RECEIVED).count() == 2
+
+
+def test_without_click_tracking_the_click_url_is_empty_and_no_link_is_registered(owner):
+    campaign, _run, deliveries = push_run(
+        owner.workspace, devices(owner.workspace, ("fcm", "android")), track_clicks=False
+    )
+    links = (
+        tracker().push_tracker(campaign, "https://shop.example.com/sale").links(deliveries[0].pk)
+    )
+    assert links.click == "" and "/t/r/" in links.received
+    assert not Link.objects.filter(campaign=campaign).exists()
+
+
+def test_size_checks_allow_for_the_tracking_urls(settings):
+    from postroom.push.payloads import Notification, as_tracked, payload_size
+
+    note = Notification(title="Hi", body="Sale", click_url="https://a.example/")
+    tracked = as_tracked(note)
+    assert tracked.received.startswith(settings.SITE_URL + "/t/r/")
+    assert tracked.click_url.startswith(settings.SITE_URL + "/t/c/")
+    assert payload_size("fcm", tracked) > payload_size("fcm", note) + 2 * len(settings.SITE_URL)
+    # A link longer than a click URL is kept (the click URL would be shorter).
+    long = Notification(title="Hi", body="Sale", click_url="https://a.example/" + "x" * 200)
+    assert as_tracked(long).click_url == long.click_url
