@@ -6,7 +6,7 @@ export PORT
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy schema-check bench bench-import bench-send bench-reports bench-tracking bench-crm bench-experiments bench-tx
+.PHONY: run install uv web worker test test-deps lint typecheck format messages check-deploy schema-check bench bench-import bench-send bench-reports bench-tracking bench-crm bench-experiments bench-tx bench-push
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -101,6 +101,13 @@ bench-send: install
 	@psql "$(BENCH_SEND_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_SEND_DATABASE_URL))
 	DEBUG=true DATABASE_URL=$(BENCH_SEND_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
 	DEBUG=false SECRET_KEY=bench-send-not-secret-$$(hostname)-0123456789abcdefghijklmnopqrstuvwxyz LOG_LEVEL=WARNING RELAY_ALLOW_PRIVATE=true DATABASE_URL=$(BENCH_SEND_DATABASE_URL) $(RUN) python bench/send_bench.py
+
+# Push: the engine into the fake providers (a process each) against the same requests pre-built.
+BENCH_PUSH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_push
+bench-push: install
+	@psql "$(BENCH_PUSH_DATABASE_URL)" -c "SELECT 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_PUSH_DATABASE_URL))
+	DEBUG=true DATABASE_URL=$(BENCH_PUSH_DATABASE_URL) $(RUN) python manage.py migrate --noinput -v 0
+	DEBUG=false SECRET_KEY=bench-push-not-secret-$$(hostname)-0123456789abcdefghijklmnopqrstuvwxyz LOG_LEVEL=WARNING DATABASE_URL=$(BENCH_PUSH_DATABASE_URL) $(RUN) python -u bench/push_bench.py
 
 # Transactional latency (202 -> sink) while a campaign sends, and the campaign's throughput with and without.
 BENCH_TX_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postroom_bench_tx

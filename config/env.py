@@ -167,3 +167,5 @@ PUSH_APNS_SANDBOX_URL: str = env.str(
 PUSH_ONESIGNAL_URL: str = env.str("PUSH_ONESIGNAL_URL", default="https://api.onesignal.com")
 PUSH_TIMEOUT: float = env.float("PUSH_TIMEOUT", default=10.0)
 PUSH_ALLOW_PRIVATE: bool = env.bool("PUSH_ALLOW_PRIVATE", default=False)
+# Pushes of workspaces without settings for a provider go to the push sandbox (var/sandbox/push).
+PUSH_SANDBOX: bool = env.bool("PUSH_SANDBOX", default=DEBUG)

@@ -36,6 +36,8 @@ RELAY_ALLOW_PRIVATE = True
 WEBHOOKS_ALLOW_PRIVATE = True
 # Fake push providers and webhook receivers listen on loopback.
 PUSH_ALLOW_PRIVATE = True
+# Providers are the fake peers; the push sandbox's own tests turn it on.
+PUSH_SANDBOX = False
 # Tests flush tracking hits themselves; the web process's flush thread would write from
 # a thread pytest-django does not let near the test database.
 TRACKING_FLUSH_SECONDS = 3600.0

@@ -10,6 +10,6 @@ class PushConfig(AppConfig):
     def ready(self) -> None:
         # Each module registers its transport (`transport_register`) when imported; they import models.
         from postroom.push.channel import channel_setup
-        from postroom.push.providers import apns, fcm, onesignal, webhook, webpush  # noqa: F401
+        from postroom.push.providers import apns, fcm, onesignal, sandbox, webhook, webpush  # noqa: F401
 
         channel_setup()

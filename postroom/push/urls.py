@@ -1,10 +1,16 @@
 from django.urls import path
 
-from postroom.push import public_views, views
+from postroom.push import demo_views, public_views, views
 
 urlpatterns = [
     path("push/snippet.js", public_views.push_snippet, name="push_snippet"),
     path("push/sw.js", public_views.push_service_worker, name="push_service_worker"),
+    path(
+        "push/sandbox/<str:token>", demo_views.push_sandbox_endpoint, name="push_sandbox_endpoint"
+    ),
+    path("app/push/demo/", demo_views.push_demo, name="push_demo"),
+    path("app/push/demo/subscribe/", demo_views.push_demo_subscribe, name="push_demo_subscribe"),
+    path("app/push/demo/inbox/", demo_views.push_demo_inbox, name="push_demo_inbox"),
     path("app/push/devices/", views.device_index, name="push_device_index"),
     path("app/push/devices/<int:pk>/delete/", views.device_delete, name="push_device_delete"),
     path("app/push/creatives/", views.creative_index, name="push_creative_index"),

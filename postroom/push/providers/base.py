@@ -66,10 +66,29 @@ def provider_config(workspace_id: int, kind: str) -> ProviderConfig | None:
 
 
 def push_relay(kind: str, workspace_id: int) -> RelayConfig:
-    """The relay the engine's limits and breaker know a workspace's provider by."""
+    """The relay the engine's limits and breaker know a workspace's provider by.
+
+    With PUSH_SANDBOX on (`make run`), a workspace without settings for `kind`
+    sends to the push sandbox (`postroom.push.providers.sandbox`), as mail goes
+    to the mail sandbox when there is no relay; off, such a push waits for its
+    provider's settings (`not_configured`).
+    """
+    if settings.PUSH_SANDBOX and kind != "webhook" and not _configured(workspace_id, kind):
+        return RelayConfig(
+            key=f"push-sandbox-{workspace_id}",
+            name="sandbox",
+            max_connections=8,
+            transport="push-sandbox",
+        )
     return RelayConfig(
         key=f"push-{kind}-{workspace_id}", name=kind, max_connections=8, transport=_NAMES[kind]
     )
+
+
+def _configured(workspace_id: int, kind: str) -> bool:
+    return PushProvider.objects.filter(
+        workspace_id=workspace_id, kind=kind, is_active=True
+    ).exists()
 
 
 _NAMES = {

@@ -1,5 +1,6 @@
 """Creatives: checked at save time (templates, each platform's size), rendered for one recipient."""
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -7,11 +8,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from jinja2 import TemplateError
+from jinja2 import Template, TemplateError
 
 from postroom.accounts.models import Workspace
-from postroom.content.rendering import sample_context, subject_render
-from postroom.content.templating import template_problem
+from postroom.content.rendering import sample_context
+from postroom.content.templating import can_loop, environment, render_limited, template_problem
 from postroom.push.models import CampaignCreative, Creative
 from postroom.push.payloads import Notification, limit_problems, reserved_data_keys
 
@@ -22,7 +23,10 @@ def creative_notification(creative: Creative, context: Mapping[str, Any]) -> Not
     """The creative rendered for one recipient (raises jinja2.TemplateError as rendering does)."""
 
     def render(text: str) -> str:
-        return subject_render(subject=text, context=context) if "{" in text else text
+        if "{" not in text:
+            return text
+        template, loops = _compiled(text)
+        return " ".join(render_limited(template, context, traced=loops).split())
 
     return Notification(
         title=render(creative.title),
@@ -35,6 +39,17 @@ def creative_notification(creative: Creative, context: Mapping[str, Any]) -> Not
         urgency=creative.urgency,
         collapse_key=creative.collapse_key,
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(text: str) -> tuple[Template, bool]:
+    """A creative's field compiled once per process, not once per device (as `subject_render` would).
+
+    The same title goes to every device of a run: compiling it each time was a
+    quarter of a push worker's time (`make bench-push`'s profile).
+    """
+    env = environment(autoescape=False)
+    return env.from_string(text), can_loop(env, text)
 
 
 def creative_check(creative: Creative) -> None:

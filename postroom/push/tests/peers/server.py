@@ -88,6 +88,9 @@ class LocalServer:
         config.accesslog = None
         config.errorlog = logging.getLogger("postroom.tests.localserver")
         config.graceful_timeout = 0.5
+        # Providers keep a connection for as long as the client does (hypercorn's default
+        # closes it after 1,000 requests, which would cut an HTTP/2 client mid-stream).
+        config.keep_alive_max_requests = 10**9
         asyncio.set_event_loop(self._loop)
         self._loop.run_until_complete(
             serve(self._app, config, shutdown_trigger=self._stopping.wait)

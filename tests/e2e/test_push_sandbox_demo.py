@@ -1,0 +1,107 @@
+"""The push sandbox as a new user meets it: subscribe the demo page, send, see the notification."""
+
+import contextlib
+import re
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from postroom.campaigns.models import Campaign
+from postroom.content.tests.factories import MessageFactory
+from postroom.push.models import Creative
+from postroom.push.services.demo import DEMO_LIST_NAME
+from postroom.tracking.buffer import hits_flush
+from postroom.tracking.models import Event, EventKind
+from tests.e2e.conftest import browser_page, log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PERSON = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
+NOTIFICATIONS = (
+    "navigator.serviceWorker.getRegistration(document.getElementById('push-demo').dataset.worker)"
+    ".then(r => r.getNotifications())"
+    ".then(n => n.map(x => ({title: x.title, body: x.body, url: x.data && x.data.url})))"
+)
+
+
+@pytest.fixture
+def person(browser, live_server):
+    yield from browser_page(browser, live_server, user_agent=PERSON)
+
+
+def campaign_sent_from_the_app(page, workspace) -> Campaign:
+    """A web-push campaign to the demo list, made and sent in the app as a new user would."""
+    Creative.objects.create(
+        workspace=workspace,
+        name="Hello",
+        title="Hello from the sandbox",
+        body="Tap to see the sale",
+        click_url="https://shop.example.com/sale",
+    )
+    MessageFactory(workspace=workspace, name="Newsletter")
+    page.goto("/app/campaigns/new/")
+    page.fill("#campaign-form input[name=name]", "Sandbox push")
+    page.select_option("#campaign-form select[name=channel]", "push")
+    page.select_option("#campaign-form select[name=message]", label="Newsletter")
+    page.select_option("#campaign-form select[name=creative]", label="Hello")
+    page.get_by_label(DEMO_LIST_NAME).first.check()
+    page.fill("#campaign-form input[name=start_at]", "2026-01-01T09:00")
+    page.click("#campaign-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/app/campaigns/\d+/$"))
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Send now").click()
+    page.locator("#campaign-progress [data-status=sent]", has_text="1").wait_for()
+    return Campaign.objects.get(workspace=workspace, name="Sandbox push")
+
+
+def report_numbers(page, campaign) -> dict[str, str]:
+    """The campaign's report once the worker's receipt and the click are written (flushed here)."""
+    for _ in range(100):  # the worker posts its receipt right after showing the notification
+        hits_flush()  # what the web process's flush thread does every two seconds
+        kinds = set(Event.objects.filter(campaign=campaign).values_list("kind", flat=True))
+        if {EventKind.RECEIVED, EventKind.CLICK} <= kinds:
+            break
+        page.wait_for_timeout(100)
+    page.goto(f"/app/campaigns/{campaign.pk}/report/")
+    return {
+        name: page.locator(f"#push-totals [data-metric={name}]").inner_text()
+        for name in ("sent", "delivered", "clicked", "failed")
+    }
+
+
+def test_the_demo_page_subscribes_in_the_sandbox_and_shows_a_sent_push(
+    person, owner, live_server, settings, tmp_path
+):
+    page = person
+    settings.SITE_URL = live_server.url
+    settings.PUSH_SANDBOX = True
+    settings.PUSH_SANDBOX_DIR = tmp_path / "push"
+    settings.TRACKING_PREFETCH_SECONDS = 0
+    settings.TRACKING_SCANNER_SECONDS = 0
+    page.context.grant_permissions(["notifications"], origin=live_server.url)
+    log_in(page, owner.user.email)
+
+    page.goto("/app/push/demo/")
+    page.get_by_role("button", name="Subscribe this browser in the sandbox").click()
+    page.locator("#push-demo-subscribed").wait_for()
+    page.locator("#push-demo[data-ready=worker]").wait_for()
+
+    app = page.context.new_page()
+    campaign = campaign_sent_from_the_app(app, owner.workspace)
+    app.close()
+
+    page.locator("#push-demo-received", has_text="Hello from the sandbox").wait_for()
+    page.wait_for_function(NOTIFICATIONS + ".then(n => n.length === 1)")
+    [shown] = page.evaluate(NOTIFICATIONS)
+    assert (shown["title"], shown["body"]) == ("Hello from the sandbox", "Tap to see the sale")
+    assert shown["url"].startswith(live_server.url + "/t/c/")
+
+    with page.context.expect_event(
+        "request", lambda request: request.url.startswith("https://shop.example.com/")
+    ):
+        window = page.context.new_page()
+        with contextlib.suppress(PlaywrightError):  # the shop is offline here
+            window.goto(shown["url"], wait_until="commit")
+    window.close()
+    report = report_numbers(page, campaign)
+    assert (report["sent"], report["delivered"], report["clicked"]) == ("1", "1", "1")
