@@ -17,8 +17,13 @@ def test_every_string_is_translated():
 
 
 def test_the_compiled_catalogue_is_up_to_date():
-    po = {e.msgid: e.msgstr for e in polib.pofile(str(LOCALE / "django.po")) if e.translated()}
-    mo = {e.msgid: e.msgstr for e in polib.mofile(str(LOCALE / "django.mo"))}
+    # Keyed by context too: "Sending" the menu and "Sending" the status are two entries.
+    po = {
+        (e.msgctxt, e.msgid): e.msgstr
+        for e in polib.pofile(str(LOCALE / "django.po"))
+        if e.translated()
+    }
+    mo = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(LOCALE / "django.mo"))}
 
     assert {k: v for k, v in po.items() if v} == {k: v for k, v in mo.items() if k in po and v}
 
