@@ -118,7 +118,7 @@ class CampaignApi(
             request, lambda m, c: services.campaign_transition(actor=m, campaign=c, action="cancel")
         )
 
-    @extend_schema(request=None, responses=CampaignSerializer)
+    @extend_schema(request=None, responses={201: CampaignSerializer})
     @action(detail=True, methods=["post"])
     def clone(self, request: Request, pk: str) -> Response:
         clone = services.campaign_clone(actor=api_membership(request), campaign=self.get_object())
