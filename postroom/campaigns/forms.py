@@ -105,6 +105,7 @@ class CampaignForm(forms.ModelForm):
         self.fields[
             "channel"
         ].required = False  # email unless chosen (forms posted before it existed)
+        self.fields["message"].required = False  # email's content: checked in clean()
         push = channel_content(Channel.PUSH)
         creative = self.fields["creative"]
         creative.choices = [("", "---------"), *(push.choices(workspace.pk) if push else [])]  # type: ignore[attr-defined]
@@ -124,8 +125,12 @@ class CampaignForm(forms.ModelForm):
             if value is not None:
                 data[name] = value.replace(tzinfo=zone)
         data["channel"] = data.get("channel") or self.instance.channel or Channel.EMAIL
-        if data["channel"] == Channel.PUSH and data.get("creative") is None:
-            self.add_error("creative", _("A push campaign needs a creative."))
+        if data["channel"] == Channel.PUSH:
+            data["message"] = None  # a push campaign sends its creative
+            if data.get("creative") is None:
+                self.add_error("creative", _("A push campaign needs a creative."))
+        elif data.get("message") is None and "message" not in self.errors:
+            self.add_error("message", _("An email campaign needs a message."))
         return data
 
 

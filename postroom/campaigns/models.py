@@ -35,8 +35,13 @@ class Campaign(TimeStampedModel):
     channel = models.CharField(
         _("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
     )
+    # Email only: a push campaign sends its creative (kept by the push app) and has none.
     message = models.ForeignKey(
-        "content.Message", on_delete=models.PROTECT, related_name="campaigns"
+        "content.Message",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
     )
     lists = models.ManyToManyField("audience.MailingList", blank=True, related_name="+")
     segment = models.ForeignKey(

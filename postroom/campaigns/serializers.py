@@ -10,7 +10,8 @@ from postroom.core.serializers import WorkspaceRelatedField
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    message = WorkspaceRelatedField(queryset=Message.objects.all())
+    # An email campaign's message (required for email, refused by the service when missing); null for push.
+    message = WorkspaceRelatedField(queryset=Message.objects.all(), allow_null=True, required=False)
     # A push campaign's creative (id), kept by the push app; null for email.
     creative = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=2**63 - 1

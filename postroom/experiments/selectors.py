@@ -33,9 +33,9 @@ def variant_message(variant: Variant, base: Message) -> Message:
 def variant_messages(campaign: Campaign) -> dict[int, Message]:
     """{variant number: message} for the campaign's experiment; empty without one."""
     experiment = experiment_of(campaign)
-    if experiment is None:
-        return {}
     base = campaign.message
+    if experiment is None or base is None:  # none, or a push campaign (its creative, not a message)
+        return {}
     return {
         variant.number: variant_message(variant, base)
         for variant in experiment.variants.select_related("message__layout")

@@ -148,6 +148,8 @@ def _editable(campaign: Campaign) -> None:
 
 def _variants_check(campaign: Campaign, variants: list[Variant]) -> None:
     """Each variant's message renders, refused at save with the variant and the error's place."""
+    if campaign.message is None:
+        return  # a push campaign: a variant changes the creative's title, checked when sent
     for variant in variants:
         if variant.message_id is not None:
             variant.message = Message.objects.get(pk=variant.message_id)

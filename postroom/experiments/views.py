@@ -76,7 +76,7 @@ def experiment_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
             for v in experiment.variants.all()
         ]
         if experiment
-        else [{"subject": campaign.message.subject}, {}]
+        else [{"subject": campaign.message.subject if campaign.message else ""}, {}]
     )
     form = ExperimentForm(
         request.POST or None, instance=experiment or Experiment(campaign=campaign)

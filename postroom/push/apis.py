@@ -16,7 +16,7 @@ from postroom.accounts.roles import Perm
 from postroom.core.rest.authentication import TokenAuthentication
 from postroom.push import selectors
 from postroom.push.authentication import RegistrationCaller, RegistrationKeyAuthentication
-from postroom.push.models import Creative, Device, PushProvider, RegistrationKey
+from postroom.push.models import Creative, Device, DeviceKind, PushProvider, RegistrationKey
 from postroom.push.serializers import (
     CreativeSerializer,
     DeviceRegisterSerializer,
@@ -137,6 +137,17 @@ class DeviceApi(*_CRUD, WorkspaceViewSet):  # type: ignore[misc]
                         _(
                             "A registration key is public: it cannot name a contact. Link the "
                             "device to a subscriber from your server, with an API token."
+                        )
+                    ]
+                }
+            )
+        if isinstance(caller, RegistrationCaller) and data["kind"] == DeviceKind.WEBHOOK:
+            raise exceptions.ValidationError(
+                {
+                    "kind": [
+                        _(
+                            "A registration key registers apps and browsers. Register a "
+                            "gateway address from your server, with an API token."
                         )
                     ]
                 }

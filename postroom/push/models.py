@@ -18,6 +18,8 @@ class DeviceKind(models.TextChoices):
     FCM = "fcm", _("FCM (Android)")
     APNS = "apns", _("APNs (iOS)")
     ONESIGNAL = "onesignal", _("OneSignal")
+    # An address at the workspace's webhook gateway (a phone number, a chat id): its token.
+    WEBHOOK = "webhook", _("Webhook gateway (SMS, chat)")
 
 
 class ProviderKind(models.TextChoices):

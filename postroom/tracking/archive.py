@@ -38,7 +38,10 @@ def _archive(public_id: str) -> MailingList:
 def archived_campaigns(mailing_list: MailingList) -> QuerySet[Campaign]:
     return (
         Campaign.objects.filter(
-            workspace_id=mailing_list.workspace_id, lists=mailing_list, runs__status__in=_SENT
+            workspace_id=mailing_list.workspace_id,
+            lists=mailing_list,
+            runs__status__in=_SENT,
+            message__isnull=False,  # email: a push campaign has no page to show
         )
         .annotate(sent_at=Max("runs__started_at"))
         .select_related("message")
@@ -69,7 +72,7 @@ def archived_subjects(mailing_list: MailingList, campaigns: list[Campaign]) -> d
     key = page_key(
         "archive-subjects",
         sorted(blocks.items()),
-        [(c.pk, c.name, c.message.subject) for c in campaigns],
+        [(c.pk, c.name, c.message.subject if c.message else "") for c in campaigns],
     )
     cached: dict[int, str] | None = cache.get(key)
     if cached is not None:
@@ -78,7 +81,9 @@ def archived_subjects(mailing_list: MailingList, campaigns: list[Campaign]) -> d
     for campaign in campaigns:
         try:
             subject = subject_render(
-                subject=campaign.message.subject, context=_nobody(campaign), blocks=blocks
+                subject=campaign.message.subject if campaign.message else "",
+                context=_nobody(campaign),
+                blocks=blocks,
             )
         except TemplateError:
             subject = ""
@@ -98,7 +103,7 @@ def list_archive(request: HttpRequest, public_id: str) -> HttpResponse:
 def list_archive_message(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     mailing_list = _archive(public_id)
     campaign = archived_campaigns(mailing_list).filter(pk=pk).first()
-    if campaign is None:
+    if campaign is None or campaign.message is None:
         raise Http404
     message = campaign.message
     context = _nobody(campaign)

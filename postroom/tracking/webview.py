@@ -25,8 +25,8 @@ def web_view_page(delivery_id: int) -> Page | None:
         .filter(pk=delivery.run_id)
         .first()
     )
-    if subscriber is None or run is None:
-        return None
+    if subscriber is None or run is None or run.campaign.message is None:
+        return None  # gone, or a push campaign's (no web view)
     message = run.campaign.message
 
     def render() -> str:

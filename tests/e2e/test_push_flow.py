@@ -11,14 +11,12 @@ with `registration.getNotifications()`, and opening its URL (what the
 worker's click handler opens) records the click.
 """
 
-import contextlib
 import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
 from postroom.audience.models import MailingList
 from postroom.audience.services.subscribers import subscriber_create
@@ -32,9 +30,8 @@ from postroom.push.services.devices import DeviceFields, device_register
 from postroom.push.services.keys import registration_key_create
 from postroom.push.services.providers import provider_save
 from postroom.push.tests.peers.webpush import FakeWebPush
-from postroom.tracking.buffer import hits_flush
-from postroom.tracking.models import Event, EventKind
 from tests.e2e.conftest import browser_page, log_in
+from tests.e2e.push_steps import registration_of, report_numbers, tap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -138,35 +135,6 @@ def push_campaign(workspace, subscription) -> Campaign:
     return campaign
 
 
-def registration_of(page, scope: str) -> tuple[object, str]:
-    """A DevTools session and the worker registration's id for `scope` (its ServiceWorker domain)."""
-    cdp = page.context.new_cdp_session(page)
-    seen: list[dict] = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: seen.extend(e["registrations"]))
-    cdp.send("ServiceWorker.enable")
-    for _ in range(100):
-        ids = [r["registrationId"] for r in seen if r["scopeURL"] == scope and not r["isDeleted"]]
-        if ids:
-            return cdp, ids[-1]
-        page.wait_for_timeout(100)
-    raise AssertionError(f"no worker registration for {scope}: {seen}")
-
-
-def report_numbers(page, campaign) -> dict[str, str]:
-    """The campaign's report once the worker's receipt and the click are written (flushed here)."""
-    for _ in range(100):  # the worker posts its receipt right after showing the notification
-        hits_flush()  # what the web process's flush thread does every two seconds
-        kinds = set(Event.objects.filter(campaign=campaign).values_list("kind", flat=True))
-        if {EventKind.RECEIVED, EventKind.CLICK} <= kinds:
-            break
-        page.wait_for_timeout(100)
-    page.goto(f"/app/campaigns/{campaign.pk}/report/")
-    return {
-        name: page.locator(f"#push-totals [data-metric={name}]").inner_text()
-        for name in ("sent", "delivered", "clicked", "failed")
-    }
-
-
 def test_a_push_from_the_engine_is_shown_by_the_snippets_worker_and_its_click_recorded(
     person, owner, live_server, settings, webpush, site
 ):
@@ -211,14 +179,7 @@ def test_a_push_from_the_engine_is_shown_by_the_snippets_worker_and_its_click_re
 
     # and its click (the worker opens the notification's URL in a window) is recorded; the shop
     # is offline here, so the redirect to it is read from the window's requests
-    with page.context.expect_event(
-        "request", lambda request: request.url.startswith("https://shop.example.com/")
-    ) as shop:
-        window = page.context.new_page()
-        with contextlib.suppress(PlaywrightError):  # the shop's name does not resolve
-            window.goto(click_url, wait_until="commit")
-    assert shop.value.url.startswith("https://shop.example.com/sale")
-    window.close()
+    assert tap(page, click_url).startswith("https://shop.example.com/sale")
     log_in(page, owner.user.email)
     report = report_numbers(page, campaign)
     assert (report["sent"], report["delivered"], report["clicked"]) == ("1", "1", "1")

@@ -74,7 +74,10 @@ def campaign_fingerprint(campaign: Campaign) -> str:
     exclusion lists, and the segment and exclusion segment by their definitions.
     """
     data: dict[str, Any] = {
-        "message": [campaign.message_id, message_print(campaign.message)],
+        # None for a push campaign: its creative is a part the push app adds.
+        "message": [campaign.message_id, message_print(campaign.message)]
+        if campaign.message is not None
+        else None,
         "lists": sorted(campaign.lists.values_list("id", flat=True)),
         "exclude_lists": sorted(campaign.exclude_lists.values_list("id", flat=True)),
         "segment": _segment_print(campaign.segment_id),
@@ -166,8 +169,9 @@ def campaign_schedule(*, actor: Membership, campaign: Campaign) -> Campaign:
     if campaign.workspace.campaigns_need_approval and not approved:
         campaign_move(campaign, "submit", CampaignStatus.PENDING_APPROVAL)
         campaign_event(campaign, ApprovalAction.SUBMITTED, actor.user)
-        if not campaign.message.link_checks.filter(version=campaign.message.version).exists():
-            message_links_check_start(message=campaign.message)
+        message = campaign.message
+        if message is not None and not message.link_checks.filter(version=message.version).exists():
+            message_links_check_start(message=message)
     else:
         campaign_activate(campaign, "schedule")
     campaign.save()
@@ -205,6 +209,8 @@ def campaign_decide(
 
 def _require_links_checked(campaign: Campaign, comment: str) -> None:
     """Broken links block approval unless the approver gives a reason to override."""
+    if campaign.message is None:
+        return  # a push campaign: its click URL is the creative's, checked at save
     check = campaign.message.link_checks.filter(version=campaign.message.version).first()
     if check is None:
         message_links_check_start(message=campaign.message)

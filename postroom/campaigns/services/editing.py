@@ -24,7 +24,10 @@ from postroom.core.unset import UNSET, Unset, fields_assign
 
 def _validate(campaign: Campaign) -> None:
     errors: dict[str, str] = {}
-    if campaign.message.workspace_id != campaign.workspace_id:
+    if campaign.message is None:
+        if campaign.channel == Channel.EMAIL:
+            errors["message"] = _("An email campaign needs a message.")
+    elif campaign.message.workspace_id != campaign.workspace_id:
         errors["message"] = _("Unknown message.")
     for field in ("segment", "exclude_segment"):
         value = getattr(campaign, field)
@@ -96,7 +99,7 @@ def campaign_save(
     exclude_lists: Iterable[MailingList] | None = None,
     name: str | Unset = UNSET,
     channel: str | Unset = UNSET,
-    message: Message | Unset = UNSET,
+    message: Message | Unset | None = UNSET,
     creative: int | Unset | None = UNSET,
     segment: Segment | Unset | None = UNSET,
     exclude_segment: Segment | Unset | None = UNSET,
@@ -153,6 +156,8 @@ def campaign_save(
         track_opens=track_opens,
         track_clicks=track_clicks,
     )
+    if campaign.channel != Channel.EMAIL:
+        campaign.message = None  # what it sends is the channel's content, not a message
     _validate(campaign)
     campaign.save()
     _content_assign(campaign, creative)
@@ -176,11 +181,15 @@ def campaign_clone(*, actor: Membership, campaign: Campaign) -> Campaign:
     require_perm(actor, Perm.CAMPAIGN_CHANGE, campaign)
     if campaign.status == CampaignStatus.DISABLED:
         raise ValidationError(_("A disabled campaign cannot be cloned."))
-    message = Message.objects.get(pk=campaign.message_id)
-    message.pk = None
-    message.name = _("%(name)s (copy)") % {"name": message.name}
-    message.version = 1
-    message.save()
+    # A push campaign has none.
+    message = (
+        Message.objects.filter(pk=campaign.message_id).first() if campaign.message_id else None
+    )
+    if message is not None:
+        message.pk = None
+        message.name = _("%(name)s (copy)") % {"name": message.name}
+        message.version = 1
+        message.save()
     lists, exclude = list(campaign.lists.all()), list(campaign.exclude_lists.all())
     clone = Campaign.objects.get(pk=campaign.pk)
     clone.pk = None

@@ -1,23 +1,19 @@
 """A due run becomes its Delivery rows: one INSERT ... SELECT over the campaign's audience."""
 
-import datetime as dt
 import logging
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from postroom.campaigns.models import CampaignRun, CampaignStatus, RunStatus
 from postroom.campaigns.selectors import campaign_audience
 from postroom.campaigns.services import campaign_recheck_approval
-from postroom.delivery.models import Delivery, DeliveryStatus
 from postroom.delivery.sending.channels import channel_sender
 from postroom.delivery.sending.runs import RUNS
-from postroom.delivery.sending.waves import LaunchSource, experiment_launch, subscriber_source
-from postroom.delivery.sending.windows import not_before_sql
+from postroom.delivery.sending.waves import experiment_launch, rows_insert, subscriber_source
 from postroom.experiments.selectors import experiment_of
 
 logger = logging.getLogger(__name__)
-_TABLE = Delivery._meta.db_table
 
 
 def run_launch(run_id: int) -> int:
@@ -51,23 +47,9 @@ def run_launch(run_id: int) -> int:
         # Push: one delivery per valid device of the audience; email: per subscriber.
         source = sender.rows(audience) if sender is not None else subscriber_source(audience)
         if experiment is None:
-            created = _insert(run, source, now)
+            created = rows_insert(run, source, now)
         else:
             created = experiment_launch(run, experiment, audience, now, source)
         RUNS.launched(run, recipients=created, at=now)
     logger.info("run %s launched: %s deliveries", run.pk, created)
     return created
-
-
-def _insert(run: CampaignRun, source: LaunchSource, now: dt.datetime) -> int:
-    start_sql, start_params = not_before_sql(run.campaign, source.zones, now, "t.time_zone")
-    sql = (
-        f"INSERT INTO {_TABLE} (run_id, subscriber_id, email, status, next_attempt_at, "  # noqa: S608
-        f"lease_owner, attempts, reclaimed, last_response{source.insert_columns}) "
-        f"SELECT %s, t.id, t.email, %s, {start_sql}, '', 0, 0, ''{source.select_columns} "
-        f"FROM ({source.sql}) t WHERE true {source.conflict}"
-    )
-    params = [run.pk, DeliveryStatus.QUEUED, *start_params, *source.params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)

@@ -59,6 +59,8 @@ class PreparedRun:
     def __init__(self, run: CampaignRun) -> None:
         campaign = run.campaign
         message = campaign.message
+        if message is None:
+            raise ValueError("the email campaign has no message")
         self.run = run
         self.workspace_id = campaign.workspace_id
         self.list_ids = list(campaign.lists.values_list("id", flat=True))

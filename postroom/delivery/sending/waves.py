@@ -16,6 +16,7 @@ since each row's time must be computed at the release. Nothing here decides:
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +48,9 @@ class LaunchSource:
 
     sql: str
     params: list[Any]
-    zones: list[str]
+    zones: Callable[
+        [], list[str]
+    ]  # the rows' distinct time zones (a query: asked for a window only)
     devices: bool = False
 
     @property
@@ -72,8 +75,9 @@ class LaunchSource:
 
 def subscriber_source(audience: QuerySet[Subscriber]) -> LaunchSource:
     sql, params = audience.values_list("id", "email", "time_zone").query.sql_with_params()
-    zones = list(audience.values_list("time_zone", flat=True).distinct())
-    return LaunchSource(sql, list(params), zones)
+    return LaunchSource(
+        sql, list(params), lambda: list(audience.values_list("time_zone", flat=True).distinct())
+    )
 
 
 def experiment_launch(
@@ -87,23 +91,45 @@ def experiment_launch(
     size = audience.count() if experiment.test_count is not None else 0
     releases = round_open(run=run, experiment=experiment, audience=size, now=now)
     source = source or subscriber_source(audience)
+    created = rows_insert(run, source, now, drawn=(experiment.seed, releases))
+    released = [(r.bucket_from, r.bucket_to) for r in releases if r.kind != HOLDOUT]
+    _variant_times(run, experiment, now, released)
+    return created
+
+
+def rows_insert(
+    run: CampaignRun,
+    source: LaunchSource,
+    now: dt.datetime,
+    drawn: tuple[int, list[Release]] | None = None,
+) -> int:
+    """The launch's one INSERT … SELECT; returns how many rows it made.
+
+    Without an experiment every row is queued. With one (`drawn`: its seed and
+    the ranges released at once) each row gets its bucket, and its status and
+    variant by the range the bucket falls in.
+    """
     start_sql, start_params = not_before_sql(run.campaign, source.zones, now, "t.time_zone")
-    status_sql, status_params = _status_case(releases)
-    drawn = bucket_select(source.sql, source.columns, experiment.seed, vendor=connection.vendor)
+    status_params: list[object]
+    if drawn is None:
+        rows, status_sql, status_params = source.sql, "%s", [DeliveryStatus.QUEUED]
+        variant_sql, bucket_sql = "NULL", "NULL"
+    else:
+        seed, releases = drawn
+        rows = bucket_select(source.sql, source.columns, seed, vendor=connection.vendor)
+        status_sql, status_params = _status_case(releases)
+        variant_sql, bucket_sql = _variant_case(releases), "t.b"
     sql = (
         f"INSERT INTO {_TABLE} (run_id, subscriber_id, email, status, next_attempt_at, "  # noqa: S608
         f"lease_owner, attempts, reclaimed, last_response, variant, bucket{source.insert_columns}) "
         f"SELECT %s, t.id, t.email, {status_sql}, {start_sql}, '', 0, 0, '', "
-        f"{_variant_case(releases)}, t.b{source.select_columns} "
-        f"FROM ({drawn}) t WHERE true {source.conflict}"
+        f"{variant_sql}, {bucket_sql}{source.select_columns} "
+        f"FROM ({rows}) t WHERE true {source.conflict}"
     )
     params = [run.pk, *status_params, *start_params, *source.params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        created = max(cursor.rowcount, 0)
-    released = [(r.bucket_from, r.bucket_to) for r in releases if r.kind != HOLDOUT]
-    _variant_times(run, experiment, now, released)
-    return created
+        return max(cursor.rowcount, 0)
 
 
 def _status_case(releases: list[Release]) -> tuple[str, list[object]]:
@@ -195,15 +221,14 @@ class OutboxWaves:
             # The round's new `released_to` and wave (saved with this, in one transaction)
             # make these rows claimable; the claim gives each its variant.
             return waiting.count()
-        zones = (  # the zones of the range's recipients, only when a window needs them
-            list(
+
+        def zones() -> list[str]:  # the zones of the range's recipients
+            return list(
                 Subscriber.objects.filter(pk__in=waiting.values("subscriber_id"))
                 .values_list("time_zone", flat=True)
                 .distinct()
             )
-            if windowed
-            else []
-        )
+
         zone_sql = f"(SELECT s.time_zone FROM {_SUBSCRIBERS} s WHERE s.id = {_TABLE}.subscriber_id)"  # noqa: S608
         start_sql, start_params = not_before_sql(campaign, zones, now, zone_sql)
         sql = (

@@ -20,10 +20,13 @@ def device_rows(audience: QuerySet[Subscriber]) -> LaunchSource:
         f"FROM {_DEVICES} d JOIN ({inner_sql}) s ON s.id = d.subscriber_id "
         "WHERE d.is_valid = %s"
     )
-    zones = list(
-        Device.objects.filter(subscriber__in=audience.values("pk"), is_valid=True)
-        .annotate(zone=Coalesce(NullIf("time_zone", Value("")), "subscriber__time_zone"))
-        .values_list("zone", flat=True)
-        .distinct()
-    )
+
+    def zones() -> list[str]:
+        return list(
+            Device.objects.filter(subscriber__in=audience.values("pk"), is_valid=True)
+            .annotate(zone=Coalesce(NullIf("time_zone", Value("")), "subscriber__time_zone"))
+            .values_list("zone", flat=True)
+            .distinct()
+        )
+
     return LaunchSource(sql, [*inner_params, True], zones, devices=True)

@@ -18,6 +18,7 @@ from postroom.push.services.providers import provider_save
 from postroom.push.tests.peers.apns import FakeApns
 from postroom.push.tests.peers.fcm import FakeFcm
 from postroom.push.tests.peers.onesignal import FakeOneSignal
+from postroom.push.tests.peers.webhook import WebhookReceiver
 from postroom.push.tests.peers.webpush import FakeWebPush
 
 NOTE = Notification(
@@ -135,3 +136,20 @@ def onesignal(workspace, settings) -> Iterator[FakeOneSignal]:
     yield fake
     http_clients_close()
     fake.stop()
+
+
+@pytest.fixture
+def gateway(workspace) -> Iterator[WebhookReceiver]:
+    """The workspace's webhook channel, posting to a gateway that checks each signature."""
+    provider = provider_save(
+        workspace=workspace,
+        provider=None,
+        kind="webhook",
+        secret=None,
+        fields={"webhook_url": "http://127.0.0.1:9/"},
+    )
+    receiver = WebhookReceiver(provider.generated_secret)
+    provider.webhook_url = f"{receiver.server.url}/sms"
+    provider.save()
+    yield receiver
+    receiver.stop()

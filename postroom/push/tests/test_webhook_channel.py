@@ -1,29 +1,10 @@
 """The webhook channel: one signed POST per recipient, checked by a Standard Webhooks receiver."""
 
-import pytest
-
 from postroom.delivery.transports.base import DeviceAddress, ResultKind
 from postroom.push.models import PushProvider
 from postroom.push.services.providers import provider_save
 from postroom.push.tests.conftest import push_send
 from postroom.push.tests.peers.server import Answer
-from postroom.push.tests.peers.webhook import WebhookReceiver
-
-
-@pytest.fixture
-def gateway(workspace):
-    provider = provider_save(
-        workspace=workspace,
-        provider=None,
-        kind="webhook",
-        secret=None,
-        fields={"webhook_url": "http://127.0.0.1:9/"},
-    )
-    receiver = WebhookReceiver(provider.generated_secret)
-    provider.webhook_url = f"{receiver.server.url}/sms"
-    provider.save()
-    yield receiver
-    receiver.stop()
 
 
 def test_it_posts_one_signed_message_per_recipient(workspace, gateway):
