@@ -59,43 +59,58 @@ def lane_claim(
 def _claim(
     where: str, key: int, *, owner: str, size: int, lease: int, now: dt.datetime | None
 ) -> list[Claimed]:
+    """Due queued and deferred rows (the claim index, or the lane's)."""
+    return _lease(
+        f"{where} AND status IN (%s, %s)",
+        [key, DeliveryStatus.QUEUED, DeliveryStatus.DEFERRED],
+        owner=owner,
+        size=size,
+        lease=lease,
+        now=now,
+    )
+
+
+def _claim_released(
+    run_id: int, draw: ReleasedDraw, *, owner: str, size: int, lease: int, now: dt.datetime | None
+) -> list[Claimed]:
+    """Released waiting rows, by their draw (the partial index `delivery_waiting`), each given its variant."""
+    return _lease(
+        "run_id = %s AND status = %s AND bucket < %s",
+        [run_id, DeliveryStatus.WAITING, draw.released_to],
+        variant_sql=draw.variant_sql,
+        owner=owner,
+        size=size,
+        lease=lease,
+        now=now,
+    )
+
+
+def _lease(
+    where: str,
+    where_params: list[Any],
+    *,
+    owner: str,
+    size: int,
+    lease: int,
+    now: dt.datetime | None,
+    variant_sql: str = "",
+) -> list[Claimed]:
+    """Up to `size` rows matching `where` (trusted SQL) and due by now, leased to `owner`.
+
+    `variant_sql`, when given, sets each row's variant in the same UPDATE.
+    """
     now = now or timezone.now()
+    variant = f", variant = {variant_sql}" if variant_sql else ""
     sql = (
-        f"UPDATE {_TABLE} SET status = %s, lease_owner = %s, lease_until = %s "  # noqa: S608
-        f"WHERE id IN (SELECT id FROM {_TABLE} WHERE {where} AND status IN (%s, %s) "
+        f"UPDATE {_TABLE} SET status = %s, lease_owner = %s, lease_until = %s{variant} "  # noqa: S608
+        f"WHERE id IN (SELECT id FROM {_TABLE} WHERE {where} "
         f"AND next_attempt_at <= %s LIMIT %s{_lock()}) {_RETURNING}"
     )
     params: list[Any] = [
         DeliveryStatus.SENDING,
         owner,
         _param(now + dt.timedelta(seconds=lease)),
-        key,
-        DeliveryStatus.QUEUED,
-        DeliveryStatus.DEFERRED,
-        _param(now),
-        size,
-    ]
-    return _claimed(sql, params)
-
-
-def _claim_released(
-    run_id: int, draw: ReleasedDraw, *, owner: str, size: int, lease: int, now: dt.datetime | None
-) -> list[Claimed]:
-    """Released waiting rows, by their draw (the partial index `delivery_waiting`)."""
-    now = now or timezone.now()
-    sql = (
-        f"UPDATE {_TABLE} SET status = %s, lease_owner = %s, lease_until = %s, "  # noqa: S608
-        f"variant = {draw.variant_sql} "
-        f"WHERE id IN (SELECT id FROM {_TABLE} WHERE run_id = %s AND status = %s "
-        f"AND bucket < %s AND next_attempt_at <= %s LIMIT %s{_lock()}) {_RETURNING}"
-    )
-    params: list[Any] = [
-        DeliveryStatus.SENDING,
-        owner,
-        _param(now + dt.timedelta(seconds=lease)),
-        run_id,
-        DeliveryStatus.WAITING,
-        draw.released_to,
+        *where_params,
         _param(now),
         size,
     ]
