@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from postroom.accounts.rest import WorkspaceViewSet, api_membership, request_user
 from postroom.accounts.roles import Perm
 from postroom.campaigns import services
+from postroom.campaigns.channels import channel_related
 from postroom.campaigns.models import Campaign
 from postroom.campaigns.serializers import (
     CampaignEventSerializer,
@@ -51,7 +52,9 @@ class CampaignApi(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def base_queryset(self) -> QuerySet[Campaign]:
-        return Campaign.objects.select_related("message").prefetch_related("lists", "exclude_lists")
+        return Campaign.objects.select_related("message", *channel_related()).prefetch_related(
+            "lists", "exclude_lists"
+        )
 
     def perform_create(self, serializer: Any) -> None:
         data = dict(serializer.validated_data)

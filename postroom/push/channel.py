@@ -34,6 +34,9 @@ def _choices(workspace_id: int) -> list[tuple[int, str]]:
 def campaign_creative_id(campaign: Campaign) -> int | None:
     if campaign.pk is None:
         return None
+    if Campaign.push_creative.is_cached(campaign):  # selected with the campaign (lists)
+        link = getattr(campaign, "push_creative", None)
+        return link.creative_id if link is not None else None
     return (
         CampaignCreative.objects.filter(campaign_id=campaign.pk)
         .values_list("creative_id", flat=True)
@@ -87,6 +90,7 @@ def channel_setup() -> None:
             choices=_choices,
             current=campaign_creative_id,
             assign=_assign,
+            related="push_creative",
         ),
     )
     fingerprint_part_register("push_creative", _fingerprint)

@@ -119,36 +119,66 @@ def run_send(
     job = _job_start(run_id, report, store)
     if job is None:
         return report
-    deadline = time.monotonic() + (seconds or settings.DELIVERY_JOB_SECONDS)
+
+    def batch_send(batch: list[Claimed]) -> None:
+        _send_batch(job, batch)
+        job.slots.renew()
+
     try:
         job.eight_bit = job.transport.capabilities().eight_bit
-        while not report.stopped:
-            if time.monotonic() >= deadline:
-                report.more = True
-                break
-            if not store.sendable(store.state(job.run)):
-                break
-            _lane_between_batches(job)
-            if report.stopped:
-                break
-            batch = deliveries_claim(
-                run_id=run_id,
-                owner=job.owner,
-                size=settings.DELIVERY_BATCH_SIZE,
-                lease_seconds=settings.DELIVERY_LEASE_SECONDS,
-            )
-            if not batch:
-                break
-            _send_batch(job, batch)
-            job.slots.renew()
-            if on_progress is not None:
-                on_progress(report)
+        batches_send(
+            job.run,
+            job.owner,
+            report,
+            store,
+            seconds=seconds,
+            send=batch_send,
+            before_claim=lambda: _lane_between_batches(job),
+            on_progress=on_progress,
+        )
     finally:
         _flush(job)
         job.transport.close()
         job.slots.release()
     job_end(job)
     return report
+
+
+def batches_send(
+    run: CampaignRun,
+    owner: str,
+    report: JobReport,
+    store: RunStore,
+    *,
+    seconds: float | None,
+    send: Callable[[list[Claimed]], None],
+    before_claim: Callable[[], None] | None = None,
+    on_progress: Callable[[JobReport], None] | None = None,
+) -> None:
+    """A job's loop, email's and push's: claim a batch and `send` it until the job's time is up
+    (`report.more`), the run stops being sendable, `report.stopped` is set, or nothing is due."""
+    deadline = time.monotonic() + (seconds or settings.DELIVERY_JOB_SECONDS)
+    while not report.stopped:
+        if time.monotonic() >= deadline:
+            report.more = True
+            return
+        if not store.sendable(store.state(run)):
+            return
+        if before_claim is not None:
+            before_claim()  # email: the workspace's transactional lane goes first
+            if report.stopped:
+                return
+        batch = deliveries_claim(
+            run_id=run.pk,
+            owner=owner,
+            size=settings.DELIVERY_BATCH_SIZE,
+            lease_seconds=settings.DELIVERY_LEASE_SECONDS,
+        )
+        if not batch:
+            return
+        send(batch)
+        if on_progress is not None:
+            on_progress(report)
 
 
 def _job_start(run_id: int, report: JobReport, store: RunStore) -> Job | None:

@@ -32,6 +32,8 @@ from postroom.push.services.devices import token_hash
 
 # Inbox entries are named "<nanoseconds>-<random>.json": sorted by name is sorted by time.
 _NAME_CHARS = frozenset("0123456789abcdef-")
+# An inbox keeps the newest entries only: a sandbox left running never fills the disk.
+INBOX_KEEP = 50
 
 
 class SandboxPushTransport:
@@ -62,6 +64,7 @@ class SandboxPushTransport:
         part = folder / f"{name}.part"  # renamed when whole: a reader never sees half an entry
         part.write_text(json.dumps(entry, separators=(",", ":")))
         part.rename(folder / f"{name}.json")
+        _prune(folder)
         return SendResult(ResultKind.DELIVERED, 201, "201 kept in the push sandbox", "data")
 
     def flush(self) -> None:
@@ -94,6 +97,13 @@ def sandbox_inbox(*, workspace_id: int, token: str, after: str = "") -> list[dic
         except (OSError, ValueError):  # removed meanwhile
             continue
     return entries
+
+
+def _prune(folder: Path) -> None:
+    """Drop all but the INBOX_KEEP newest entries of an inbox."""
+    entries = sorted(folder.glob("*.json"))
+    for old in entries[: max(len(entries) - INBOX_KEEP, 0)]:
+        old.unlink(missing_ok=True)  # a concurrent send may have pruned it
 
 
 def _inbox(workspace_id: int, token: str) -> Path:

@@ -11,7 +11,6 @@ results are written (the transport's `flush`).
 
 import datetime as dt
 import logging
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,10 +19,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from postroom.campaigns.models import CampaignRun, RunStatus
-from postroom.delivery.sending.claims import Claimed, deliveries_claim, deliveries_release
+from postroom.delivery.sending.claims import Claimed, deliveries_release
 from postroom.delivery.sending.engine import (
     Job,
     JobReport,
+    batches_send,
     job_flush,
     job_lease_kept,
     job_rate_limit_passed,
@@ -110,26 +110,15 @@ def push_run_send(
         report.stopped = "paused"
         return report
     job = _PushJob(run, prepared, uuid.uuid4().hex, store, report)
-    deadline = time.monotonic() + (seconds or settings.DELIVERY_JOB_SECONDS)
+
+    def batch_send(batch: list[Claimed]) -> None:
+        _batch_send(job, batch)
+        _report_sum(job)
+
     try:
-        while not report.stopped:
-            if time.monotonic() >= deadline:
-                report.more = True
-                break
-            if not store.sendable(store.state(run)):
-                break
-            batch = deliveries_claim(
-                run_id=run_id,
-                owner=job.owner,
-                size=settings.DELIVERY_BATCH_SIZE,
-                lease_seconds=settings.DELIVERY_LEASE_SECONDS,
-            )
-            if not batch:
-                break
-            _batch_send(job, batch)
-            _report_sum(job)
-            if on_progress is not None:
-                on_progress(report)
+        batches_send(
+            run, job.owner, report, store, seconds=seconds, send=batch_send, on_progress=on_progress
+        )
     finally:
         for kind_job in job.jobs():
             job_flush(kind_job)

@@ -140,3 +140,27 @@ def test_a_creative_a_campaign_sends_cannot_be_deleted(owner):
 
     with pytest.raises(Exception, match="cannot be deleted"):
         creative_delete(creative=creative)
+
+
+def test_the_api_lists_push_campaigns_with_their_creatives_in_a_fixed_number_of_queries(api, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    creative = CreativeFactory(workspace=owner.workspace)
+    client = api(owner.user)
+
+    def listed() -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get("/api/v1/campaigns/")
+        return len(queries), answer.json()["results"]
+
+    client.post("/api/v1/campaigns/", payload(owner, creative=creative.pk), format="json")
+    one, _results = listed()
+    for n in range(4):
+        client.post(
+            "/api/v1/campaigns/", payload(owner, name=f"x{n}", creative=creative.pk), format="json"
+        )
+    five, results = listed()
+
+    assert [r["creative"] for r in results] == [creative.pk] * 5
+    assert five == one

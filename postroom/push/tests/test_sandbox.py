@@ -77,3 +77,13 @@ def test_a_message_without_a_device_or_a_notification_is_refused(sandbox_on, wor
     result = transport.send(Outgoing(1, "", "t", b"not json", DeviceAddress("t")))
 
     assert result.kind == ResultKind.PERMANENT
+
+
+def test_an_inbox_keeps_its_newest_entries_only(sandbox_on, workspace, monkeypatch):
+    monkeypatch.setattr("postroom.push.providers.sandbox.INBOX_KEEP", 3)
+    for n in range(5):
+        push_send(workspace.pk, "webpush", DEVICE, Notification(title=f"n{n}", body="b"))
+
+    kept = sandbox_inbox(workspace_id=workspace.pk, token=DEVICE.token)
+
+    assert [entry["notification"]["title"] for entry in kept] == ["n2", "n3", "n4"]
