@@ -7,6 +7,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from postroom.core.forms import form_bootstrap
 from postroom.push.models import Creative, ProviderKind, PushProvider
 
 # Which settings each provider kind shows (besides "active" and its secret).
@@ -63,10 +64,7 @@ class CreativeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["data"] = json.dumps(self.instance.data or {}, ensure_ascii=False)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
+        form_bootstrap(self)
 
     def clean_data(self) -> dict[str, Any]:
         text = self.cleaned_data.get("data") or "{}"
@@ -109,11 +107,7 @@ class ProviderForm(forms.ModelForm):
             if name not in shown:
                 del self.fields[name]
         self.fields["secret"].label = SECRET_LABELS[ProviderKind(kind)]
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["class"] = "form-check-input"
-            else:
-                field.widget.attrs.setdefault("class", "form-control")
+        form_bootstrap(self)
 
     def settings(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "secret"}
