@@ -28,14 +28,32 @@ def campaign_audience_q(campaign: Campaign) -> Q:
     contact without an address; push: without a valid device).
     """
     list_ids = list(campaign.lists.values_list("id", flat=True))
-    include = _on_lists(list_ids) if list_ids else Q()
-    if campaign.segment is not None:
-        include &= segment_q(campaign.segment.definition, workspace_id=campaign.workspace_id)
     if not list_ids and campaign.segment is None:
         return Q(pk__in=[])
+    include = _on_lists(list_ids) if list_ids else Q()
     excluded = list(campaign.exclude_lists.values_list("id", flat=True))
     if excluded:
         include &= ~_on_lists(excluded)
+    include &= campaign_segments_q(campaign) or Q()
+    return (
+        include
+        & Q(status=SubscriberStatus.ACTIVE)
+        & channel_reachable_q(campaign.channel)
+        & unsuppressed_q()
+    )
+
+
+def campaign_segments_q(campaign: Campaign) -> Q | None:
+    """In the campaign's segment and not in its exclusion segment; None when it has neither.
+
+    Push's pre-send check asks it again for each batch: filter chains change
+    (an attribute, a recent activity) between the launch and the send.
+    """
+    if campaign.segment is None and campaign.exclude_segment is None:
+        return None
+    condition = Q()
+    if campaign.segment is not None:
+        condition &= segment_q(campaign.segment.definition, workspace_id=campaign.workspace_id)
     if campaign.exclude_segment is not None:
         # Not `~segment_q(...)`: a condition that is unknown for a subscriber
         # (no such attribute, or a value of another type) would make its
@@ -43,13 +61,8 @@ def campaign_audience_q(campaign: Campaign) -> Q:
         in_segment = Subscriber.objects.filter(pk=OuterRef("pk")).filter(
             segment_q(campaign.exclude_segment.definition, workspace_id=campaign.workspace_id)
         )
-        include &= Q(~Exists(in_segment))
-    return (
-        include
-        & Q(status=SubscriberStatus.ACTIVE)
-        & channel_reachable_q(campaign.channel)
-        & unsuppressed_q()
-    )
+        condition &= Q(~Exists(in_segment))
+    return condition
 
 
 def campaign_audience(campaign: Campaign) -> QuerySet[Subscriber]:

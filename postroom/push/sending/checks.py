@@ -1,7 +1,8 @@
 """The worker's pre-send checks for a claimed push batch: loaded in two or three queries, decided purely.
 
 A delivery is sent when its subscriber may still be sent to (active, not
-suppressed, still on the campaign's lists: `recipients_load`, as for email),
+suppressed, still on the campaign's lists: `recipients_load`, as for email,
+and still in its segment and out of its exclusion segment: `segment_members`),
 its device is still valid and still that subscriber's, and it is inside the
 campaign's send window in the device's time zone (else the subscriber's).
 Outside the window it goes back to the queue until the window opens (no
@@ -11,12 +12,16 @@ attempt counted); otherwise it is skipped with the reason.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
+from postroom.audience.models import Subscriber
 from postroom.campaigns.schedule import window_not_before
 from postroom.delivery.sending.claims import Claimed
 from postroom.delivery.sending.prepare import RecipientData
 from postroom.push.models import Device
 
 GONE = "unsubscribed or suppressed since launch"
+LEFT_SEGMENT = "no longer in the campaign's segment"
 INVALID = "device invalid or gone since launch"
 
 
@@ -48,6 +53,14 @@ class Checked:
     later: list[tuple[Claimed, dt.datetime]] = field(default_factory=list)
 
 
+def segment_members(*, workspace_id: int, subscriber_ids: list[int], condition: Q) -> set[int]:
+    """Which of the batch's subscribers the campaign's segments still take (one query)."""
+    if not subscriber_ids:
+        return set()
+    found = Subscriber.objects.filter(workspace_id=workspace_id, pk__in=subscriber_ids)
+    return set(found.filter(condition).values_list("pk", flat=True))
+
+
 def devices_load(*, workspace_id: int, device_ids: list[int]) -> dict[int, DeviceRow]:
     """The batch's devices that are still valid (one query)."""
     if not device_ids:
@@ -67,13 +80,18 @@ def batch_check(
     devices: dict[int, DeviceRow],
     window: tuple[dt.time | None, dt.time | None],
     now: dt.datetime,
+    in_segments: set[int] | None = None,
 ) -> Checked:
+    """`in_segments`: the subscribers the campaign's segments still take (None: it has none)."""
     checked = Checked()
     start, end = window
     for claimed in batch:
         recipient = recipients.get(claimed.subscriber_id or 0)
         if recipient is None:
             checked.skip.append((claimed, GONE))
+            continue
+        if in_segments is not None and recipient.subscriber_id not in in_segments:
+            checked.skip.append((claimed, LEFT_SEGMENT))
             continue
         device = devices.get(claimed.device_id or 0)
         if device is None or device.subscriber_id != claimed.subscriber_id:

@@ -46,7 +46,7 @@ from postroom.delivery.transports.base import (
 )
 from postroom.delivery.transports.relays import RelayConfig
 from postroom.push.providers.base import push_relay
-from postroom.push.sending.checks import Target, batch_check, devices_load
+from postroom.push.sending.checks import Target, batch_check, devices_load, segment_members
 from postroom.push.sending.notify import PushRun
 
 logger = logging.getLogger(__name__)
@@ -155,6 +155,15 @@ def _batch_send(job: _PushJob, batch: list[Claimed]) -> None:
     devices = devices_load(
         workspace_id=prepared.workspace_id, device_ids=[c.device_id for c in batch if c.device_id]
     )
+    in_segments = (
+        None
+        if prepared.segments is None
+        else segment_members(
+            workspace_id=prepared.workspace_id,
+            subscriber_ids=list(recipients),
+            condition=prepared.segments,
+        )
+    )
     campaign = job.run.campaign
     checked = batch_check(
         batch,
@@ -162,6 +171,7 @@ def _batch_send(job: _PushJob, batch: list[Claimed]) -> None:
         devices=devices,
         window=(campaign.window_start, campaign.window_end),
         now=now,
+        in_segments=in_segments,
     )
     waiting: dict[dt.datetime, list[int]] = {}
     for claimed, opens in checked.later:  # outside the device's window: back until it opens

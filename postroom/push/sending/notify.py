@@ -8,6 +8,7 @@ import copy
 import dataclasses
 
 from postroom.campaigns.models import CampaignRun
+from postroom.campaigns.selectors import campaign_segments_q
 from postroom.content.rendering import recipient_context
 from postroom.delivery.sending.claims import Claimed
 from postroom.delivery.sending.tracking import PushTracker, tracker
@@ -25,6 +26,7 @@ class PushRun:
         self.workspace_id = campaign.workspace_id
         self.list_ids = list(campaign.lists.values_list("id", flat=True))
         self.excluded_list_ids = list(campaign.exclude_lists.values_list("id", flat=True))
+        self.segments = campaign_segments_q(campaign)  # asked again for every batch
         link = (
             CampaignCreative.objects.select_related("creative")
             .filter(campaign_id=campaign.pk, creative__workspace_id=campaign.workspace_id)

@@ -230,6 +230,36 @@ def test_an_experiment_gives_every_device_of_a_person_the_same_variant(workspace
     assert len(fcm.sent) == 120
 
 
+def test_a_person_who_left_the_segment_or_joined_the_exclusion_since_launch_is_not_sent(
+    workspace, fcm
+):
+    from postroom.audience.tests.factories import SegmentFactory
+
+    def field_is(name, value):
+        return {"conditions": [{"type": "field", "field": name, "op": "eq", "value": value}]}
+
+    english = SegmentFactory(workspace=workspace, definition=field_is("language", "en"))
+    staff = SegmentFactory(workspace=workspace, definition=field_is("comment", "staff"))
+    campaign, run, people = push_campaign(workspace, 3)
+    campaign.segment, campaign.exclude_segment = english, staff
+    campaign.save()
+    for n, person in enumerate(people):
+        Subscriber.objects.filter(pk=person.pk).update(language="en", comment="")
+        device(person, token=f"fcm-{n}")
+    assert run_launch(run.pk) == 3
+    Subscriber.objects.filter(pk=people[0].pk).update(language="de")
+    Subscriber.objects.filter(pk=people[1].pk).update(comment="staff")
+
+    report = run_send(run.pk)
+
+    assert [m["token"] for m in fcm.sent] == ["fcm-2"]
+    assert report.sent == 1 and report.skipped == 2
+    skipped = Delivery.objects.filter(run=run, status=DeliveryStatus.SKIPPED)
+    assert set(skipped.values_list("last_response", flat=True)) == {
+        "no longer in the campaign's segment"
+    }
+
+
 def test_the_checks_and_sends_do_not_query_per_device(workspace, fcm, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
