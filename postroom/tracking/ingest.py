@@ -48,6 +48,7 @@ class _Target:
     subscriber_id: int | None
     email: str
     sent_at: dt.datetime | None
+    device_id: int | None  # a push's: nothing scans a notification before its person taps it
     # In an experiment's holdout: received nothing. Its conversions (reported by
     # address) count for the experiment's lift only, never in the campaign's report.
     held: bool = False
@@ -97,6 +98,7 @@ def _targets(ids: set[int]) -> dict[int, _Target]:
         "subscriber_id",
         "email",
         "sent_at",
+        "device_id",
         "status",
     )
     return {row[0]: _Target(*row[1:-1], held=row[-1] == DeliveryStatus.HELD) for row in rows}
@@ -108,7 +110,7 @@ def _machine(hit: dict[str, Any], kind: str, at: dt.datetime, target: _Target) -
     since_sent = (at - target.sent_at).total_seconds() if target.sent_at else None
     if kind == EventKind.OPEN:
         return since_sent is not None and since_sent < settings.TRACKING_PREFETCH_SECONDS
-    if kind == EventKind.CLICK:
+    if kind == EventKind.CLICK and target.device_id is None:  # mail's link scanners
         return since_sent is not None and since_sent < settings.TRACKING_SCANNER_SECONDS
     return False
 

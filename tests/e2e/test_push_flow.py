@@ -141,7 +141,6 @@ def test_a_push_from_the_engine_is_shown_by_the_snippets_worker_and_its_click_re
     page = person
     settings.SITE_URL = live_server.url
     settings.TRACKING_PREFETCH_SECONDS = 0
-    settings.TRACKING_SCANNER_SECONDS = 0
     page.context.grant_permissions(["notifications"], origin=site.url)
 
     # given: the customer's page, its button clicked: permission, then the worker registered

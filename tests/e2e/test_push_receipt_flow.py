@@ -54,7 +54,6 @@ def test_the_service_worker_shows_a_push_and_reports_it_received(
 ):
     page = person
     settings.SITE_URL = live_server.url
-    settings.TRACKING_SCANNER_SECONDS = 0
     campaign, _run, deliveries = push_run(
         owner.workspace, devices(owner.workspace, ("webpush", "web"))
     )

@@ -58,7 +58,6 @@ def test_the_demo_page_subscribes_in_the_sandbox_and_shows_a_sent_push(
     settings.PUSH_SANDBOX = True
     settings.PUSH_SANDBOX_DIR = tmp_path / "push"
     settings.TRACKING_PREFETCH_SECONDS = 0
-    settings.TRACKING_SCANNER_SECONDS = 0
     page.context.grant_permissions(["notifications"], origin=live_server.url)
     log_in(page, owner.user.email)
 

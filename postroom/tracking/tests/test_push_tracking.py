@@ -174,3 +174,20 @@ def test_size_checks_allow_for_the_tracking_urls(settings):
     # A link longer than a click URL is kept (the click URL would be shorter).
     long = Notification(title="Hi", body="Sale", click_url="https://a.example/" + "x" * 200)
     assert as_tracked(long).click_url == long.click_url
+
+
+def test_a_tap_seconds_after_the_push_is_a_persons_not_a_link_scanners(pushed, client, settings):
+    # Mail is opened by link scanners right after delivery; nothing scans a notification.
+    from django.utils import timezone
+
+    from postroom.delivery.models import Delivery
+
+    settings.TRACKING_SCANNER_SECONDS = 10
+    _campaign, deliveries, links = pushed
+    Delivery.objects.filter(pk=deliveries[0].pk).update(sent_at=timezone.now())
+
+    client.get(path_of(links[0].click), HTTP_USER_AGENT=SW)
+    hits_flush()
+
+    (click,) = Event.objects.filter(kind=EventKind.CLICK)
+    assert not click.machine
