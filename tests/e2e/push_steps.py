@@ -47,3 +47,25 @@ def report_numbers(page, campaign) -> dict[str, str]:
         name: page.locator(f"#push-totals [data-metric={name}]").inner_text()
         for name in ("sent", "delivered", "clicked", "failed")
     }
+
+
+def notifications_shown(page, registration: str) -> list[dict]:
+    """The notifications the worker shows, read by the same call that first sees any.
+
+    `registration` is JavaScript for the worker's registration (a promise). Seeing
+    them in one call and reading them in another once failed in CI: the list was
+    empty by the second call.
+    """
+    return page.evaluate(
+        f"""async () => {{
+          const registration = await {registration};
+          for (let i = 0; i < 150; i++) {{
+            const shown = await registration.getNotifications();
+            if (shown.length) {{
+              return shown.map((n) => ({{title: n.title, body: n.body, url: n.data && n.data.url}}));
+            }}
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }}
+          return [];
+        }}"""
+    )

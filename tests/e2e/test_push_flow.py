@@ -31,7 +31,7 @@ from postroom.push.services.keys import registration_key_create
 from postroom.push.services.providers import provider_save
 from postroom.push.tests.peers.webpush import FakeWebPush
 from tests.e2e.conftest import browser_page, log_in
-from tests.e2e.push_steps import registration_of, report_numbers, tap
+from tests.e2e.push_steps import notifications_shown, registration_of, report_numbers, tap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -163,17 +163,11 @@ def test_a_push_from_the_engine_is_shown_by_the_snippets_worker_and_its_click_re
     )
 
     # then: the worker shows it
-    page.wait_for_function(
-        "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length === 1)"
-    )
-    shown = page.evaluate(
-        "navigator.serviceWorker.ready.then(r => r.getNotifications())"
-        ".then(n => n.map(x => ({title: x.title, body: x.body, data: x.data})))"
-    )
+    shown = notifications_shown(page, "navigator.serviceWorker.ready")
     assert [(n["title"], n["body"]) for n in shown] == [
         ("Spring sale", "Everything 20% off until Sunday")
     ]
-    click_url = shown[0]["data"]["url"]
+    click_url = shown[0]["url"]
     assert click_url.startswith(live_server.url + "/t/c/")
 
     # and its click (the worker opens the notification's URL in a window) is recorded; the shop

@@ -11,6 +11,7 @@ from postroom.tracking.buffer import hits_flush
 from postroom.tracking.models import Event, EventKind
 from postroom.tracking.tests.pushrows import devices, push_run
 from tests.e2e.conftest import browser_page, log_in
+from tests.e2e.push_steps import notifications_shown
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,11 +22,6 @@ WORKER_READY = """async () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return Boolean(registration.active);
-}"""
-SHOWN = """async () => {
-  const registration = await navigator.serviceWorker.getRegistration("/push/");
-  const shown = await registration.getNotifications();
-  return shown.map((n) => ({title: n.title, url: n.data.url}));
 }"""
 
 
@@ -87,7 +83,8 @@ def test_the_service_worker_shows_a_push_and_reports_it_received(
     )
 
     assert _events(EventKind.RECEIVED) == 1
-    assert page.evaluate(SHOWN) == [{"title": "Spring sale", "url": links.click}]
+    shown = notifications_shown(page, 'navigator.serviceWorker.getRegistration("/push/")')
+    assert [(n["title"], n["url"]) for n in shown] == [("Spring sale", links.click)]
     # A tap opens the notification's URL: the click redirect, counted, to the shop (offline here).
     tap = page.request.get(links.click, max_redirects=0)
     assert tap.status == 302 and tap.headers["location"].startswith("https://shop.example.com/sale")

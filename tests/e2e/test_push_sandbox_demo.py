@@ -8,15 +8,13 @@ from postroom.campaigns.models import Campaign
 from postroom.push.models import Creative
 from postroom.push.services.demo import DEMO_LIST_NAME
 from tests.e2e.conftest import browser_page, log_in
-from tests.e2e.push_steps import report_numbers, tap
+from tests.e2e.push_steps import notifications_shown, report_numbers, tap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PERSON = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
-NOTIFICATIONS = (
+WORKER = (
     "navigator.serviceWorker.getRegistration(document.getElementById('push-demo').dataset.worker)"
-    ".then(r => r.getNotifications())"
-    ".then(n => n.map(x => ({title: x.title, body: x.body, url: x.data && x.data.url})))"
 )
 
 
@@ -71,8 +69,7 @@ def test_the_demo_page_subscribes_in_the_sandbox_and_shows_a_sent_push(
     app.close()
 
     page.locator("#push-demo-received", has_text="Hello from the sandbox").wait_for()
-    page.wait_for_function(NOTIFICATIONS + ".then(n => n.length === 1)")
-    [shown] = page.evaluate(NOTIFICATIONS)
+    [shown] = notifications_shown(page, WORKER)
     assert (shown["title"], shown["body"]) == ("Hello from the sandbox", "Tap to see the sale")
     assert shown["url"].startswith(live_server.url + "/t/c/")
 
