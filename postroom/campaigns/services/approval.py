@@ -157,7 +157,7 @@ def campaign_schedule(*, actor: Membership, campaign: Campaign) -> Campaign:
     """Ask for the campaign to be sent: scheduled, or pending when it needs approval."""
     require_perm(actor, Perm.CAMPAIGN_SEND, campaign)
     campaign = (
-        Campaign.objects.select_for_update()
+        Campaign.objects.select_for_update(of=("self",))
         .select_related("workspace", "message")
         .get(pk=campaign.pk)
     )
@@ -186,7 +186,7 @@ def campaign_decide(
     """An approver approves (the campaign is scheduled) or rejects it (back to draft, with why)."""
     require_perm(actor, Perm.CAMPAIGN_APPROVE, campaign)
     campaign = (
-        Campaign.objects.select_for_update()
+        Campaign.objects.select_for_update(of=("self",))
         .select_related("workspace", "message")
         .get(pk=campaign.pk)
     )

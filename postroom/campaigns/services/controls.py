@@ -35,7 +35,7 @@ _CONTROLS = {
 
 def _locked(campaign: Campaign) -> Campaign:
     return (
-        Campaign.objects.select_for_update()
+        Campaign.objects.select_for_update(of=("self",))
         .select_related("workspace", "message")
         .get(pk=campaign.pk)
     )
