@@ -12,10 +12,11 @@ attempt counted); otherwise it is skipped with the reason.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from postroom.audience.models import Subscriber
 from postroom.campaigns.schedule import window_not_before
+from postroom.delivery.models import Delivery
 from postroom.delivery.sending.claims import Claimed
 from postroom.delivery.sending.prepare import RecipientData
 from postroom.push.models import Device
@@ -53,12 +54,22 @@ class Checked:
     later: list[tuple[Claimed, dt.datetime]] = field(default_factory=list)
 
 
-def segment_members(*, workspace_id: int, subscriber_ids: list[int], condition: Q) -> set[int]:
-    """Which of the batch's subscribers the campaign's segments still take (one query)."""
+def segment_members(
+    *, workspace_id: int, run_id: int, subscriber_ids: list[int], condition: Q
+) -> set[int]:
+    """Which of the batch's subscribers the campaign's segments still take (one query).
+
+    Whoever this run has already sent to stays in: a segment over activity
+    ("not received this campaign", "not clicked lately") changes as the run
+    sends to a person's first device, and must not drop their other devices.
+    """
     if not subscriber_ids:
         return set()
+    sent = Delivery.objects.filter(
+        run_id=run_id, subscriber_id=OuterRef("pk"), sent_at__isnull=False
+    )
     found = Subscriber.objects.filter(workspace_id=workspace_id, pk__in=subscriber_ids)
-    return set(found.filter(condition).values_list("pk", flat=True))
+    return set(found.filter(condition | Q(Exists(sent))).values_list("pk", flat=True))
 
 
 def devices_load(*, workspace_id: int, device_ids: list[int]) -> dict[int, DeviceRow]:

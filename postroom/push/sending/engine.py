@@ -160,6 +160,7 @@ def _batch_send(job: _PushJob, batch: list[Claimed]) -> None:
         if prepared.segments is None
         else segment_members(
             workspace_id=prepared.workspace_id,
+            run_id=job.run.pk,
             subscriber_ids=list(recipients),
             condition=prepared.segments,
         )

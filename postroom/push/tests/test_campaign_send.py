@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db.models import Count
+from django.utils import timezone
 
 from postroom.audience.models import Subscriber, Suppression
 from postroom.campaigns.models import CampaignStatus, RunStatus
@@ -258,6 +259,31 @@ def test_a_person_who_left_the_segment_or_joined_the_exclusion_since_launch_is_n
     assert set(skipped.values_list("last_response", flat=True)) == {
         "no longer in the campaign's segment"
     }
+
+
+def test_a_segment_over_this_campaigns_own_sends_keeps_a_persons_other_devices(workspace, fcm):
+    # "Not received this campaign": true at launch, false once the person's first device is sent.
+    from postroom.audience.tests.factories import SegmentFactory
+
+    campaign, run, people = push_campaign(workspace, 1)
+    campaign.segment = SegmentFactory(
+        workspace=workspace,
+        definition={
+            "conditions": [{"type": "campaign", "campaign": campaign.pk, "op": "not_received"}]
+        },
+    )
+    campaign.save()
+    first = device(people[0], token="fcm-phone")
+    device(people[0], token="fcm-tablet")
+    assert run_launch(run.pk) == 2
+    Delivery.objects.filter(run=run, device_id=first.pk).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now()
+    )
+
+    report = run_send(run.pk)
+
+    assert [m["token"] for m in fcm.sent] == ["fcm-tablet"]
+    assert report.sent == 1 and report.skipped == 0
 
 
 def test_the_checks_and_sends_do_not_query_per_device(workspace, fcm, settings):
