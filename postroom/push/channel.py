@@ -45,9 +45,10 @@ def campaign_creative_id(campaign: Campaign) -> int | None:
 
 
 def _assign(campaign: Campaign, creative_id: int) -> None:
-    CampaignCreative.objects.update_or_create(
+    link, _created = CampaignCreative.objects.update_or_create(
         campaign_id=campaign.pk, defaults={"creative_id": creative_id}
     )
+    campaign.push_creative = link  # a campaign loaded with its creative (lists) reads the new one
 
 
 def creative_print(creative: Creative) -> str:

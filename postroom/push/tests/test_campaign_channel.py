@@ -164,3 +164,19 @@ def test_the_api_lists_push_campaigns_with_their_creatives_in_a_fixed_number_of_
 
     assert [r["creative"] for r in results] == [creative.pk] * 5
     assert five == one
+
+
+def test_a_patch_answers_with_the_new_creative(api, owner):
+    first, second = CreativeFactory(workspace=owner.workspace), CreativeFactory(
+        workspace=owner.workspace
+    )
+    client = api(owner.user)
+    created = client.post("/api/v1/campaigns/", payload(owner, creative=first.pk), format="json")
+
+    changed = client.patch(
+        f"/api/v1/campaigns/{created.json()['id']}/", {"creative": second.pk}, format="json"
+    )
+
+    assert changed.status_code == 200
+    assert changed.json()["creative"] == second.pk
+    assert client.get(f"/api/v1/campaigns/{created.json()['id']}/").json()["creative"] == second.pk
