@@ -123,3 +123,21 @@ def test_a_sent_push_campaign_is_not_in_its_lists_public_archive(owner, client):
 
     assert client.get(archive).status_code == 200
     assert client.get(f"{archive}{campaign.pk}/").status_code == 404
+
+
+def test_a_dry_run_of_a_push_campaign_counts_its_audience(owner):
+    import io
+
+    from django.core.management import call_command
+
+    from postroom.push.models import DeviceKind
+    from postroom.push.tests.factories import DeviceFactory
+
+    campaign, _run, people = push_campaign(owner.workspace, 2, message=None)
+    for person in people:
+        DeviceFactory(workspace=owner.workspace, subscriber=person, kind=DeviceKind.FCM)
+    out = io.StringIO()
+
+    call_command("send_campaign", str(campaign.pk), "--dry-run", stdout=out)
+
+    assert ": 2 recipients" in out.getvalue()

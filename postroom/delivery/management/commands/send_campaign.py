@@ -91,8 +91,8 @@ class Command(BaseCommand):
         count = audience.count()
         self.stdout.write(f"{campaign.name}: {count} recipients, relay {relay}")
         first = audience.order_by("pk").first()
-        if first is None:
-            return
+        if first is None or campaign.message is None:
+            return  # nobody, or a push campaign (no message to show)
         with transaction.atomic():
             # Rendered inside a transaction that is rolled back: nothing is kept.
             run = CampaignRun(campaign=campaign, scheduled_for=timezone.now())
