@@ -178,11 +178,16 @@ class StaffCampaignApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = CampaignSerializer
     permission_classes = (permissions.IsAuthenticated, _HasPlatformPerm)
     # Platform staff act across workspaces: the one API that is not workspace-scoped.
-    queryset = (
-        Campaign.objects.select_related("message")
-        .prefetch_related("lists", "exclude_lists")
-        .order_by("-id")
-    )
+    queryset = Campaign.objects.order_by("-id")
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        # Each campaign's channel content with it (registered once the apps are ready).
+        return (
+            super()
+            .get_queryset()
+            .select_related("message", *channel_related())
+            .prefetch_related("lists", "exclude_lists")
+        )
 
     @extend_schema(request=DisableSerializer, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])

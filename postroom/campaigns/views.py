@@ -139,6 +139,8 @@ def _resumed(campaign: Campaign) -> tuple[Campaign, str]:
 
 
 def _cloned(clone: Campaign) -> tuple[Campaign, str]:
+    if clone.message_id is None:  # push: the same creative
+        return clone, _("Copied as “%(name)s”, a new draft.") % {"name": clone.name}
     return clone, _("Copied as “%(name)s”, a new draft with its own copy of the message.") % {
         "name": clone.name
     }
