@@ -167,8 +167,9 @@ def test_the_api_lists_push_campaigns_with_their_creatives_in_a_fixed_number_of_
 
 
 def test_a_patch_answers_with_the_new_creative(api, owner):
-    first, second = CreativeFactory(workspace=owner.workspace), CreativeFactory(
-        workspace=owner.workspace
+    first, second = (
+        CreativeFactory(workspace=owner.workspace),
+        CreativeFactory(workspace=owner.workspace),
     )
     client = api(owner.user)
     created = client.post("/api/v1/campaigns/", payload(owner, creative=first.pk), format="json")
