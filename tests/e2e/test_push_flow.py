@@ -25,10 +25,9 @@ from postroom.content.tests.factories import MessageFactory
 from postroom.delivery.sending.engine import run_send
 from postroom.delivery.sending.launch import run_launch
 from postroom.push.models import CampaignCreative, Creative
-from postroom.push.providers.base import http_clients_close
 from postroom.push.services.devices import DeviceFields, device_register
 from postroom.push.services.keys import registration_key_create
-from postroom.push.services.providers import provider_save
+from postroom.push.tests.conftest import webpush_service
 from postroom.push.tests.peers.webpush import FakeWebPush
 from tests.e2e.conftest import browser_page, log_in
 from tests.e2e.push_steps import notifications_shown, registration_of, report_numbers, tap
@@ -83,17 +82,7 @@ def person(browser, live_server):
 
 @pytest.fixture
 def webpush(owner) -> Iterator[FakeWebPush]:
-    provider = provider_save(
-        workspace=owner.workspace,
-        provider=None,
-        kind="webpush",
-        secret=None,
-        fields={"vapid_subject": "mailto:ops@example.com"},
-    )
-    fake = FakeWebPush(provider.vapid_public_key)
-    yield fake
-    http_clients_close()
-    fake.stop()
+    yield from webpush_service(owner.workspace)
 
 
 @pytest.fixture

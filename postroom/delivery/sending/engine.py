@@ -17,6 +17,7 @@ import uuid
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -61,6 +62,7 @@ from postroom.delivery.transports.base import (
 from postroom.delivery.transports.relays import RelayConfig, relay_for_workspace
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -195,12 +197,8 @@ def _job_start(run_id: int, report: JobReport, store: RunStore) -> Job | None:
     if not breaker.allows():
         report.stopped = "breaker"
         return None
-    try:
-        prepared = prepare_run(run)
-    except Exception as exc:
-        logger.exception("run %s: the message cannot be built", run.pk)
-        store.auto_pause(run, reason=f"The message cannot be built: {exc}"[:500])
-        report.stopped = "paused"
+    prepared = content_or_pause(run, store, report, prepare_run, "message")
+    if prepared is None:
         return None
     slots = ConnectionSlots(relay, owner=owner, lease=settings.DELIVERY_LEASE_SECONDS)
     slot = slots.acquire()
@@ -228,6 +226,24 @@ def _job_start(run_id: int, report: JobReport, store: RunStore) -> Job | None:
         store=store,
         report=report,
     )
+
+
+def content_or_pause(
+    run: CampaignRun,
+    store: RunStore,
+    report: JobReport,
+    build: Callable[[CampaignRun], T],
+    what: str,
+) -> T | None:
+    """What a run sends, built once per job (email's message, push's notification); None when
+    it cannot be built: the run pauses with the reason, for its owner to see and mend."""
+    try:
+        return build(run)
+    except Exception as exc:
+        logger.exception("run %s: the %s cannot be built", run.pk, what)
+        store.auto_pause(run, reason=f"The {what} cannot be built: {exc}"[:500])
+        report.stopped = "paused"
+        return None
 
 
 def _lane_between_batches(job: Job) -> None:

@@ -24,6 +24,7 @@ from postroom.delivery.sending.engine import (
     Job,
     JobReport,
     batches_send,
+    content_or_pause,
     job_flush,
     job_lease_kept,
     job_rate_limit_passed,
@@ -102,12 +103,8 @@ def push_run_send(
     if not store.sendable(state):
         report.stopped = state or "gone"
         return report
-    try:
-        prepared = PushRun(run)
-    except Exception as exc:
-        logger.exception("run %s: the notification cannot be built", run.pk)
-        store.auto_pause(run, reason=f"The notification cannot be built: {exc}"[:500])
-        report.stopped = "paused"
+    prepared = content_or_pause(run, store, report, PushRun, "notification")
+    if prepared is None:
         return report
     job = _PushJob(run, prepared, uuid.uuid4().hex, store, report)
 

@@ -70,8 +70,8 @@ def workspace(db: None):
     return WorkspaceFactory()
 
 
-@pytest.fixture
-def webpush(workspace) -> Iterator[FakeWebPush]:
+def webpush_service(workspace) -> Iterator[FakeWebPush]:
+    """The workspace's Web Push settings (a VAPID key pair) and a push service that decrypts."""
     provider = provider_save(
         workspace=workspace,
         provider=None,
@@ -83,6 +83,11 @@ def webpush(workspace) -> Iterator[FakeWebPush]:
     yield fake
     http_clients_close()
     fake.stop()
+
+
+@pytest.fixture
+def webpush(workspace) -> Iterator[FakeWebPush]:
+    yield from webpush_service(workspace)
 
 
 @pytest.fixture
